@@ -1,0 +1,125 @@
+using System.Reflection;
+using System.Text;
+
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>
+/// Expands <c>${NAME}</c> and <c>${NAME:-fallback}</c> in backend settings from environment variables; <c>$${</c> stands
+/// for a literal <c>${</c>. A variable that is not set (and has no fallback) is a configuration problem naming the backend,
+/// the setting and the variable — never the value of anything.
+/// </summary>
+internal sealed class EnvironmentVariableExpander
+{
+    private static readonly PropertyInfo[] StringProperties = typeof(LlmBackendConfig)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.PropertyType == typeof(string) && p.CanWrite && p.Name != nameof(LlmBackendConfig.Name))
+        .ToArray();
+
+    private readonly Func<string, string?> _lookup;
+
+    public EnvironmentVariableExpander(Func<string, string?> lookup)
+    {
+        _lookup = lookup;
+    }
+
+    /// <summary>Expands every string setting of <paramref name="backend"/> in place.</summary>
+    /// <param name="backend">The backend's settings.</param>
+    /// <param name="path">The backend's configuration path, for messages (for example <c>LlmSettings:Backends:0</c>).</param>
+    /// <param name="problems">Receives one entry per unresolvable reference.</param>
+    public void ExpandInPlace(LlmBackendConfig backend, string path, List<string> problems)
+    {
+        foreach (var property in StringProperties)
+        {
+            var value = (string?)property.GetValue(backend);
+            if (value is not null && value.Contains('$', StringComparison.Ordinal))
+            {
+                property.SetValue(backend, Expand(value, backend, path, property.Name, problems));
+            }
+        }
+
+        foreach (var header in backend.Headers.ToList())
+        {
+            if (header.Value.Contains('$', StringComparison.Ordinal))
+            {
+                backend.Headers[header.Key] = Expand(header.Value, backend, path, $"Headers:{header.Key}", problems);
+            }
+        }
+    }
+
+    /// <summary>Expands the references in one value.</summary>
+    /// <param name="value">The configured text.</param>
+    /// <param name="backend">The backend, for messages.</param>
+    /// <param name="path">The backend's configuration path.</param>
+    /// <param name="setting">The setting's name.</param>
+    /// <param name="problems">Receives unresolvable references.</param>
+    /// <returns>The expanded text (unresolved references are left empty).</returns>
+    public string Expand(string value, LlmBackendConfig backend, string path, string setting, List<string> problems)
+    {
+        var result = new StringBuilder(value.Length);
+        var position = 0;
+        while (position < value.Length)
+        {
+            var dollar = value.IndexOf('$', position);
+            if (dollar < 0)
+            {
+                result.Append(value, position, value.Length - position);
+                break;
+            }
+
+            result.Append(value, position, dollar - position);
+            if (value.AsSpan(dollar).StartsWith("$${", StringComparison.Ordinal))
+            {
+                result.Append("${");
+                position = dollar + 3;
+                continue;
+            }
+
+            if (!value.AsSpan(dollar).StartsWith("${", StringComparison.Ordinal))
+            {
+                result.Append('$');
+                position = dollar + 1;
+                continue;
+            }
+
+            var close = value.IndexOf('}', dollar + 2);
+            if (close < 0)
+            {
+                problems.Add($"{path} ({Describe(backend)}): {setting} has '${{' without a closing '}}'. Write ${{NAME}} to read an environment variable, or $${{ for a literal '${{'.");
+                return value;
+            }
+
+            var reference = value.Substring(dollar + 2, close - dollar - 2);
+            var fallbackAt = reference.IndexOf(":-", StringComparison.Ordinal);
+            var name = (fallbackAt >= 0 ? reference[..fallbackAt] : reference).Trim();
+            if (name.Length == 0)
+            {
+                problems.Add($"{path} ({Describe(backend)}): {setting} has an empty reference '${{}}'; write ${{NAME}} with the environment variable's name.");
+            }
+            else
+            {
+                var resolved = _lookup(name);
+                if (!string.IsNullOrEmpty(resolved))
+                {
+                    result.Append(resolved);
+                }
+                else if (fallbackAt >= 0)
+                {
+                    result.Append(reference.AsSpan(fallbackAt + 2));
+                }
+                else
+                {
+                    problems.Add(
+                        $"{path} ({Describe(backend)}): {setting} references environment variable {name}, which is not set. " +
+                        $"Set {name}, or set Enabled to false for this backend.");
+                }
+            }
+
+            position = close + 1;
+        }
+
+        return result.ToString();
+    }
+
+    private static string Describe(LlmBackendConfig backend) =>
+        string.IsNullOrWhiteSpace(backend.Name) ? "unnamed backend" : $"backend '{backend.Name}'";
+}

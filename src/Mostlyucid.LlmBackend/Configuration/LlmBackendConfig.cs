@@ -1,0 +1,68 @@
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>
+/// One entry of <c>LlmSettings:Backends</c>: which provider to call, where, with which key and model, and how the router
+/// should rank it. String values may reference environment variables as <c>${NAME}</c> (or <c>${NAME:-default}</c>).
+/// </summary>
+public class LlmBackendConfig
+{
+    /// <summary>Gets or sets the backend's unique name, used in logs, statistics and <c>PreferredBackend</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the provider type: a built-in one (see <see cref="LlmBackendTypes"/>, for example <c>OpenAI</c>) or a
+    /// type a plugin supports.
+    /// </summary>
+    public string? Type { get; set; }
+
+    /// <summary>
+    /// Gets or sets a plugin's backend type (one of its <c>SupportedBackendTypes</c>). When set it decides which plugin
+    /// creates the backend; <see cref="Type"/> then only documents the wire family.
+    /// </summary>
+    public string? CustomBackendType { get; set; }
+
+    /// <summary>Gets or sets the provider's base URL. Built-in types with a well-known endpoint have a default.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Gets or sets the API key. Prefer <c>${ENV_VAR}</c> over a literal; it never appears in logs.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the provider model to request (for example <c>gpt-4o-mini</c>).</summary>
+    public string? ModelName { get; set; }
+
+    /// <summary>Gets or sets the rank for the Failover strategy: lower is tried first. <value>The default value is 100.</value></summary>
+    public int Priority { get; set; } = 100;
+
+    /// <summary>Gets or sets a value indicating whether the backend may be used. <value>The default value is <see langword="true"/>.</value></summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets the share of traffic for the Weighted strategy. <value>The default value is 1.</value></summary>
+    public int Weight { get; set; } = 1;
+
+    /// <summary>Gets or sets the default sampling temperature for requests that do not set one.</summary>
+    public double? Temperature { get; set; }
+
+    /// <summary>Gets or sets the default maximum output tokens for requests that do not set one.</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Gets or sets the model's context window in tokens, when known.</summary>
+    public int? MaxInputTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long one attempt on this backend may take, in seconds; overrides
+    /// <see cref="LlmSettings.TimeoutSeconds"/>.
+    /// </summary>
+    public int? TimeoutSeconds { get; set; }
+
+    /// <summary>Gets or sets extra HTTP headers sent with every request (values may use <c>${ENV_VAR}</c>).</summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the type that decides which plugin creates this backend: <see cref="CustomBackendType"/>, else <see cref="Type"/>.</summary>
+    public string EffectiveBackendType =>
+        !string.IsNullOrWhiteSpace(CustomBackendType) ? CustomBackendType.Trim() : (Type ?? string.Empty).Trim();
+
+    /// <summary>Describes the backend without its secrets.</summary>
+    /// <returns>A description safe to log.</returns>
+    public override string ToString() =>
+        $"{Name} (type {EffectiveBackendType}, model {ModelName ?? "default"}, url {BaseUrl ?? "default"}, key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")})";
+}

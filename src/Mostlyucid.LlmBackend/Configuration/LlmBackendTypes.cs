@@ -1,0 +1,11 @@
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>The backend types the core library provides without any plugin.</summary>
+public static class LlmBackendTypes
+{
+    /// <summary>OpenAI's API. <c>BaseUrl</c> defaults to <c>https://api.openai.com/v1</c>.</summary>
+    public const string OpenAI = "OpenAI";
+
+    /// <summary>Any server speaking OpenAI's chat completions API (vLLM, LM Studio, llama.cpp, …). <c>BaseUrl</c> is required.</summary>
+    public const string OpenAICompatible = "OpenAICompatible";
+}

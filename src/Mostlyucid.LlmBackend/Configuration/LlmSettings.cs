@@ -1,0 +1,26 @@
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>The library's configuration, bound from the <c>LlmSettings</c> section.</summary>
+public class LlmSettings
+{
+    /// <summary>The configuration section the settings bind from.</summary>
+    public const string SectionName = "LlmSettings";
+
+    /// <summary>Gets or sets the backends, in configuration order.</summary>
+    public List<LlmBackendConfig> Backends { get; set; } = new();
+
+    /// <summary>Gets or sets how the router orders backends. <value>The default value is <see cref="BackendSelectionStrategy.Failover"/>.</value></summary>
+    public BackendSelectionStrategy SelectionStrategy { get; set; } = BackendSelectionStrategy.Failover;
+
+    /// <summary>Gets or sets the backend used by the Specific strategy when a request names none.</summary>
+    public string? DefaultBackend { get; set; }
+
+    /// <summary>Gets or sets how long one attempt may take, in seconds, unless the backend sets its own. <value>The default value is 100.</value></summary>
+    public int TimeoutSeconds { get; set; } = 100;
+
+    /// <summary>Gets or sets where plugins come from.</summary>
+    public PluginSettings Plugins { get; set; } = new();
+
+    /// <summary>Gets or sets how statistics and health are kept.</summary>
+    public MonitoringSettings Monitoring { get; set; } = new();
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>
+/// Checks the meaning of the settings (the reader already checked their shape): names, types, URLs, ranges and
+/// references between settings. Adds every problem found; never stops at the first.
+/// </summary>
+internal static class LlmSettingsValidator
+{
+    /// <summary>Validates everything that does not depend on which plugins are loaded.</summary>
+    /// <param name="settings">The settings, with environment references expanded.</param>
+    /// <param name="builtInRequiresBaseUrl">Tells whether a built-in type needs a BaseUrl; <see langword="null"/> for non-built-in types.</param>
+    /// <param name="problems">Receives the problems.</param>
+    public static void ValidateStructure(LlmSettings settings, Func<string, bool?> builtInRequiresBaseUrl, List<string> problems)
+    {
+        const string Root = LlmSettings.SectionName;
+        if (settings.Backends.Count == 0)
+        {
+            problems.Add($"{Root}:Backends: no backends are configured. Add at least one entry with a Name and a Type (for example \"Type\": \"OpenAI\").");
+        }
+
+        if (settings.TimeoutSeconds <= 0)
+        {
+            problems.Add($"{Root}:TimeoutSeconds: must be greater than 0 (found {settings.TimeoutSeconds}).");
+        }
+
+        Positive(settings.Monitoring.LatencyWindowSeconds, $"{Root}:Monitoring:LatencyWindowSeconds", problems);
+        Positive(settings.Monitoring.LatencyWindowSize, $"{Root}:Monitoring:LatencyWindowSize", problems);
+        Positive(settings.Monitoring.UnhealthyAfterConsecutiveFailures, $"{Root}:Monitoring:UnhealthyAfterConsecutiveFailures", problems);
+        if (settings.Monitoring.UnhealthyCooldownSeconds < 0)
+        {
+            problems.Add($"{Root}:Monitoring:UnhealthyCooldownSeconds: must be 0 or more (found {settings.Monitoring.UnhealthyCooldownSeconds}).");
+        }
+
+        var firstByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < settings.Backends.Count; i++)
+        {
+            var backend = settings.Backends[i];
+            var path = $"{Root}:Backends:{i}";
+            if (string.IsNullOrWhiteSpace(backend.Name))
+            {
+                problems.Add($"{path}:Name: every backend needs a unique Name.");
+            }
+            else if (firstByName.TryGetValue(backend.Name.Trim(), out var first))
+            {
+                problems.Add($"{path}:Name: '{backend.Name}' is also the name of {Root}:Backends:{first}; backend names must be unique.");
+            }
+            else
+            {
+                firstByName[backend.Name.Trim()] = i;
+            }
+
+            var label = $"{path} ({Describe(backend)})";
+            if (string.IsNullOrWhiteSpace(backend.Type) && string.IsNullOrWhiteSpace(backend.CustomBackendType))
+            {
+                problems.Add($"{label}: Type is required: a built-in type ({LlmBackendTypes.OpenAI}, {LlmBackendTypes.OpenAICompatible}) or, for a plugin, CustomBackendType.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(backend.BaseUrl))
+            {
+                if (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    problems.Add($"{label}: BaseUrl must be an absolute http:// or https:// URL.");
+                }
+            }
+            else if (backend.Enabled && builtInRequiresBaseUrl(backend.EffectiveBackendType) == true)
+            {
+                problems.Add($"{label}: BaseUrl is required for type {backend.EffectiveBackendType} (the address of the server, for example http://localhost:8000/v1).");
+            }
+
+            if (backend.Weight < 0)
+            {
+                problems.Add($"{label}: Weight must be 0 or more (found {backend.Weight}).");
+            }
+
+            if (backend.Temperature is { } temperature && (temperature < 0 || temperature > 2))
+            {
+                problems.Add($"{label}: Temperature must be between 0 and 2 (found {temperature.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            Positive(backend.MaxOutputTokens, $"{label}: MaxOutputTokens", problems);
+            Positive(backend.MaxInputTokens, $"{label}: MaxInputTokens", problems);
+            Positive(backend.TimeoutSeconds, $"{label}: TimeoutSeconds", problems);
+            foreach (var header in backend.Headers.Keys)
+            {
+                if (header.Length == 0 || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
+                {
+                    problems.Add($"{label}: Headers: '{header}' is not a valid HTTP header name.");
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.DefaultBackend) && !firstByName.ContainsKey(settings.DefaultBackend.Trim()))
+        {
+            problems.Add($"{Root}:DefaultBackend: '{settings.DefaultBackend}' is not the name of a configured backend ({string.Join(", ", firstByName.Keys)}).");
+        }
+    }
+
+    /// <summary>Checks each enabled backend's type against the types the loaded plugins (built-in included) provide.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="knownTypes">The types available now.</param>
+    /// <param name="unresolvedIsProblem">Whether an unknown type is a problem (else the backend waits for a plugin).</param>
+    /// <param name="problems">Receives the problems.</param>
+    public static void ValidateTypes(LlmSettings settings, IReadOnlyCollection<string> knownTypes, bool unresolvedIsProblem, List<string> problems)
+    {
+        var known = new HashSet<string>(knownTypes, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < settings.Backends.Count; i++)
+        {
+            var backend = settings.Backends[i];
+            if (!backend.Enabled)
+            {
+                continue;
+            }
+
+            var label = $"{LlmSettings.SectionName}:Backends:{i} ({Describe(backend)})";
+            if (!string.IsNullOrWhiteSpace(backend.Type) && !known.Contains(backend.Type.Trim()) && !string.IsNullOrWhiteSpace(backend.CustomBackendType) && unresolvedIsProblem)
+            {
+                problems.Add($"{label}: Type '{backend.Type}' is not a known backend type ({string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}).");
+            }
+
+            var type = backend.EffectiveBackendType;
+            if (type.Length > 0 && !known.Contains(type) && unresolvedIsProblem)
+            {
+                problems.Add(
+                    $"{label}: Backend type {type} is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded. " +
+                    $"Types available: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}. " +
+                    $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
+            }
+        }
+    }
+
+    private static void Positive(int? value, string path, List<string> problems)
+    {
+        if (value is <= 0)
+        {
+            problems.Add($"{path} must be greater than 0 (found {value}).");
+        }
+    }
+
+    private static string Describe(LlmBackendConfig backend) =>
+        string.IsNullOrWhiteSpace(backend.Name) ? "unnamed backend" : $"backend '{backend.Name}'";
+}

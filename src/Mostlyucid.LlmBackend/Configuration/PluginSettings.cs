@@ -1,0 +1,43 @@
+namespace Mostlyucid.LlmBackend.Configuration;
+
+/// <summary>Where .NET plugins are loaded from (<c>LlmSettings:Plugins</c>).</summary>
+public class PluginSettings
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether plugins are loaded automatically (from <see cref="PluginDirectory"/>,
+    /// <see cref="SpecificPlugins"/> and referenced NuGet packages). <c>LlmPluginLoader.LoadPluginFromAssembly</c> still
+    /// works when this is <see langword="false"/>: it is an explicit call. <value>The default value is <see langword="true"/>.</value>
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a directory scanned for plugin DLLs, relative to the application's base directory unless rooted.
+    /// <value>The default value is <see langword="null"/>: no directory is scanned.</value>
+    /// </summary>
+    public string? PluginDirectory { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether subdirectories of <see cref="PluginDirectory"/> are scanned too. <value>The default value is <see langword="false"/>.</value></summary>
+    public bool IncludeSubdirectories { get; set; }
+
+    /// <summary>Gets or sets plugin DLL paths to load, relative to the application's base directory unless rooted.</summary>
+    public List<string> SpecificPlugins { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether plugins are loaded when the host starts; otherwise on the first request.
+    /// <value>The default value is <see langword="true"/>.</value>
+    /// </summary>
+    public bool LoadOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether assemblies the application references (for example plugin NuGet packages)
+    /// that depend on this library are searched for plugins. <value>The default value is <see langword="true"/>.</value>
+    /// </summary>
+    public bool DiscoverReferencedAssemblies { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a backend whose type no loaded plugin provides is accepted and left waiting
+    /// (for a plugin loaded later with <c>LlmPluginLoader.LoadPluginFromAssembly</c>) instead of being a configuration
+    /// error. <value>The default value is <see langword="false"/>.</value>
+    /// </summary>
+    public bool AllowUnresolvedTypes { get; set; }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.DependencyInjection;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Providers;
+using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Services;
+
+#pragma warning disable IDE0130 // Extension methods live in the DI namespace so they are found without an extra using.
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Registers the LLM backend library: <see cref="ILlmService"/>, <see cref="LlmPluginLoader"/> and their parts.</summary>
+public static class LlmBackendServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the library, configured from the <c>LlmSettings</c> section of <paramref name="configuration"/> (or from
+    /// <paramref name="configuration"/> itself when it is that section). In a generic host the configuration is validated
+    /// at startup; otherwise on first use.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root, or the <c>LlmSettings</c> section.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddLlmBackend(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddLlmBackendCore(new LlmSettingsSource(configuration));
+    }
+
+    /// <summary>Adds the library, configured in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Fills in the settings.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddLlmBackend(this IServiceCollection services, Action<LlmSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddLlmBackendCore(new LlmSettingsSource(configure));
+    }
+
+    private static IServiceCollection AddLlmBackendCore(this IServiceCollection services, LlmSettingsSource source)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(LlmSettingsSource)))
+        {
+            throw new InvalidOperationException("AddLlmBackend has already been called on this service collection; call it once.");
+        }
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(BuiltInProvidersPlugin.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Backends keep their HttpClient for their lifetime: recycle pooled connections so DNS changes are seen.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                ConnectTimeout = TimeSpan.FromSeconds(30),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+
+        services.AddSingleton(source);
+        services.AddSingleton<IOptions<LlmSettings>>(sp => Options.Options.Create(sp.GetRequiredService<BackendRegistry>().Settings));
+        services.TryAddSingleton(sp => new BuiltInProvidersPlugin(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var loader = new LlmPluginLoader(sp.GetService<ILoggerFactory>()?.CreateLogger<LlmPluginLoader>() ?? NullLogger<LlmPluginLoader>.Instance, sp.GetRequiredService<TimeProvider>());
+            loader.RegisterBuiltIn(sp.GetRequiredService<BuiltInProvidersPlugin>(), BuiltInProvidersPlugin.Id);
+            return loader;
+        });
+        services.TryAddSingleton(sp => new BackendRegistry(
+            sp.GetRequiredService<LlmSettingsSource>(),
+            sp.GetRequiredService<LlmPluginLoader>(),
+            sp.GetRequiredService<BuiltInProvidersPlugin>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Environment.GetEnvironmentVariable));
+        services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared));
+        services.TryAddSingleton<ILlmService, LlmService>();
+        services.AddHostedService<LlmBackendHostedService>();
+        return services;
+    }
+}

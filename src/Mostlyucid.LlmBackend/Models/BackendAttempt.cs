@@ -1,0 +1,20 @@
+namespace Mostlyucid.LlmBackend.Models;
+
+/// <summary>One try of one backend while serving a request.</summary>
+public sealed record BackendAttempt
+{
+    /// <summary>Gets the backend's name.</summary>
+    public required string BackendName { get; init; }
+
+    /// <summary>Gets the model the backend reported (or was configured with).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Gets a value indicating whether this attempt produced the answer.</summary>
+    public bool Success { get; init; }
+
+    /// <summary>Gets how long the attempt took.</summary>
+    public long DurationMs { get; init; }
+
+    /// <summary>Gets why the attempt failed, when it did.</summary>
+    public LlmError? Error { get; init; }
+}

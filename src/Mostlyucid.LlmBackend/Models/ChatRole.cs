@@ -1,0 +1,14 @@
+namespace Mostlyucid.LlmBackend.Models;
+
+/// <summary>The role names used in <see cref="ChatMessage.Role"/>.</summary>
+public static class ChatRole
+{
+    /// <summary>Instructions that frame the conversation.</summary>
+    public const string System = "system";
+
+    /// <summary>The person or program asking.</summary>
+    public const string User = "user";
+
+    /// <summary>The model's earlier answers.</summary>
+    public const string Assistant = "assistant";
+}

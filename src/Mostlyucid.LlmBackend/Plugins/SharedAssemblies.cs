@@ -1,0 +1,27 @@
+using System.Reflection;
+
+namespace Mostlyucid.LlmBackend.Plugins;
+
+/// <summary>
+/// The assemblies a plugin shares with the host: this library and the abstractions its public contract exposes. Every
+/// other dependency of a plugin is private to the plugin's load context.
+/// </summary>
+internal static class SharedAssemblies
+{
+    /// <summary>The name of the contract assembly.</summary>
+    public static readonly string ContractAssemblyName = typeof(SharedAssemblies).Assembly.GetName().Name!;
+
+    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ContractAssemblyName,
+        "Microsoft.Extensions.Logging.Abstractions",
+        "Microsoft.Extensions.Http",
+        "Microsoft.Extensions.DependencyInjection.Abstractions",
+        "Microsoft.Extensions.Options",
+        "Microsoft.Extensions.Primitives",
+        "Microsoft.Extensions.Configuration.Abstractions",
+        "Microsoft.Extensions.Diagnostics.Abstractions",
+    };
+
+    public static bool IsShared(AssemblyName name) => name.Name is { } simpleName && Names.Contains(simpleName);
+}

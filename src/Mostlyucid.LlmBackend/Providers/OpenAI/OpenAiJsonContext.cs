@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Mostlyucid.LlmBackend.Providers.OpenAI;
+
+/// <summary>Source-generated serialization for the OpenAI wire types.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OpenAiChatRequest))]
+[JsonSerializable(typeof(OpenAiChatResponse))]
+[JsonSerializable(typeof(OpenAiErrorEnvelope))]
+[JsonSerializable(typeof(OpenAiModelList))]
+internal sealed partial class OpenAiJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Mostlyucid.LlmBackend.Providers.OpenAI;
+
+/// <summary>The body of <c>GET /models</c>.</summary>
+internal sealed class OpenAiModelList
+{
+    [JsonPropertyName("data")]
+    public List<OpenAiModel>? Data { get; init; }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Resilience;
+
+/// <summary>
+/// Turns what a provider or plugin reported (an HTTP status with the provider's own code, an error code string from
+/// <c>CreateErrorResponse</c>, or an exception) into one <see cref="LlmErrorKind"/>.
+/// </summary>
+internal static class LlmErrorClassifier
+{
+    private static readonly string[] ContextLengthMarkers =
+    {
+        "context_length_exceeded", "context length", "maximum context", "too many tokens", "prompt is too long", "string_above_max_length",
+    };
+
+    private static readonly string[] ContentFilterMarkers =
+    {
+        "content_filter", "content_policy", "content policy", "content management policy", "safety",
+    };
+
+    /// <summary>Classifies an HTTP error status, refined by the provider's error code or type and message.</summary>
+    /// <param name="status">The HTTP status code.</param>
+    /// <param name="providerCode">The provider's error code or type, if any.</param>
+    /// <param name="message">The provider's message, if any.</param>
+    /// <returns>The kind.</returns>
+    public static LlmErrorKind FromStatus(int status, string? providerCode, string? message)
+    {
+        if (status is 400 or 413 or 422)
+        {
+            if (Mentions(providerCode, ContextLengthMarkers) || Mentions(message, ContextLengthMarkers) || status == 413)
+            {
+                return LlmErrorKind.ContextLengthExceeded;
+            }
+
+            if (Mentions(providerCode, ContentFilterMarkers))
+            {
+                return LlmErrorKind.ContentFiltered;
+            }
+
+            return LlmErrorKind.InvalidRequest;
+        }
+
+        return status switch
+        {
+            401 => LlmErrorKind.Unauthorized,
+            403 => Mentions(providerCode, ContentFilterMarkers) ? LlmErrorKind.ContentFiltered : LlmErrorKind.Forbidden,
+            404 => LlmErrorKind.NotFound,
+            408 => LlmErrorKind.Timeout,
+            429 => LlmErrorKind.RateLimited,
+            >= 500 and <= 599 => LlmErrorKind.ServerError,
+            _ => LlmErrorKind.Unknown,
+        };
+    }
+
+    /// <summary>
+    /// Classifies the code a plugin passed to <c>CreateErrorResponse</c>: an <see cref="HttpStatusCode"/> name or number
+    /// (the plugin guide passes <c>response.StatusCode.ToString()</c>), or one of the guide's own codes.
+    /// </summary>
+    /// <param name="code">The code.</param>
+    /// <param name="message">The message, used to refine 400s.</param>
+    /// <returns>The kind and, when the code was a status, the status.</returns>
+    public static (LlmErrorKind Kind, int? Status) FromErrorCode(string? code, string? message)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return (LlmErrorKind.Unknown, null);
+        }
+
+        if (int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is >= 100 and <= 599)
+        {
+            return (FromStatus(number, null, message), number);
+        }
+
+        if (Enum.TryParse<HttpStatusCode>(code, ignoreCase: true, out var named) && !code.Any(char.IsDigit))
+        {
+            return (FromStatus((int)named, null, message), (int)named);
+        }
+
+        return code.ToUpperInvariant() switch
+        {
+            "HTTPERROR" or "NETWORK" or "CONNECTIONERROR" => (LlmErrorKind.Network, null),
+            "TIMEOUT" or "TASKCANCELED" => (LlmErrorKind.Timeout, null),
+            "DESERIALIZATIONERROR" or "INVALIDRESPONSE" => (LlmErrorKind.InvalidResponse, null),
+            _ => (LlmErrorKind.Unknown, null),
+        };
+    }
+
+    /// <summary>Classifies an exception thrown by a backend.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns>The kind.</returns>
+    public static LlmErrorKind FromException(Exception exception) => exception switch
+    {
+        HttpRequestException { StatusCode: { } status } => FromStatus((int)status, null, exception.Message),
+        HttpRequestException or SocketException or IOException => LlmErrorKind.Network,
+        TimeoutException or OperationCanceledException => LlmErrorKind.Timeout,
+        System.Text.Json.JsonException => LlmErrorKind.InvalidResponse,
+        _ => LlmErrorKind.Unknown,
+    };
+
+    private static bool Mentions(string? text, string[] markers)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        foreach (var marker in markers)
+        {
+            if (text.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,51 @@
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Telemetry;
+
+namespace Mostlyucid.LlmBackend.Routing;
+
+/// <summary>One configured backend: its validated configuration, its long-lived metrics, and its current state.</summary>
+internal sealed class BackendEntry
+{
+    private volatile BackendState _state;
+
+    public BackendEntry(int index, LlmBackendConfig config, BackendMetrics metrics, BackendState state)
+    {
+        Index = index;
+        Config = config;
+        Metrics = metrics;
+        _state = state;
+    }
+
+    /// <summary>Gets the position in <c>LlmSettings:Backends</c> (ties are broken by it).</summary>
+    public int Index { get; }
+
+    public LlmBackendConfig Config { get; }
+
+    public string Name => Config.Name;
+
+    public BackendMetrics Metrics { get; }
+
+    public BackendState State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
+    public BackendInfo ToInfo()
+    {
+        var state = _state;
+        return new BackendInfo
+        {
+            Name = Config.Name,
+            BackendType = Config.EffectiveBackendType,
+            PluginId = state.PluginId,
+            ModelName = Config.ModelName,
+            BaseUrl = Config.BaseUrl,
+            Priority = Config.Priority,
+            Weight = Config.Weight,
+            Status = state.Status,
+            StatusReason = state.Reason,
+        };
+    }
+}

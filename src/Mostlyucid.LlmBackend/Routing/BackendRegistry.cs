@@ -1,0 +1,263 @@
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers;
+using Mostlyucid.LlmBackend.Services;
+using Mostlyucid.LlmBackend.Telemetry;
+
+namespace Mostlyucid.LlmBackend.Routing;
+
+/// <summary>
+/// Turns the settings into backends, in two phases: <see cref="ValidateConfiguration"/> reads, expands and validates
+/// everything that does not depend on plugins (cached once it passes); <see cref="EnsureInitialized"/> loads the
+/// configured plugins, checks every backend type and creates the backends. Backends waiting for a plugin are created
+/// when it loads, and go back to waiting when it unloads.
+/// </summary>
+internal sealed class BackendRegistry : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly LlmSettingsSource _source;
+    private readonly LlmPluginLoader _loader;
+    private readonly BuiltInProvidersPlugin _builtIn;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _time;
+    private readonly Func<string, string?> _environment;
+    private readonly ILogger _logger;
+    private LlmSettings? _settings;
+    private BackendEntry[] _entries = Array.Empty<BackendEntry>();
+    private BackendEntry[] _ready = Array.Empty<BackendEntry>();
+    private volatile bool _initialized;
+
+    public BackendRegistry(
+        LlmSettingsSource source,
+        LlmPluginLoader loader,
+        BuiltInProvidersPlugin builtIn,
+        ILoggerFactory loggerFactory,
+        IHttpClientFactory httpClientFactory,
+        TimeProvider time,
+        Func<string, string?> environment)
+    {
+        _source = source;
+        _loader = loader;
+        _builtIn = builtIn;
+        _loggerFactory = loggerFactory;
+        _httpClientFactory = httpClientFactory;
+        _time = time;
+        _environment = environment;
+        _logger = loggerFactory.CreateLogger<BackendRegistry>();
+        _loader.PluginLoaded += OnPluginLoaded;
+        _loader.PluginUnloaded += OnPluginUnloaded;
+    }
+
+    /// <summary>Gets the validated settings (running phase one if needed).</summary>
+    public LlmSettings Settings => ValidateConfiguration();
+
+    /// <summary>Gets every configured backend, in configuration order.</summary>
+    public IReadOnlyList<BackendEntry> Entries
+    {
+        get
+        {
+            EnsureInitialized();
+            return _entries;
+        }
+    }
+
+    /// <summary>Gets the backends that can be routed to now, in configuration order.</summary>
+    public IReadOnlyList<BackendEntry> ReadyEntries
+    {
+        get
+        {
+            EnsureInitialized();
+            return _ready;
+        }
+    }
+
+    /// <summary>Phase one: reads, expands and validates the settings; throws every problem at once.</summary>
+    /// <returns>The validated settings.</returns>
+    /// <exception cref="LlmConfigurationException">The settings have problems.</exception>
+    public LlmSettings ValidateConfiguration()
+    {
+        if (_settings is { } done)
+        {
+            return done;
+        }
+
+        lock (_gate)
+        {
+            if (_settings is not null)
+            {
+                return _settings;
+            }
+
+            var settings = _source.Settings;
+            var problems = new List<string>(_source.Problems);
+            var expander = new EnvironmentVariableExpander(_environment);
+            for (var i = 0; i < settings.Backends.Count; i++)
+            {
+                if (settings.Backends[i].Enabled)
+                {
+                    expander.ExpandInPlace(settings.Backends[i], $"{LlmSettings.SectionName}:Backends:{i}", problems);
+                }
+            }
+
+            LlmSettingsValidator.ValidateStructure(settings, type => IsBuiltIn(type) ? _builtIn.RequiresBaseUrl(type) : null, problems);
+            if (problems.Count > 0)
+            {
+                throw new LlmConfigurationException(problems);
+            }
+
+            _settings = settings;
+            return settings;
+        }
+    }
+
+    /// <summary>Phase two: loads configured plugins, resolves every backend type and creates the backends.</summary>
+    /// <exception cref="LlmConfigurationException">The settings have problems.</exception>
+    public void EnsureInitialized()
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        var settings = ValidateConfiguration();
+        _loader.LoadConfiguredPlugins(settings.Plugins);
+        lock (_gate)
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            var problems = new List<string>();
+            LlmSettingsValidator.ValidateTypes(settings, _loader.KnownBackendTypes(), unresolvedIsProblem: !settings.Plugins.AllowUnresolvedTypes, problems);
+            if (problems.Count > 0)
+            {
+                throw new LlmConfigurationException(problems);
+            }
+
+            var entries = new BackendEntry[settings.Backends.Count];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var config = settings.Backends[i];
+                var metrics = new BackendMetrics(_time, settings.Monitoring);
+                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null));
+                if (!config.Enabled)
+                {
+                    entries[i].State = new BackendState(BackendStatus.Disabled, null, null, "Enabled is false");
+                    Log.BackendDisabled(_logger, config.Name);
+                    continue;
+                }
+
+                entries[i].State = Create(entries[i]);
+            }
+
+            _entries = entries;
+            RebuildReady();
+            _initialized = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        _loader.PluginLoaded -= OnPluginLoaded;
+        _loader.PluginUnloaded -= OnPluginUnloaded;
+        foreach (var entry in _entries)
+        {
+            (entry.State.Backend as IDisposable)?.Dispose();
+        }
+    }
+
+    private bool IsBuiltIn(string type) =>
+        _builtIn.SupportedBackendTypes.Contains(type.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    private BackendState Create(BackendEntry entry)
+    {
+        var type = entry.Config.EffectiveBackendType;
+        var plugin = _loader.FindPluginForBackendType(type);
+        if (plugin is null)
+        {
+            Log.BackendWaitingForPlugin(_logger, type, entry.Name);
+            return new BackendState(
+                BackendStatus.WaitingForPlugin,
+                null,
+                null,
+                $"Backend type {type} is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded.");
+        }
+
+        ILlmBackend? backend;
+        try
+        {
+            backend = plugin.CreateBackend(type, entry.Config, _loggerFactory, _httpClientFactory);
+        }
+        catch (Exception ex)
+        {
+            Log.BackendCreationFailed(_logger, entry.Name, type, plugin.PluginId, $"{ex.GetType().Name}: {ex.Message}", ex);
+            return new BackendState(BackendStatus.Failed, null, plugin.PluginId, $"{plugin.PluginId} could not create it: {ex.Message}");
+        }
+
+        if (backend is null)
+        {
+            Log.BackendCreationFailed(_logger, entry.Name, type, plugin.PluginId, "CreateBackend returned null", null);
+            return new BackendState(BackendStatus.Failed, null, plugin.PluginId, $"{plugin.PluginId} returned no backend from CreateBackend");
+        }
+
+        if (backend is BaseLlmBackend withMetrics)
+        {
+            withMetrics.Metrics = entry.Metrics;
+        }
+
+        Log.BackendReady(_logger, entry.Name, type, plugin.PluginId, entry.Config.ModelName ?? "default", entry.Config.Priority);
+        return new BackendState(BackendStatus.Ready, backend, plugin.PluginId, null);
+    }
+
+    private void OnPluginLoaded(object? sender, LlmPluginEventArgs e)
+    {
+        if (!_initialized)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var types = new HashSet<string>(e.Plugin.BackendTypes, StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in _entries)
+            {
+                if (entry.State.Status == BackendStatus.WaitingForPlugin && types.Contains(entry.Config.EffectiveBackendType))
+                {
+                    entry.State = Create(entry);
+                }
+            }
+
+            RebuildReady();
+        }
+    }
+
+    private void OnPluginUnloaded(object? sender, LlmPluginEventArgs e)
+    {
+        if (!_initialized)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var entry in _entries)
+            {
+                var state = entry.State;
+                if (string.Equals(state.PluginId, e.Plugin.PluginId, StringComparison.OrdinalIgnoreCase) && state.Status is BackendStatus.Ready or BackendStatus.Failed)
+                {
+                    entry.State = new BackendState(BackendStatus.WaitingForPlugin, null, null, $"plugin {e.Plugin.PluginId} was unloaded");
+                    (state.Backend as IDisposable)?.Dispose();
+                    Log.BackendPluginUnloaded(_logger, entry.Name, e.Plugin.PluginId);
+                }
+            }
+
+            RebuildReady();
+        }
+    }
+
+    private void RebuildReady() => _ready = _entries.Where(e => e.State.Status == BackendStatus.Ready).ToArray();
+}

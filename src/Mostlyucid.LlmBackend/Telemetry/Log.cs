@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mostlyucid.LlmBackend.Telemetry;
+
+/// <summary>
+/// Every log line the library writes, with stable event ids. The plugin messages are the ones the plugin guide's
+/// "Troubleshooting" section shows. Nothing here logs prompts, completions or secrets.
+/// </summary>
+internal static partial class Log
+{
+    // Plugins: 1000–1099
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Plugin directory {PluginDirectory} does not exist, skipping plugin loading")]
+    public static partial void PluginDirectoryMissing(ILogger logger, string pluginDirectory);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Failed to load plugin from {PluginPath}: {Reason}")]
+    public static partial void PluginLoadFailed(ILogger logger, string pluginPath, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Loaded plugin {PluginName} ({PluginId} {PluginVersion}) from {PluginPath}; backend types: {BackendTypes}")]
+    public static partial void PluginLoaded(ILogger logger, string pluginName, string pluginId, string pluginVersion, string pluginPath, IReadOnlyList<string> backendTypes);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Skipping {FilePath} while scanning for plugins: {Reason}")]
+    public static partial void PluginFileSkipped(ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Plugins are disabled (LlmSettings:Plugins:Enabled is false); no plugins are loaded automatically")]
+    public static partial void PluginsDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Unloaded plugin {PluginId} from {PluginPath}")]
+    public static partial void PluginUnloaded(ILogger logger, string pluginId, string pluginPath);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "{FilePath} references Mostlyucid.LlmBackend but contains no public ILlmBackendPlugin implementation with a parameterless constructor; it is not loaded as a plugin")]
+    public static partial void AssemblyHasNoPlugin(ILogger logger, string filePath);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Plugin {PluginPath} is already loaded; not loading it again")]
+    public static partial void PluginAlreadyLoaded(ILogger logger, string pluginPath);
+
+    // Backends: 2000–2099
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Backend type {BackendType} is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded. Backend {BackendName} waits until a plugin supporting {BackendType} is loaded.")]
+    public static partial void BackendWaitingForPlugin(ILogger logger, string backendType, string backendName);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Failed to create backend {BackendName} (type {BackendType}) with plugin {PluginId}: {Reason}. The backend is not used; the others still are.")]
+    public static partial void BackendCreationFailed(ILogger logger, string backendName, string backendType, string pluginId, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Backend {BackendName} ready: type {BackendType} from plugin {PluginId}, model {Model}, priority {Priority}")]
+    public static partial void BackendReady(ILogger logger, string backendName, string backendType, string pluginId, string model, int priority);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Backend {BackendName} is disabled (Enabled: false) and is never used")]
+    public static partial void BackendDisabled(ILogger logger, string backendName);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Backend {BackendName} is waiting for a plugin again: plugin {PluginId} was unloaded")]
+    public static partial void BackendPluginUnloaded(ILogger logger, string backendName, string pluginId);
+
+    // Routing: 3000–3099
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}): {Error}. Trying the next backend")]
+    public static partial void AttemptFailedFailingOver(ILogger logger, string backendName, long durationMs, string errorKind, string error);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Request failed on every backend tried ({Attempts}): {Error}")]
+    public static partial void AllBackendsFailed(ILogger logger, int attempts, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Backend {BackendName} reported success with no content, no finish reason and no usage. If it is a plugin that parses the provider's JSON with default JsonSerializerOptions, snake_case fields such as 'choices' and 'prompt_tokens' are never read: deserialize with JsonNamingPolicy.SnakeCaseLower (see docs/plugins/dotnet.md)")]
+    public static partial void EmptySuccess(ILogger logger, string backendName);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Request answered by {BackendName} ({Model}) in {DurationMs} ms after {Attempts} attempt(s)")]
+    public static partial void RequestAnswered(ILogger logger, string backendName, string model, long durationMs, int attempts);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}): {Error}")]
+    public static partial void AttemptFailed(ILogger logger, string backendName, long durationMs, string errorKind, string error);
+}
