@@ -11,7 +11,7 @@ public class PluginSettings
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets a directory scanned for plugin DLLs, relative to the application's base directory unless rooted.
+    /// Gets or sets a directory scanned for plugin DLLs. A relative path is looked up in the host's content root, then the application's base directory, then the current directory.
     /// <value>The default value is <see langword="null"/>: no directory is scanned.</value>
     /// </summary>
     public string? PluginDirectory { get; set; }
@@ -19,7 +19,7 @@ public class PluginSettings
     /// <summary>Gets or sets a value indicating whether subdirectories of <see cref="PluginDirectory"/> are scanned too. <value>The default value is <see langword="false"/>.</value></summary>
     public bool IncludeSubdirectories { get; set; }
 
-    /// <summary>Gets or sets plugin DLL paths to load, relative to the application's base directory unless rooted.</summary>
+    /// <summary>Gets or sets plugin DLL paths to load (relative paths are looked up like <see cref="PluginDirectory"/>).</summary>
     public List<string> SpecificPlugins { get; set; } = new();
 
     /// <summary>

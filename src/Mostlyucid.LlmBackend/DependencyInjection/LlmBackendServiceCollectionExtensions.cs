@@ -68,7 +68,10 @@ public static class LlmBackendServiceCollectionExtensions
         services.TryAddSingleton(sp => new BuiltInProvidersPlugin(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
-            var loader = new LlmPluginLoader(sp.GetService<ILoggerFactory>()?.CreateLogger<LlmPluginLoader>() ?? NullLogger<LlmPluginLoader>.Instance, sp.GetRequiredService<TimeProvider>());
+            var loader = new LlmPluginLoader(
+                sp.GetService<ILoggerFactory>()?.CreateLogger<LlmPluginLoader>() ?? NullLogger<LlmPluginLoader>.Instance,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<IHostEnvironment>()?.ContentRootPath);
             loader.RegisterBuiltIn(sp.GetRequiredService<BuiltInProvidersPlugin>(), BuiltInProvidersPlugin.Id);
             return loader;
         });

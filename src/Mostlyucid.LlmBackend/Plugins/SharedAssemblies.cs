@@ -11,6 +11,9 @@ internal static class SharedAssemblies
     /// <summary>The name of the contract assembly.</summary>
     public static readonly string ContractAssemblyName = typeof(SharedAssemblies).Assembly.GetName().Name!;
 
+    /// <summary>The NuGet package id of the contract assembly, as dependency manifests name it.</summary>
+    public const string ContractPackageId = "mostlylucid.llmbackend";
+
     private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         ContractAssemblyName,

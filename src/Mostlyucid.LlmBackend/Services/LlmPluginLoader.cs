@@ -26,6 +26,7 @@ public sealed class LlmPluginLoader
     private readonly object _gate = new();
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly string[] _searchRoots;
     private readonly List<LoadedPlugin> _plugins = new();
     private readonly Dictionary<string, LoadedPlugin> _pluginsByType = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _loadedPaths = new(StringComparer.Ordinal);
@@ -35,14 +36,22 @@ public sealed class LlmPluginLoader
     /// <summary>Initializes a new instance of the <see cref="LlmPluginLoader"/> class.</summary>
     /// <param name="logger">The logger; the guide's troubleshooting messages are written here.</param>
     public LlmPluginLoader(ILogger<LlmPluginLoader>? logger = null)
-        : this(logger, TimeProvider.System)
+        : this(logger, TimeProvider.System, contentRoot: null)
     {
     }
 
-    internal LlmPluginLoader(ILogger? logger, TimeProvider time)
+    /// <param name="logger">The logger.</param>
+    /// <param name="time">The clock for failure timestamps.</param>
+    /// <param name="contentRoot">The host's content root, searched first for relative plugin paths.</param>
+    internal LlmPluginLoader(ILogger? logger, TimeProvider time, string? contentRoot)
     {
         _logger = logger ?? NullLogger.Instance;
         _time = time;
+        _searchRoots = new[] { contentRoot, AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
+            .Where(root => !string.IsNullOrEmpty(root))
+            .Select(root => Path.GetFullPath(root!))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>Raised after a plugin has loaded and its backend types are available.</summary>
@@ -52,7 +61,7 @@ public sealed class LlmPluginLoader
     public event EventHandler<LlmPluginEventArgs>? PluginUnloaded;
 
     /// <summary>Loads the plugins in one DLL into a new isolated load context.</summary>
-    /// <param name="assemblyPath">The DLL, absolute or relative to the application's base directory (or the current directory).</param>
+    /// <param name="assemblyPath">The DLL, absolute or relative to the host's content root, the application's base directory or the current directory (first match).</param>
     /// <returns>The plugins loaded from it; empty when it failed (see the log and <see cref="GetLoadFailures"/>).</returns>
     public IReadOnlyList<ILlmBackendPlugin> LoadPluginFromAssembly(string assemblyPath)
     {
@@ -61,7 +70,7 @@ public sealed class LlmPluginLoader
     }
 
     /// <summary>Loads every plugin DLL in a directory.</summary>
-    /// <param name="directory">The directory, absolute or relative to the application's base directory (or the current directory).</param>
+    /// <param name="directory">The directory, absolute or relative to the host's content root, the application's base directory or the current directory (first match).</param>
     /// <param name="includeSubdirectories">Whether to scan subdirectories too.</param>
     /// <returns>The plugins loaded.</returns>
     public IReadOnlyList<ILlmBackendPlugin> LoadPluginsFromDirectory(string directory, bool includeSubdirectories = false)
@@ -83,6 +92,18 @@ public sealed class LlmPluginLoader
         }
 
         return loaded;
+    }
+
+    /// <summary>
+    /// Registers a plugin instance the application created itself (for example a plugin class compiled into the
+    /// application). It is validated and checked like a loaded one, but shares the application's load context.
+    /// </summary>
+    /// <param name="plugin">The plugin.</param>
+    /// <returns><see langword="true"/> when it was registered; otherwise see the log and <see cref="GetLoadFailures"/>.</returns>
+    public bool RegisterPlugin(ILlmBackendPlugin plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        return Register(plugin, $"instance:{plugin.GetType().FullName}", context: null, explicitRequest: true);
     }
 
     /// <summary>Gets the plugins loaded so far, the core's built-in providers first.</summary>
@@ -210,7 +231,7 @@ public sealed class LlmPluginLoader
         var resolved = ResolvePath(path, File.Exists);
         if (resolved is null)
         {
-            Fail(path, $"the file does not exist (looked relative to {AppContext.BaseDirectory} and {Directory.GetCurrentDirectory()})", null);
+            Fail(path, $"the file does not exist (relative paths are looked up in {string.Join(", ", _searchRoots)})", null);
             return new List<ILlmBackendPlugin>();
         }
 
@@ -441,7 +462,8 @@ public sealed class LlmPluginLoader
         foreach (var library in dependencies.RuntimeLibraries)
         {
             if (string.Equals(library.Name, entry, StringComparison.OrdinalIgnoreCase)
-                || !library.Dependencies.Any(d => string.Equals(d.Name, SharedAssemblies.ContractAssemblyName, StringComparison.OrdinalIgnoreCase)))
+                || !library.Dependencies.Any(d => string.Equals(d.Name, SharedAssemblies.ContractPackageId, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(d.Name, SharedAssemblies.ContractAssemblyName, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -474,14 +496,14 @@ public sealed class LlmPluginLoader
         && typeof(ILlmBackendPlugin).IsAssignableFrom(type)
         && type.GetConstructor(Type.EmptyTypes) is not null;
 
-    private static string? ResolvePath(string path, Func<string, bool> exists)
+    private string? ResolvePath(string path, Func<string, bool> exists)
     {
         if (Path.IsPathRooted(path))
         {
             return exists(path) ? Path.GetFullPath(path) : null;
         }
 
-        foreach (var root in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var root in _searchRoots)
         {
             var candidate = Path.GetFullPath(Path.Combine(root, path));
             if (exists(candidate))
@@ -495,6 +517,15 @@ public sealed class LlmPluginLoader
 
     private void Fail(string source, string reason, Exception? exception)
     {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is FileNotFoundException { FileName: { } missing })
+            {
+                reason += $" (dependency {missing} is missing: copy the plugin's whole build output, not only its DLL)";
+                break;
+            }
+        }
+
         lock (_gate)
         {
             _failures.Add(new PluginLoadFailure { Source = source, Reason = reason, At = _time.GetUtcNow() });

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+
+namespace Mostlyucid.LlmBackend.Tests.TestSupport;
+
+/// <summary>An in-memory plugin of type "Test" whose backends are <see cref="TestChatBackend"/>s the test can reach by name.</summary>
+public sealed class TestPlugin : ILlmBackendPlugin
+{
+    public const string BackendType = "Test";
+
+    public Dictionary<string, TestChatBackend> Backends { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string PluginId => "tests.in-memory";
+
+    public string PluginName => "In-memory test plugin";
+
+    public string Version => "1.0.0";
+
+    public string Author => "tests";
+
+    public string Description => "Backends controlled by the test.";
+
+    public IEnumerable<string> SupportedBackendTypes => new[] { BackendType };
+
+    public ILlmBackend CreateBackend(string backendType, LlmBackendConfig config, ILoggerFactory loggerFactory, IHttpClientFactory httpClientFactory)
+    {
+        if (!Backends.TryGetValue(config.Name, out var backend))
+        {
+            backend = new TestChatBackend(config.Name);
+            Backends[config.Name] = backend;
+        }
+
+        return backend;
+    }
+
+    public bool Validate() => true;
+}
