@@ -16,8 +16,13 @@ namespace Mostlyucid.LlmBackend.FakeProvider;
 /// <summary>
 /// A fake LLM provider on real Kestrel, bound to 127.0.0.1 on a free port, speaking OpenAI's chat completions format
 /// (<c>POST /v1/chat/completions</c>, <c>GET /v1/models</c>). It records every request, checks the API key, validates the
-/// body the way the real API does (400 with OpenAI's error shape), and fails on demand: a model named <c>error-503</c>
-/// answers 503, and <see cref="ForcedStatus"/> makes every request fail, as in an outage.
+/// body the way the real API does (400 with OpenAI's error shape), and fails on demand by model name:
+/// <list type="bullet">
+/// <item><c>error-&lt;status&gt;</c> answers that status (429s carry <c>Retry-After: 2</c>);</item>
+/// <item><c>context-too-long</c> and <c>content-filtered</c> answer 400 with OpenAI's codes for those;</item>
+/// <item><c>garbage-response</c> answers 200 with a body that is not JSON.</item>
+/// </list>
+/// <see cref="ForcedStatus"/> makes every request fail, as in an outage.
 /// </summary>
 public sealed class FakeProviderServer : IAsyncDisposable
 {
@@ -140,8 +145,27 @@ public sealed class FakeProviderServer : IAsyncDisposable
             return;
         }
 
+        switch (model)
+        {
+            case "context-too-long":
+                await WriteErrorAsync(context, 400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", "invalid_request_error", "context_length_exceeded", "messages").ConfigureAwait(false);
+                return;
+            case "content-filtered":
+                await WriteErrorAsync(context, 400, "The response was filtered due to the prompt triggering content management policy.", "invalid_request_error", "content_filter", "prompt").ConfigureAwait(false);
+                return;
+            case "garbage-response":
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("<html>502 Bad Gateway</html>", context.RequestAborted).ConfigureAwait(false);
+                return;
+        }
+
         if (model.StartsWith("error-", StringComparison.Ordinal) && int.TryParse(model.AsSpan(6), out var status))
         {
+            if (status == 429)
+            {
+                context.Response.Headers.RetryAfter = "2";
+            }
+
             await WriteErrorAsync(context, status, $"Injected error {status} for model {model}.", status >= 500 ? "server_error" : "invalid_request_error", null).ConfigureAwait(false);
             return;
         }

@@ -9,6 +9,8 @@ public sealed class TestPlugin : ILlmBackendPlugin
 {
     public const string BackendType = "Test";
 
+    public Dictionary<string, RecordingTestBackend> RecordingBackends { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public Dictionary<string, TestChatBackend> Backends { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string PluginId => "tests.in-memory";
@@ -21,10 +23,17 @@ public sealed class TestPlugin : ILlmBackendPlugin
 
     public string Description => "Backends controlled by the test.";
 
-    public IEnumerable<string> SupportedBackendTypes => new[] { BackendType };
+    public IEnumerable<string> SupportedBackendTypes => new[] { BackendType, "SelfRecording", "NonRecording" };
 
     public ILlmBackend CreateBackend(string backendType, LlmBackendConfig config, ILoggerFactory loggerFactory, IHttpClientFactory httpClientFactory)
     {
+        if (backendType != BackendType)
+        {
+            var recording = new RecordingTestBackend(config, loggerFactory.CreateLogger<RecordingTestBackend>(), recordsOutcomes: backendType == "SelfRecording");
+            RecordingBackends[config.Name] = recording;
+            return recording;
+        }
+
         if (!Backends.TryGetValue(config.Name, out var backend))
         {
             backend = new TestChatBackend(config.Name);
