@@ -1,0 +1,2 @@
+global using Mostlyucid.LlmBackend.Configuration;
+global using MyCompany.LlmBackend.MistralPlugin;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: builds the solution, packs mostlylucid.llmbackend into artifacts/packages, builds the samples against
+# that package (the plugin guide's flow) and runs their tests, then runs the main test suite. Ends with one line
+# "N passed, M failed" totalled over every test project. Exit code 0 only when everything built and passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Build (solution, $configuration)"
+if ! dotnet build LlmBackend.slnx -c "$configuration" -nologo; then
+  echo "Build failed; no tests were run."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+step "Pack mostlylucid.llmbackend into artifacts/packages"
+rm -f artifacts/packages/mostlylucid.llmbackend.*.nupkg
+if ! dotnet pack src/Mostlyucid.LlmBackend -c "$configuration" --no-build -nologo -o artifacts/packages; then
+  echo "Pack failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+step "Samples: build the guide's plugin against the packed package and run the guide's unit tests"
+# The samples restore the package into their own folder; drop the old copy so this build's package is used.
+rm -rf samples/PluginGuide/.packages/mostlylucid.llmbackend
+dotnet test samples/PluginGuide/PluginGuide.slnx -c "$configuration" -nologo \
+  --logger "trx;LogFilePrefix=samples" --results-directory "$results" || status=1
+
+step "Main test suite"
+dotnet test LlmBackend.slnx -c "$configuration" --no-build -nologo \
+  --logger "trx;LogFilePrefix=main" --results-directory "$results" || status=1
+
+step "Summary"
+bash scripts/summarize-test-results.sh "$results" || status=1
+exit $status
