@@ -18,6 +18,19 @@ public class LlmServiceTests
         },
         time);
 
+    /// <summary>Makes the backend wait until its attempt is cancelled; the returned task completes when it starts waiting.</summary>
+    private static Task HangUntilCancelled(TestChatBackend backend)
+    {
+        var started = new TaskCompletionSource();
+        backend.Handler = async (_, ct) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return new LlmResponse();
+        };
+        return started.Task;
+    }
+
     [Fact]
     public async Task ChatAsync_PrimaryFails_FallbackAnswersAndEveryAttemptIsRecorded()
     {
@@ -88,16 +101,10 @@ public class LlmServiceTests
         var time = new FakeTimeProvider();
         using var host = TwoBackends(time, s => s.TimeoutSeconds = 30);
         host.Llm.GetBackends();
-        var started = new TaskCompletionSource();
-        host.Plugin.Backends["primary"].Handler = async (_, ct) =>
-        {
-            started.SetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return new LlmResponse();
-        };
+        var started = HangUntilCancelled(host.Plugin.Backends["primary"]);
 
         var call = host.Llm.ChatAsync(Ask("x"));
-        await started.Task;
+        await started;
         time.Advance(TimeSpan.FromSeconds(30));
         var answer = await call;
 
@@ -113,16 +120,10 @@ public class LlmServiceTests
         var time = new FakeTimeProvider();
         using var host = TwoBackends(time, s => s.Backends[0].TimeoutSeconds = 5);
         host.Llm.GetBackends();
-        var started = new TaskCompletionSource();
-        host.Plugin.Backends["primary"].Handler = async (_, ct) =>
-        {
-            started.SetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return new LlmResponse();
-        };
+        var started = HangUntilCancelled(host.Plugin.Backends["primary"]);
 
         var call = host.Llm.ChatAsync(Ask("x"));
-        await started.Task;
+        await started;
         time.Advance(TimeSpan.FromSeconds(5));
 
         Assert.Equal("fallback", (await call).BackendUsed);
