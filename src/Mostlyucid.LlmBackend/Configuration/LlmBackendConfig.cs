@@ -30,6 +30,12 @@ public class LlmBackendConfig
     /// <summary>Gets or sets the provider model to request (for example <c>gpt-4o-mini</c>).</summary>
     public string? ModelName { get; set; }
 
+    /// <summary>Gets or sets the model used for embeddings (<c>ILlmService.EmbedAsync</c>); backends without one (and requests naming none) are not used for embeddings.</summary>
+    public string? EmbeddingModelName { get; set; }
+
+    /// <summary>Gets or sets the API version for providers that version by parameter or header (Azure OpenAI's <c>api-version</c>, Anthropic's <c>anthropic-version</c>).</summary>
+    public string? ApiVersion { get; set; }
+
     /// <summary>Gets or sets the rank for the Failover strategy: lower is tried first. <value>The default value is 100.</value></summary>
     public int Priority { get; set; } = 100;
 

@@ -20,6 +20,27 @@ public interface ILlmService
     /// <returns>The answer, or a failed response whose <see cref="LlmResponse.Error"/> and <see cref="LlmResponse.Attempts"/> say why.</returns>
     Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Streams the answer to a conversation through the routing pipeline. Backends that fail before their first update are
+    /// failed over without the caller seeing it.
+    /// </summary>
+    /// <param name="request">The messages and options.</param>
+    /// <param name="cancellationToken">Cancels the stream and the upstream request.</param>
+    /// <returns>The updates; each names the backend that produced it. A failure throws <see cref="LlmBackendException"/>.</returns>
+    IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Embeds texts through the routing pipeline, using backends that have an embedding model.</summary>
+    /// <param name="request">The texts and options.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The vectors, or a failed response with the error and attempts.</returns>
+    Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the models of one backend, or of every ready backend that can list them.</summary>
+    /// <param name="backendName">One backend's name, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The models, and an error for each backend that could not list its models.</returns>
+    Task<ModelListResult> ListModelsAsync(string? backendName = null, CancellationToken cancellationToken = default);
+
     /// <summary>Lists every configured backend with its status (ready, disabled, waiting for a plugin, failed).</summary>
     /// <returns>The backends in configuration order.</returns>
     IReadOnlyList<BackendInfo> GetBackends();

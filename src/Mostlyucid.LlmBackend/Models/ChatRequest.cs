@@ -1,8 +1,26 @@
 namespace Mostlyucid.LlmBackend.Models;
 
-/// <summary>A conversation to continue.</summary>
+/// <summary>A conversation to continue, optionally with tools the model may call.</summary>
 public class ChatRequest : LlmRequestBase
 {
     /// <summary>Gets or sets the messages so far, oldest first.</summary>
     public List<ChatMessage> Messages { get; set; } = new();
+
+    /// <summary>Gets or sets the functions the model may call.</summary>
+    public List<ToolDefinition>? Tools { get; set; }
+
+    /// <summary>Gets or sets whether and which tools must be called.</summary>
+    public ToolChoice? ToolChoice { get; set; }
+
+    /// <summary>Gets or sets whether the model may call several tools in one turn, where the provider lets you say.</summary>
+    public bool? ParallelToolCalls { get; set; }
+
+    /// <summary>Gets or sets the required shape of the answer (JSON, JSON Schema).</summary>
+    public ResponseFormat? ResponseFormat { get; set; }
+
+    /// <summary>Gets or sets OpenAI's reasoning effort (<c>low</c>, <c>medium</c>, <c>high</c>) for reasoning models.</summary>
+    public string? ReasoningEffort { get; set; }
+
+    /// <summary>Gets or sets a thinking budget in tokens (Anthropic extended thinking, Gemini thinking), where supported.</summary>
+    public int? ThinkingBudgetTokens { get; set; }
 }

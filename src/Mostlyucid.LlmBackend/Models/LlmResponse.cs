@@ -30,8 +30,32 @@ public class LlmResponse
     /// <summary>Gets or sets the total tokens billed.</summary>
     public int TotalTokens { get; set; }
 
-    /// <summary>Gets or sets why generation stopped (<c>stop</c>, <c>length</c>, …), as the provider said.</summary>
+    /// <summary>Gets or sets the prompt tokens served from the provider's prompt cache (included in <see cref="PromptTokens"/>).</summary>
+    public int CachedPromptTokens { get; set; }
+
+    /// <summary>Gets or sets the tokens spent on reasoning (included in <see cref="CompletionTokens"/>).</summary>
+    public int ReasoningTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets why generation stopped. Built-in providers use <see cref="FinishReasons"/> (<c>stop</c>, <c>length</c>,
+    /// <c>tool_calls</c>, <c>content_filter</c>) whatever the provider's own word was.
+    /// </summary>
     public string? FinishReason { get; set; }
+
+    /// <summary>Gets or sets the tool calls the model asked for (with <see cref="FinishReason"/> <c>tool_calls</c>).</summary>
+    public List<ToolCall>? ToolCalls { get; set; }
+
+    /// <summary>Gets or sets the model's visible reasoning ("thinking"), when the provider returns it.</summary>
+    public string? Reasoning { get; set; }
+
+    /// <summary>Gets or sets the provider's signature of <see cref="Reasoning"/>, needed to send it back.</summary>
+    public string? ReasoningSignature { get; set; }
+
+    /// <summary>Gets or sets the model's refusal text, when it refused instead of answering.</summary>
+    public string? Refusal { get; set; }
+
+    /// <summary>Gets or sets the provider's id for this response.</summary>
+    public string? ResponseId { get; set; }
 
     /// <summary>Gets or sets a short error code when <see cref="Success"/> is <see langword="false"/>.</summary>
     public string? ErrorCode { get; set; }
@@ -47,6 +71,17 @@ public class LlmResponse
     /// <c>ILlmService</c>; empty when a backend is called directly.
     /// </summary>
     public IReadOnlyList<BackendAttempt> Attempts { get; set; } = Array.Empty<BackendAttempt>();
+
+    /// <summary>Turns the answer into the assistant message to append to the conversation for the next turn.</summary>
+    /// <returns>The message, with content, tool calls and reasoning.</returns>
+    public ChatMessage ToAssistantMessage() => new()
+    {
+        Role = ChatRole.Assistant,
+        Content = Content,
+        ToolCalls = ToolCalls is { Count: > 0 } calls ? calls.ToList() : null,
+        Reasoning = Reasoning,
+        ReasoningSignature = ReasoningSignature,
+    };
 
     /// <summary>Throws <see cref="LlmBackendException"/> when the request failed.</summary>
     /// <returns>This response, for chaining.</returns>

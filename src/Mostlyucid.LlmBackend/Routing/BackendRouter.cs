@@ -21,8 +21,9 @@ internal sealed class BackendRouter
     /// <summary>Fills <paramref name="plan"/> with the backends to try, in order.</summary>
     /// <param name="preferredBackend">The request's preferred backend, if any.</param>
     /// <param name="plan">Receives the plan.</param>
+    /// <param name="eligibility">For operations only some backends can do (embeddings): which can, and how to say why none could.</param>
     /// <returns>Why nothing can be tried, or <see langword="null"/> when the plan has at least one backend.</returns>
-    public LlmError? Plan(string? preferredBackend, List<BackendEntry> plan)
+    public LlmError? Plan(string? preferredBackend, List<BackendEntry> plan, BackendEligibility? eligibility = null)
     {
         var settings = _registry.Settings;
         var ready = _registry.ReadyEntries;
@@ -45,6 +46,11 @@ internal sealed class BackendRouter
                 return NoBackend($"Backend '{preferred}' does not exist. Configured backends: {string.Join(", ", _registry.Entries.Select(e => e.Name))}.");
             }
 
+            if (eligibility is not null && named.State.Status == BackendStatus.Ready && !eligibility.CanServe(named))
+            {
+                return NoBackend($"Backend '{named.Name}' cannot {eligibility.Operation}: {eligibility.Requirement}.");
+            }
+
             if (strategy == BackendSelectionStrategy.Specific)
             {
                 if (named.State.Status != BackendStatus.Ready)
@@ -61,6 +67,15 @@ internal sealed class BackendRouter
         if (plan.Count == 0)
         {
             return NoBackend("No backend is ready: " + string.Join("; ", _registry.Entries.Select(e => $"'{e.Name}' is {Describe(e)}")) + ".");
+        }
+
+        if (eligibility is not null)
+        {
+            plan.RemoveAll(e => !eligibility.CanServe(e));
+            if (plan.Count == 0)
+            {
+                return NoBackend($"No ready backend can {eligibility.Operation}: {eligibility.Requirement}.");
+            }
         }
 
         _policy.Value.Order(plan);

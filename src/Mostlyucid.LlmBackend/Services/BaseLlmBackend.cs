@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mostlyucid.LlmBackend.Configuration;
@@ -16,7 +17,7 @@ namespace Mostlyucid.LlmBackend.Services;
 /// The constructor does not call <see cref="ConfigureHttpClient"/>: derived classes call it themselves (as the plugin
 /// guide's sample does), so headers are added once.
 /// </remarks>
-public abstract class BaseLlmBackend : ILlmBackend
+public abstract class BaseLlmBackend : ILlmBackend, IStreamingLlmBackend
 {
 #pragma warning disable SA1401, CA1051, IDE1006 // The plugin guide's contract: derived classes use these fields by these names.
     /// <summary>This backend's configuration.</summary>
@@ -84,6 +85,49 @@ public abstract class BaseLlmBackend : ILlmBackend
     public abstract Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The default calls <see cref="ChatAsync"/> and yields the whole answer as one update (text, tool calls, reasoning,
+    /// finish reason and usage), so backends that only implement chat still stream. A failure throws
+    /// <see cref="LlmBackendException"/>. Override it to stream for real.
+    /// </remarks>
+    public virtual async IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(
+        ChatRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await ChatAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.Success)
+        {
+            throw new LlmBackendException(
+                response?.Error ?? new LlmError
+                {
+                    Kind = LlmErrorClassifier.FromErrorCode(response?.ErrorCode, response?.ErrorMessage).Kind,
+                    Message = response?.ErrorMessage ?? $"Backend '{Name}' returned no response.",
+                    BackendName = Name,
+                },
+                Array.Empty<BackendAttempt>());
+        }
+
+        yield return new ChatStreamUpdate
+        {
+            ContentDelta = response.Content,
+            ReasoningDelta = response.Reasoning,
+            ReasoningSignature = response.ReasoningSignature,
+            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments }).ToList(),
+            FinishReason = response.FinishReason ?? FinishReasons.Stop,
+            ModelUsed = response.ModelUsed,
+            ResponseId = response.ResponseId,
+            Usage = new LlmUsage
+            {
+                PromptTokens = response.PromptTokens,
+                CompletionTokens = response.CompletionTokens,
+                TotalTokens = response.TotalTokens,
+                CachedPromptTokens = response.CachedPromptTokens,
+                ReasoningTokens = response.ReasoningTokens,
+            },
+        };
+    }
+
+    /// <inheritdoc />
     public virtual Task<BackendHealth> GetHealthAsync() => Task.FromResult(_metrics.Snapshot(Name));
 
     /// <summary>
@@ -113,20 +157,29 @@ public abstract class BaseLlmBackend : ILlmBackend
         }
     }
 
-    /// <summary>Records a successful request in this backend's statistics.</summary>
+    /// <summary>
+    /// Records a successful request in this backend's statistics. When the router is running the request it records the
+    /// outcome itself and this call changes nothing, so every request is counted once.
+    /// </summary>
     /// <param name="durationMs">How long the request took.</param>
     protected void RecordSuccess(long durationMs)
     {
-        _metrics.RecordSuccess(durationMs);
-        AttemptRecording.MarkRecorded(_metrics);
+        if (!RoutedAttempt.IsRecordedByRouter(_metrics))
+        {
+            _metrics.RecordSuccess(durationMs);
+        }
     }
 
-    /// <summary>Records a failed request in this backend's statistics.</summary>
+    /// <summary>
+    /// Records a failed request in this backend's statistics (unless the router is running it; see <see cref="RecordSuccess"/>).
+    /// </summary>
     /// <param name="error">What went wrong (must not contain secrets).</param>
     protected void RecordFailure(string error)
     {
-        _metrics.RecordFailure(error);
-        AttemptRecording.MarkRecorded(_metrics);
+        if (!RoutedAttempt.IsRecordedByRouter(_metrics))
+        {
+            _metrics.RecordFailure(error);
+        }
     }
 
     /// <summary>Creates a failed response from this backend.</summary>
