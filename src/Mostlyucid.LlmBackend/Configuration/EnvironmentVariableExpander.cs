@@ -33,7 +33,14 @@ internal sealed class EnvironmentVariableExpander
             var value = (string?)property.GetValue(backend);
             if (value is not null && value.Contains('$', StringComparison.Ordinal))
             {
-                property.SetValue(backend, Expand(value, backend, path, property.Name, problems));
+                var before = problems.Count;
+                var expanded = Expand(value, backend, path, property.Name, problems);
+
+                // An unresolved reference leaves the setting as written, so it is reported once (not again as "missing").
+                if (problems.Count == before)
+                {
+                    property.SetValue(backend, expanded);
+                }
             }
         }
 

@@ -21,6 +21,13 @@ public class LlmBackendConfig
     /// </summary>
     public string? CustomBackendType { get; set; }
 
+    /// <summary>
+    /// Gets or sets a preset for an OpenAI-compatible service (<c>Mistral</c>, <c>Groq</c>, <c>DeepSeek</c>, <c>XAI</c>,
+    /// <c>OpenRouter</c>, <c>Together</c>, <c>LMStudio</c>, <c>VLLM</c>, <c>LlamaCpp</c>): its address and API differences.
+    /// Implies <c>Type</c> <c>OpenAICompatible</c> when no type is given.
+    /// </summary>
+    public string? Preset { get; set; }
+
     /// <summary>Gets or sets the provider's base URL. Built-in types with a well-known endpoint have a default.</summary>
     public string? BaseUrl { get; set; }
 
@@ -65,7 +72,10 @@ public class LlmBackendConfig
 
     /// <summary>Gets the type that decides which plugin creates this backend: <see cref="CustomBackendType"/>, else <see cref="Type"/>.</summary>
     public string EffectiveBackendType =>
-        !string.IsNullOrWhiteSpace(CustomBackendType) ? CustomBackendType.Trim() : (Type ?? string.Empty).Trim();
+        !string.IsNullOrWhiteSpace(CustomBackendType) ? CustomBackendType.Trim()
+        : !string.IsNullOrWhiteSpace(Type) ? Type.Trim()
+        : !string.IsNullOrWhiteSpace(Preset) ? LlmBackendTypes.OpenAICompatible
+        : string.Empty;
 
     /// <summary>Describes the backend without its secrets.</summary>
     /// <returns>A description safe to log.</returns>

@@ -8,4 +8,7 @@ public static class LlmBackendTypes
 
     /// <summary>Any server speaking OpenAI's chat completions API (vLLM, LM Studio, llama.cpp, …). <c>BaseUrl</c> is required.</summary>
     public const string OpenAICompatible = "OpenAICompatible";
+
+    /// <summary>Azure OpenAI: <c>BaseUrl</c> is the resource (<c>https://NAME.openai.azure.com</c>), <c>ModelName</c> the deployment.</summary>
+    public const string AzureOpenAI = "AzureOpenAI";
 }

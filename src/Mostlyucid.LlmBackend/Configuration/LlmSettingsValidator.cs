@@ -10,9 +10,8 @@ internal static class LlmSettingsValidator
 {
     /// <summary>Validates everything that does not depend on which plugins are loaded.</summary>
     /// <param name="settings">The settings, with environment references expanded.</param>
-    /// <param name="builtInRequiresBaseUrl">Tells whether a built-in type needs a BaseUrl; <see langword="null"/> for non-built-in types.</param>
     /// <param name="problems">Receives the problems.</param>
-    public static void ValidateStructure(LlmSettings settings, Func<string, bool?> builtInRequiresBaseUrl, List<string> problems)
+    public static void ValidateStructure(LlmSettings settings, List<string> problems)
     {
         const string Root = LlmSettings.SectionName;
         if (settings.Backends.Count == 0)
@@ -52,21 +51,20 @@ internal static class LlmSettingsValidator
             }
 
             var label = $"{path} ({Describe(backend)})";
-            if (string.IsNullOrWhiteSpace(backend.Type) && string.IsNullOrWhiteSpace(backend.CustomBackendType))
+            if (backend.EffectiveBackendType.Length == 0)
             {
-                problems.Add($"{label}: Type is required: a built-in type ({LlmBackendTypes.OpenAI}, {LlmBackendTypes.OpenAICompatible}) or, for a plugin, CustomBackendType.");
+                problems.Add($"{label}: Type is required: a built-in type ({LlmBackendTypes.OpenAI}, {LlmBackendTypes.OpenAICompatible}, {LlmBackendTypes.AzureOpenAI}, …) or, for a plugin, CustomBackendType.");
             }
 
-            if (!string.IsNullOrWhiteSpace(backend.BaseUrl))
+            if (!string.IsNullOrWhiteSpace(backend.Preset) && !string.Equals(backend.EffectiveBackendType, LlmBackendTypes.OpenAICompatible, StringComparison.OrdinalIgnoreCase))
             {
-                if (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                {
-                    problems.Add($"{label}: BaseUrl must be an absolute http:// or https:// URL.");
-                }
+                problems.Add($"{label}: Preset applies only to Type {LlmBackendTypes.OpenAICompatible} (this backend's type is {backend.EffectiveBackendType}).");
             }
-            else if (backend.Enabled && builtInRequiresBaseUrl(backend.EffectiveBackendType) == true)
+
+            if (!string.IsNullOrWhiteSpace(backend.BaseUrl)
+                && (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
-                problems.Add($"{label}: BaseUrl is required for type {backend.EffectiveBackendType} (the address of the server, for example http://localhost:8000/v1).");
+                problems.Add($"{label}: BaseUrl must be an absolute http:// or https:// URL.");
             }
 
             if (backend.Weight < 0)
@@ -122,8 +120,10 @@ internal static class LlmSettingsValidator
             var type = backend.EffectiveBackendType;
             if (type.Length > 0 && !known.Contains(type) && unresolvedIsProblem)
             {
+                var preset = Providers.OpenAI.OpenAiPresets.Find(type);
                 problems.Add(
                     $"{label}: Backend type {type} is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded. " +
+                    (preset is null ? string.Empty : $"For the built-in {preset.Name} preset write \"Type\": \"{LlmBackendTypes.OpenAICompatible}\", \"Preset\": \"{preset.Name}\". ") +
                     $"Types available: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}. " +
                     $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
             }
@@ -138,6 +138,7 @@ internal static class LlmSettingsValidator
         }
     }
 
-    private static string Describe(LlmBackendConfig backend) =>
+    /// <summary>Names a backend for messages.</summary>
+    public static string Describe(LlmBackendConfig backend) =>
         string.IsNullOrWhiteSpace(backend.Name) ? "unnamed backend" : $"backend '{backend.Name}'";
 }

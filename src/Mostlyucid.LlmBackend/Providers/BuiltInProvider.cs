@@ -4,11 +4,11 @@ using Mostlyucid.LlmBackend.Interfaces;
 
 namespace Mostlyucid.LlmBackend.Providers;
 
-/// <summary>A backend type the core provides: its name, default endpoint (null when the user must give one) and factory.</summary>
+/// <summary>A backend type the core provides.</summary>
 /// <param name="Type">The backend type name.</param>
-/// <param name="DefaultBaseUrl">The provider's public endpoint, or <see langword="null"/> when <c>BaseUrl</c> is required.</param>
 /// <param name="Create">Creates the backend.</param>
+/// <param name="Validate">Adds this type's configuration problems (missing BaseUrl or key, …) for an enabled backend; the label names it.</param>
 internal sealed record BuiltInProvider(
     string Type,
-    string? DefaultBaseUrl,
-    Func<LlmBackendConfig, ILoggerFactory, HttpClient, TimeProvider, ILlmBackend> Create);
+    Func<LlmBackendConfig, ILoggerFactory, HttpClient, TimeProvider, ILlmBackend> Create,
+    Action<LlmBackendConfig, string, List<string>> Validate);

@@ -1,13 +1,14 @@
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
-using Mostlyucid.LlmBackend.Providers.OpenAI;
 
 namespace Mostlyucid.LlmBackend.Providers;
 
 /// <summary>
 /// The core's own providers, served through the same plugin mechanism as external plugins: the router creates a built-in
-/// backend exactly as it creates a plugin's.
+/// backend exactly as it creates a plugin's. The types come from every <see cref="IBuiltInProviderFactory"/> in this
+/// assembly.
 /// </summary>
 internal sealed class BuiltInProvidersPlugin : ILlmBackendPlugin
 {
@@ -17,24 +18,27 @@ internal sealed class BuiltInProvidersPlugin : ILlmBackendPlugin
     /// <summary>The named HTTP client the built-in providers use.</summary>
     public const string HttpClientName = "Mostlyucid.LlmBackend";
 
+    private static readonly BuiltInProvider[] AllProviders = typeof(BuiltInProvidersPlugin).Assembly
+        .GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBuiltInProviderFactory).IsAssignableFrom(t))
+        .OrderBy(t => t.FullName, StringComparer.Ordinal)
+        .SelectMany(t => ((IBuiltInProviderFactory)Activator.CreateInstance(t)!).Providers)
+        .ToArray();
+
     private readonly TimeProvider _time;
     private readonly Dictionary<string, BuiltInProvider> _providers;
 
     public BuiltInProvidersPlugin(TimeProvider time)
     {
         _time = time;
-        _providers = new[]
-        {
-            new BuiltInProvider(LlmBackendTypes.OpenAI, "https://api.openai.com/v1", CreateOpenAi("https://api.openai.com/v1")),
-            new BuiltInProvider(LlmBackendTypes.OpenAICompatible, null, CreateOpenAi(null)),
-        }.ToDictionary(p => p.Type, StringComparer.OrdinalIgnoreCase);
+        _providers = AllProviders.ToDictionary(p => p.Type, StringComparer.OrdinalIgnoreCase);
     }
 
     public string PluginId => Id;
 
     public string PluginName => "Mostlyucid.LlmBackend built-in providers";
 
-    public string Version => typeof(BuiltInProvidersPlugin).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public string Version => typeof(BuiltInProvidersPlugin).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public string Author => "Mostlyucid LlmBackend contributors";
 
@@ -42,9 +46,17 @@ internal sealed class BuiltInProvidersPlugin : ILlmBackendPlugin
 
     public IEnumerable<string> SupportedBackendTypes => _providers.Keys;
 
-    /// <summary>Gets whether a built-in type needs <c>BaseUrl</c> because it has no public default endpoint.</summary>
-    public bool RequiresBaseUrl(string backendType) =>
-        _providers.TryGetValue(backendType, out var provider) && provider.DefaultBaseUrl is null;
+    /// <summary>Gets whether a type is built in.</summary>
+    public bool IsBuiltIn(string backendType) => _providers.ContainsKey(backendType.Trim());
+
+    /// <summary>Adds a built-in type's own configuration problems for an enabled backend.</summary>
+    public void Validate(LlmBackendConfig config, string label, List<string> problems)
+    {
+        if (_providers.TryGetValue(config.EffectiveBackendType, out var provider))
+        {
+            provider.Validate(config, label, problems);
+        }
+    }
 
     public ILlmBackend CreateBackend(string backendType, LlmBackendConfig config, ILoggerFactory loggerFactory, IHttpClientFactory httpClientFactory)
     {
@@ -58,7 +70,4 @@ internal sealed class BuiltInProvidersPlugin : ILlmBackendPlugin
     }
 
     public bool Validate() => true;
-
-    private static Func<LlmBackendConfig, ILoggerFactory, HttpClient, TimeProvider, ILlmBackend> CreateOpenAi(string? defaultBaseUrl) =>
-        (config, loggers, http, time) => new OpenAiBackend(config, loggers.CreateLogger<OpenAiBackend>(), http, time, defaultBaseUrl);
 }

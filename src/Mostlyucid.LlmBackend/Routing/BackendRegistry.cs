@@ -102,7 +102,15 @@ internal sealed class BackendRegistry : IDisposable
                 }
             }
 
-            LlmSettingsValidator.ValidateStructure(settings, type => IsBuiltIn(type) ? _builtIn.RequiresBaseUrl(type) : null, problems);
+            LlmSettingsValidator.ValidateStructure(settings, problems);
+            for (var i = 0; i < settings.Backends.Count; i++)
+            {
+                var backend = settings.Backends[i];
+                if (backend.Enabled && _builtIn.IsBuiltIn(backend.EffectiveBackendType))
+                {
+                    _builtIn.Validate(backend, $"{LlmSettings.SectionName}:Backends:{i} ({LlmSettingsValidator.Describe(backend)})", problems);
+                }
+            }
             if (problems.Count > 0)
             {
                 throw new LlmConfigurationException(problems);
@@ -169,9 +177,6 @@ internal sealed class BackendRegistry : IDisposable
             (entry.State.Backend as IDisposable)?.Dispose();
         }
     }
-
-    private bool IsBuiltIn(string type) =>
-        _builtIn.SupportedBackendTypes.Contains(type.Trim(), StringComparer.OrdinalIgnoreCase);
 
     private BackendState Create(BackendEntry entry)
     {

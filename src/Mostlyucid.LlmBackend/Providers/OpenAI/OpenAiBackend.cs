@@ -1,151 +1,39 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
-using Mostlyucid.LlmBackend.Services;
 
 namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 
 /// <summary>
-/// OpenAI's chat completions API and every server that speaks it. The base URL may include the API's version path
+/// OpenAI's chat completions, embeddings and models APIs, and every service that speaks them (with a
+/// <see cref="OpenAiDialect"/> for its differences). The base URL may include the API's version path
 /// (<c>https://api.openai.com/v1</c>, <c>https://openrouter.ai/api/v1</c>); a bare host gets <c>/v1</c>.
 /// </summary>
-internal sealed class OpenAiBackend : BaseLlmBackend
+internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+    private readonly Uri? _apiRoot;
 
-    private readonly TimeProvider _time;
-    private readonly Uri _chatCompletionsUri;
-    private readonly Uri _modelsUri;
-
-    public OpenAiBackend(LlmBackendConfig config, ILogger logger, HttpClient httpClient, TimeProvider time, string? defaultBaseUrl)
-        : base(config, logger, httpClient)
+    public OpenAiBackend(LlmBackendConfig config, ILogger logger, HttpClient httpClient, TimeProvider time, OpenAiDialect dialect)
+        : base(config, logger, httpClient, time)
     {
-        _time = time;
-        var apiRoot = ApiRoot(config.BaseUrl ?? defaultBaseUrl
-            ?? throw new ArgumentException($"Backend '{config.Name}' needs a BaseUrl.", nameof(config)));
-        _chatCompletionsUri = new Uri(apiRoot, "chat/completions");
-        _modelsUri = new Uri(apiRoot, "models");
+        Dialect = dialect;
+        if (dialect != OpenAiPresets.Azure)
+        {
+            _apiRoot = ApiRoot(config.BaseUrl ?? dialect.DefaultBaseUrl
+                ?? throw new ArgumentException($"Backend '{config.Name}' needs a BaseUrl.", nameof(config)));
+        }
+
         ConfigureHttpClient();
     }
 
-    public override async Task<bool> IsAvailableAsync(CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _modelsUri);
-        Authorize(request);
-        try
-        {
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    protected OpenAiDialect Dialect { get; }
 
-    public override async Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var started = _time.GetTimestamp();
-        var model = request.Model ?? _config.ModelName;
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            return Fail(started, new LlmError
-            {
-                Kind = LlmErrorKind.InvalidRequest,
-                Message = $"Backend '{Name}' has no ModelName and the request names no model: set ModelName on the backend or Model on the request.",
-                BackendName = Name,
-            });
-        }
-
-        var body = new OpenAiChatRequest
-        {
-            Model = model,
-            Messages = request.Messages.Select(m => new OpenAiMessage { Role = m.Role.ToLowerInvariant(), Content = m.Content }).ToArray(),
-            Temperature = request.Temperature ?? _config.Temperature,
-            MaxTokens = request.MaxTokens ?? _config.MaxOutputTokens,
-        };
-
-        using var message = new HttpRequestMessage(HttpMethod.Post, _chatCompletionsUri)
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, OpenAiJsonContext.Default.OpenAiChatRequest))
-            {
-                Headers = { ContentType = JsonMediaType },
-            },
-        };
-        Authorize(message);
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            return Fail(started, new LlmError
-            {
-                Kind = LlmErrorClassifier.FromException(ex),
-                Message = $"Backend '{Name}' could not reach {_chatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {ex.Message}",
-                BackendName = Name,
-            });
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                return Fail(started, await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false));
-            }
-
-            OpenAiChatResponse? parsed;
-            try
-            {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    parsed = await JsonSerializer.DeserializeAsync(stream, OpenAiJsonContext.Default.OpenAiChatResponse, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (JsonException ex)
-            {
-                return Fail(started, InvalidResponse($"the body is not valid chat completion JSON ({ex.Message})"));
-            }
-            catch (HttpRequestException ex)
-            {
-                return Fail(started, new LlmError { Kind = LlmErrorKind.Network, Message = $"Backend '{Name}' lost the connection while reading the answer: {ex.Message}", BackendName = Name });
-            }
-
-            var choice = parsed?.Choices is { Count: > 0 } choices ? choices[0] : null;
-            if (choice?.Message is null)
-            {
-                return Fail(started, InvalidResponse("the response has no choices[0].message"));
-            }
-
-            var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            RecordSuccess(elapsed);
-            var usage = parsed!.Usage;
-            return new LlmResponse
-            {
-                Success = true,
-                Content = choice.Message.Content ?? choice.Message.Refusal ?? string.Empty,
-                BackendUsed = Name,
-                ModelUsed = parsed.Model ?? model,
-                DurationMs = elapsed,
-                FinishReason = choice.FinishReason,
-                PromptTokens = usage?.PromptTokens ?? 0,
-                CompletionTokens = usage?.CompletionTokens ?? 0,
-                TotalTokens = usage is null ? 0 : usage.TotalTokens > 0 ? usage.TotalTokens : usage.PromptTokens + usage.CompletionTokens,
-            };
-        }
-    }
+    protected override string ProviderName => Dialect.Name;
 
     /// <summary>The API root with a trailing slash: the configured path, or <c>/v1/</c> for a bare host.</summary>
     internal static Uri ApiRoot(string baseUrl)
@@ -160,7 +48,85 @@ internal sealed class OpenAiBackend : BaseLlmBackend
         return new UriBuilder(uri) { Path = path + "/", Query = string.Empty }.Uri;
     }
 
-    private void Authorize(HttpRequestMessage request)
+    public override async Task<IReadOnlyList<LlmModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, ModelsUri());
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var list = await ReadJsonAsync(response, OpenAiJsonContext.Default.OpenAiModelList, cancellationToken).ConfigureAwait(false);
+        return (list.Data ?? new List<OpenAiModel>())
+            .Where(m => !string.IsNullOrEmpty(m.Id))
+            .Select(m => new LlmModelInfo
+            {
+                Id = m.Id!,
+                BackendName = Name,
+                OwnedBy = m.OwnedBy,
+                Created = m.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            })
+            .ToArray();
+    }
+
+    public Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) =>
+        EmbedWithErrorsAsResultAsync(request, EmbedCoreAsync, cancellationToken);
+
+    public override async IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var model = ResolveModel(request.Model);
+        using var message = new HttpRequestMessage(HttpMethod.Post, ChatUri(model))
+        {
+            Content = JsonBody(OpenAiMapper.ToWire(request, model, Dialect, _config.MaxOutputTokens, _config.Temperature, stream: true), OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties),
+        };
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await foreach (var item in ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Data is "[DONE]")
+            {
+                yield break;
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Data))
+            {
+                continue;
+            }
+
+            var chunk = ParseFragment(item.Data, OpenAiJsonContext.Default.OpenAiChatResponse);
+            if (chunk.Error is { } error)
+            {
+                throw new LlmBackendException(ToError(error, status: null, headers: null, fallback: item.Data), Array.Empty<BackendAttempt>());
+            }
+
+            if (OpenAiMapper.FromChunk(chunk) is { } update)
+            {
+                yield return update;
+            }
+        }
+    }
+
+    protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var model = ResolveModel(request.Model);
+        using var message = new HttpRequestMessage(HttpMethod.Post, ChatUri(model))
+        {
+            Content = JsonBody(OpenAiMapper.ToWire(request, model, Dialect, _config.MaxOutputTokens, _config.Temperature, stream: false), OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties),
+        };
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var wire = await ReadJsonAsync(response, OpenAiJsonContext.Default.OpenAiChatResponse, cancellationToken).ConfigureAwait(false);
+        if (wire.Choices is not { Count: > 0 } || wire.Choices[0].Message is null)
+        {
+            throw InvalidResponse("the response has no choices[0].message");
+        }
+
+        return OpenAiMapper.FromWire(wire, model);
+    }
+
+    protected virtual Uri ChatUri(string model) => new(_apiRoot!, "chat/completions");
+
+    protected virtual Uri EmbeddingsUri(string model) => new(_apiRoot!, "embeddings");
+
+    protected virtual Uri ModelsUri() => new(_apiRoot!, "models");
+
+    protected override void Authorize(HttpRequestMessage request)
     {
         if (!string.IsNullOrEmpty(_config.ApiKey))
         {
@@ -168,81 +134,73 @@ internal sealed class OpenAiBackend : BaseLlmBackend
         }
     }
 
-    private async Task<LlmError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    protected override LlmError ParseError(int status, string body, HttpResponseHeaders headers)
     {
-        var status = (int)response.StatusCode;
-        string text;
+        OpenAiErrorBody? error = null;
         try
         {
-            text = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException)
-        {
-            text = string.Empty;
-        }
-
-        string? providerMessage = null;
-        string? providerCode = null;
-        try
-        {
-            var envelope = text.Length > 0 ? JsonSerializer.Deserialize(text, OpenAiJsonContext.Default.OpenAiErrorEnvelope) : null;
-            providerMessage = envelope?.Error?.Message;
-            providerCode = envelope?.Error?.CodeText ?? envelope?.Error?.Type;
+            error = body.Length > 0 ? JsonSerializer.Deserialize(body, OpenAiJsonContext.Default.OpenAiErrorEnvelope)?.Error : null;
         }
         catch (JsonException)
         {
-            // Not the OpenAI error shape (a proxy's HTML page, plain text): report the raw text below.
+            // Not OpenAI's error shape (a proxy's HTML page, plain text): the raw text is reported.
         }
 
-        var detail = providerMessage ?? (text.Length > 0 ? text : response.ReasonPhrase ?? "no details");
+        return ToError(error, status, headers, body);
+    }
+
+    private LlmError ToError(OpenAiErrorBody? error, int? status, HttpResponseHeaders? headers, string fallback)
+    {
+        var code = error?.CodeText ?? error?.Type;
+        var detail = error?.Message ?? (fallback.Length > 0 ? fallback : "no details");
         return new LlmError
         {
-            Kind = LlmErrorClassifier.FromStatus(status, providerCode, providerMessage ?? text),
+            Kind = status is { } s ? LlmErrorClassifier.FromStatus(s, code, error?.Message ?? fallback) : ClassifyStreamError(code, detail),
             StatusCode = status,
-            ProviderCode = providerCode,
-            RetryAfter = RetryAfterParser.Parse(response.Headers, _time.GetUtcNow()),
-            Message = $"Backend '{Name}' answered HTTP {status}: {detail}",
+            ProviderCode = code,
+            RetryAfter = headers is null ? null : RetryAfterParser.Parse(headers, Time.GetUtcNow()),
+            Message = status is { } st ? $"Backend '{Name}' answered HTTP {st}: {detail}" : $"Backend '{Name}' sent an error in its stream: {detail}",
             BackendName = Name,
         };
     }
 
-    private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    private static LlmErrorKind ClassifyStreamError(string? code, string message) => code switch
     {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[MaxErrorBodyBytes];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, total);
-            return total == buffer.Length ? text + $"… (error body longer than {MaxErrorBodyBytes} bytes; rest not read)" : text;
-        }
-    }
-
-    private LlmError InvalidResponse(string what) => new()
-    {
-        Kind = LlmErrorKind.InvalidResponse,
-        Message = $"Backend '{Name}' returned an answer that cannot be used: {what}.",
-        BackendName = Name,
+        "rate_limit_exceeded" or "rate_limit_error" => LlmErrorKind.RateLimited,
+        "server_error" or "internal_error" or "overloaded_error" => LlmErrorKind.ServerError,
+        _ => LlmErrorClassifier.FromStatus(400, code, message) is var kind && kind != LlmErrorKind.InvalidRequest ? kind : LlmErrorKind.ServerError,
     };
 
-    private LlmResponse Fail(long started, LlmError error)
+    private async Task<EmbeddingResponse> EmbedCoreAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
-        RecordFailure(error.Message);
-        return new LlmResponse
+        if (!Dialect.SupportsEmbeddings)
         {
-            Success = false,
-            BackendUsed = Name,
-            ModelUsed = _config.ModelName,
-            DurationMs = (long)_time.GetElapsedTime(started).TotalMilliseconds,
-            ErrorCode = error.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? error.Kind.ToString(),
-            ErrorMessage = error.Message,
-            Error = error,
+            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' ({Dialect.Name}) has no embeddings API.");
+        }
+
+        var model = ResolveModel(request.Model, _config.EmbeddingModelName, nameof(LlmBackendConfig.EmbeddingModelName));
+        var body = new OpenAiEmbeddingRequest
+        {
+            Model = model,
+            Input = JsonSerializer.SerializeToElement(request.Inputs, ProviderJsonContext.Default.ListString),
+            Dimensions = request.Dimensions,
+            EncodingFormat = "float",
+        };
+        using var message = new HttpRequestMessage(HttpMethod.Post, EmbeddingsUri(model)) { Content = JsonBody(body, OpenAiJsonContext.Default.OpenAiEmbeddingRequest) };
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var wire = await ReadJsonAsync(response, OpenAiJsonContext.Default.OpenAiEmbeddingResponse, cancellationToken).ConfigureAwait(false);
+        var data = (wire.Data ?? new List<OpenAiEmbedding>()).OrderBy(d => d.Index).ToList();
+        if (data.Count != request.Inputs.Count || data.Any(d => d.Embedding is null))
+        {
+            throw InvalidResponse($"{data.Count} embeddings came back for {request.Inputs.Count} inputs");
+        }
+
+        return new EmbeddingResponse
+        {
+            Embeddings = data.Select(d => d.Embedding!).ToList(),
+            ModelUsed = wire.Model ?? model,
+            PromptTokens = wire.Usage?.PromptTokens ?? 0,
+            TotalTokens = wire.Usage?.TotalTokens ?? wire.Usage?.PromptTokens ?? 0,
         };
     }
 }

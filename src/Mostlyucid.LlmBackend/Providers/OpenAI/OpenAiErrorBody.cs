@@ -7,21 +7,21 @@ namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 internal sealed class OpenAiErrorBody
 {
     [JsonPropertyName("message")]
-    public string? Message { get; init; }
+    public string? Message { get; set; }
 
     [JsonPropertyName("type")]
-    public string? Type { get; init; }
+    public string? Type { get; set; }
 
     [JsonPropertyName("param")]
-    public JsonElement Param { get; init; }
+    public JsonElement? Param { get; set; }
 
     [JsonPropertyName("code")]
-    public JsonElement Code { get; init; }
+    public JsonElement? Code { get; set; }
 
-    public string? CodeText => Code.ValueKind switch
+    public string? CodeText => Code?.ValueKind switch
     {
-        JsonValueKind.String => Code.GetString(),
-        JsonValueKind.Number => Code.GetRawText(),
+        JsonValueKind.String => Code.Value.GetString(),
+        JsonValueKind.Number => Code.Value.GetRawText(),
         _ => null,
     };
 }

@@ -6,7 +6,10 @@ namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OpenAiChatRequest))]
 [JsonSerializable(typeof(OpenAiChatResponse))]
+[JsonSerializable(typeof(OpenAiContentPart))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
+[JsonSerializable(typeof(OpenAiEmbeddingRequest))]
+[JsonSerializable(typeof(OpenAiEmbeddingResponse))]
 [JsonSerializable(typeof(OpenAiModelList))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext
 {

@@ -2,16 +2,33 @@ using System.Text.Json.Serialization;
 
 namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 
-/// <summary>One message in a chat completions request or response.</summary>
+/// <summary>A message in a request, a response's <c>message</c>, or a stream chunk's <c>delta</c>.</summary>
 internal sealed class OpenAiMessage
 {
     [JsonPropertyName("role")]
-    public string? Role { get; init; }
+    public string? Role { get; set; }
 
+    /// <summary>Gets or sets the content: a string or an array of parts (null on an assistant message with only tool calls).</summary>
     [JsonPropertyName("content")]
-    public string? Content { get; init; }
+    public OpenAiContent? Content { get; set; }
 
-    /// <summary>Gets the refusal text some models return instead of content.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("tool_calls")]
+    public List<OpenAiToolCall>? ToolCalls { get; set; }
+
+    [JsonPropertyName("tool_call_id")]
+    public string? ToolCallId { get; set; }
+
     [JsonPropertyName("refusal")]
-    public string? Refusal { get; init; }
+    public string? Refusal { get; set; }
+
+    /// <summary>Gets or sets reasoning text (DeepSeek, vLLM and others; never sent back).</summary>
+    [JsonPropertyName("reasoning_content")]
+    public string? ReasoningContent { get; set; }
+
+    /// <summary>Gets or sets reasoning text as OpenRouter names it.</summary>
+    [JsonPropertyName("reasoning")]
+    public string? Reasoning { get; set; }
 }

@@ -6,8 +6,14 @@ namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 internal sealed class OpenAiModel
 {
     [JsonPropertyName("id")]
-    public string? Id { get; init; }
+    public string? Id { get; set; }
+
+    [JsonPropertyName("object")]
+    public string? Object { get; set; }
+
+    [JsonPropertyName("created")]
+    public long? Created { get; set; }
 
     [JsonPropertyName("owned_by")]
-    public string? OwnedBy { get; init; }
+    public string? OwnedBy { get; set; }
 }

@@ -2,15 +2,21 @@ using System.Text.Json.Serialization;
 
 namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 
-/// <summary>Token counts of a chat completions response.</summary>
+/// <summary>Token counts, with the cached and reasoning details OpenAI reports.</summary>
 internal sealed class OpenAiUsage
 {
     [JsonPropertyName("prompt_tokens")]
-    public int PromptTokens { get; init; }
+    public int PromptTokens { get; set; }
 
     [JsonPropertyName("completion_tokens")]
-    public int CompletionTokens { get; init; }
+    public int CompletionTokens { get; set; }
 
     [JsonPropertyName("total_tokens")]
-    public int TotalTokens { get; init; }
+    public int TotalTokens { get; set; }
+
+    [JsonPropertyName("prompt_tokens_details")]
+    public OpenAiPromptTokensDetails? PromptTokensDetails { get; set; }
+
+    [JsonPropertyName("completion_tokens_details")]
+    public OpenAiCompletionTokensDetails? CompletionTokensDetails { get; set; }
 }

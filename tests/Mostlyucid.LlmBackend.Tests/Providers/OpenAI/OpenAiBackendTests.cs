@@ -144,7 +144,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var answer = await host.Llm.ChatAsync(Conversation());
 
         Assert.Equal(LlmErrorKind.InvalidResponse, answer.Error!.Kind);
-        Assert.StartsWith("Backend 'openai' returned an answer that cannot be used: the body is not valid chat completion JSON", answer.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("Backend 'openai' returned an answer that cannot be used: the body is not the expected JSON", answer.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]
