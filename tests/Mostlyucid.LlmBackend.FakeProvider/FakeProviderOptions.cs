@@ -3,18 +3,27 @@ namespace Mostlyucid.LlmBackend.FakeProvider;
 /// <summary>How a <see cref="FakeProviderServer"/> behaves.</summary>
 public sealed class FakeProviderOptions
 {
-    /// <summary>Gets or sets the key clients must send (<c>Authorization: Bearer</c>); <see langword="null"/> accepts any.</summary>
+    /// <summary>
+    /// Gets or sets the only wire format this server speaks (<c>openai</c>, <c>azure</c>, <c>anthropic</c>, …), for formats
+    /// that share paths; <see langword="null"/> lets every format answer its own paths (OpenAI first).
+    /// </summary>
+    public string? Format { get; set; }
+
+    /// <summary>Gets or sets the key clients must send (in each format's own header); <see langword="null"/> accepts any.</summary>
     public string? RequiredApiKey { get; set; }
 
-    /// <summary>Gets or sets the models <c>GET /v1/models</c> lists.</summary>
-    public IList<string> Models { get; set; } = new List<string> { "fake-model" };
+    /// <summary>Gets or sets the models the model-list endpoints return.</summary>
+    public IList<string> Models { get; set; } = new List<string>();
 
-    /// <summary>Gets or sets a value indicating whether a model not in <see cref="Models"/> is a 404, as on OpenAI.</summary>
+    /// <summary>Gets or sets a value indicating whether a model not in <see cref="Models"/> is a 404, as on the real APIs.</summary>
     public bool RejectUnknownModels { get; set; }
 
     /// <summary>
-    /// Gets or sets how the answer is made from the model name and the last user message. The default is
-    /// <c>"Echo from {model}: {message}"</c>.
+    /// Gets or sets a value indicating whether OpenAI-format streams carry usage on their finish chunk even without
+    /// <c>stream_options.include_usage</c>, as Mistral, Together and LM Studio do.
     /// </summary>
-    public Func<string, string, string> Reply { get; set; } = static (model, lastUserMessage) => $"Echo from {model}: {lastUserMessage}";
+    public bool UsageOnFinishChunk { get; set; }
+
+    /// <summary>Gets or sets the length of embedding vectors when a request does not ask for one. <value>The default is 8.</value></summary>
+    public int EmbeddingDimensions { get; set; } = 8;
 }

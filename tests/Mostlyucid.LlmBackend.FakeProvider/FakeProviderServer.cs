@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,25 +8,31 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.FakeProvider.Brain;
+using Mostlyucid.LlmBackend.FakeProvider.Formats;
 
 namespace Mostlyucid.LlmBackend.FakeProvider;
 
 /// <summary>
-/// A fake LLM provider on real Kestrel, bound to 127.0.0.1 on a free port, speaking OpenAI's chat completions format
-/// (<c>POST /v1/chat/completions</c>, <c>GET /v1/models</c>). It records every request, checks the API key, validates the
-/// body the way the real API does (400 with OpenAI's error shape), and fails on demand by model name:
-/// <list type="bullet">
-/// <item><c>error-&lt;status&gt;</c> answers that status (429s carry <c>Retry-After: 2</c>);</item>
-/// <item><c>context-too-long</c> and <c>content-filtered</c> answer 400 with OpenAI's codes for those;</item>
-/// <item><c>garbage-response</c> answers 200 with a body that is not JSON.</item>
-/// </list>
-/// <see cref="ForcedStatus"/> makes every request fail, as in an outage.
+/// A fake LLM provider on real Kestrel, bound to 127.0.0.1 on a free port, speaking every supported provider's wire format
+/// at that provider's paths (one <see cref="IFakeProviderFormat"/> each). <see cref="FakeBrain"/> decides the answers the
+/// same way for all of them, so one test suite can run against every provider. It records every raw request and every
+/// normalized conversation, checks each format's API key header, and fails on demand (by model name, see
+/// <see cref="FakeBrain"/>, or for everything with <see cref="ForcedStatus"/>).
 /// </summary>
 public sealed class FakeProviderServer : IAsyncDisposable
 {
+    private static readonly IFakeProviderFormat[] Formats = typeof(FakeProviderServer).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(IFakeProviderFormat).IsAssignableFrom(t))
+        .Select(t => (IFakeProviderFormat)Activator.CreateInstance(t)!)
+        .OrderByDescending(f => f.Name == "openai" ? 0 : 1)
+        .ToArray();
+
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private int _completionCounter;
+    private readonly ConcurrentQueue<FakeConversation> _conversations = new();
+    private readonly ConcurrentQueue<(string Format, string Model, IReadOnlyList<string> Inputs)> _embeddings = new();
+    private int _sequence;
 
     private FakeProviderServer(WebApplication app, FakeProviderOptions options)
     {
@@ -45,11 +49,17 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Gets or sets a status every request answers with (an outage) until set back to <see langword="null"/>.</summary>
     public int? ForcedStatus { get; set; }
 
-    /// <summary>Gets the requests received so far, oldest first.</summary>
+    /// <summary>Gets the raw requests received so far, oldest first.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    /// <summary>Gets the chat completion requests received so far.</summary>
+    /// <summary>Gets the raw OpenAI-format chat completion requests received so far.</summary>
     public IReadOnlyList<RecordedRequest> ChatRequests => _requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>Gets every chat request received, normalized, in any format.</summary>
+    public IReadOnlyList<FakeConversation> Conversations => _conversations.ToArray();
+
+    /// <summary>Gets every embedding request received: format, model, inputs.</summary>
+    public IReadOnlyList<(string Format, string Model, IReadOnlyList<string> Inputs)> Embeddings => _embeddings.ToArray();
 
     /// <summary>Starts a server.</summary>
     /// <param name="options">Its behaviour; defaults when <see langword="null"/>.</param>
@@ -61,15 +71,30 @@ public sealed class FakeProviderServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var server = new FakeProviderServer(app, options ?? new FakeProviderOptions());
-        server.MapEndpoints();
+        server.Configure();
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = address.TrimEnd('/');
         return server;
     }
 
-    /// <summary>Forgets the recorded requests.</summary>
-    public void ClearRequests() => _requests.Clear();
+    /// <summary>Forgets everything recorded.</summary>
+    public void ClearRequests()
+    {
+        _requests.Clear();
+        _conversations.Clear();
+        _embeddings.Clear();
+    }
+
+    /// <summary>Records a normalized chat request and decides its answer (called by the formats).</summary>
+    public (FakeAnswer? Answer, FakeFailure? Failure) Answer(FakeConversation conversation)
+    {
+        _conversations.Enqueue(conversation);
+        return FakeBrain.Decide(conversation, Options, Interlocked.Increment(ref _sequence));
+    }
+
+    /// <summary>Records an embedding request (called by the formats).</summary>
+    public void RecordEmbedding(string format, string model, IReadOnlyList<string> inputs) => _embeddings.Enqueue((format, model, inputs));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -78,9 +103,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void MapEndpoints()
+    private void Configure()
     {
-        _app.Use(async (context, next) =>
+        _app.Run(async context =>
         {
             context.Request.EnableBuffering();
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true);
@@ -89,134 +114,36 @@ public sealed class FakeProviderServer : IAsyncDisposable
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
 
+            var format = Formats.FirstOrDefault(f => (Options.Format is null || string.Equals(f.Name, Options.Format, StringComparison.OrdinalIgnoreCase)) && f.Handles(context.Request));
+            if (format is null)
+            {
+                await NotFoundAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (ForcedStatus is { } forced)
             {
-                await WriteErrorAsync(context, forced, "The fake provider is in a forced outage.", "server_error", null).ConfigureAwait(false);
+                var kind = forced switch { 401 => FakeFailureKind.Unauthorized, 429 => FakeFailureKind.RateLimited, >= 500 => FakeFailureKind.ServerError, _ => FakeFailureKind.BadRequest };
+                await format.WriteFailureAsync(context, new FakeFailure(kind, forced, "The fake provider is in a forced outage.")).ConfigureAwait(false);
                 return;
             }
 
-            if (Options.RequiredApiKey is { } key && context.Request.Headers.Authorization.ToString() != $"Bearer {key}")
+            if (Options.RequiredApiKey is { } key && format.ApiKeyOf(context.Request) != key)
             {
-                await WriteErrorAsync(context, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key").ConfigureAwait(false);
+                await format.WriteFailureAsync(context, new FakeFailure(FakeFailureKind.Unauthorized, 401, "Incorrect API key provided.")).ConfigureAwait(false);
                 return;
             }
 
-            await next(context).ConfigureAwait(false);
+            if (!await format.HandleAsync(context, this).ConfigureAwait(false))
+            {
+                await NotFoundAsync(context).ConfigureAwait(false);
+            }
         });
-
-        _app.MapGet("/v1/models", (HttpContext context) => WriteJsonAsync(context, 200, new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = new JsonArray(Options.Models.Select(m => (JsonNode)new JsonObject
-            {
-                ["id"] = m,
-                ["object"] = "model",
-                ["created"] = 1_700_000_000,
-                ["owned_by"] = "fake-provider",
-            }).ToArray()),
-        }));
-
-        _app.MapPost("/v1/chat/completions", ChatCompletionsAsync);
     }
 
-    private async Task ChatCompletionsAsync(HttpContext context)
+    private static async Task NotFoundAsync(HttpContext context)
     {
-        JsonNode? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            await WriteErrorAsync(context, 400, $"We could not parse the JSON body of your request. ({ex.Message})", "invalid_request_error", null).ConfigureAwait(false);
-            return;
-        }
-
-        var model = body?["model"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(model))
-        {
-            await WriteErrorAsync(context, 400, "you must provide a model parameter", "invalid_request_error", null, "model").ConfigureAwait(false);
-            return;
-        }
-
-        if (body!["messages"] is not JsonArray { Count: > 0 } messages)
-        {
-            await WriteErrorAsync(context, 400, "'messages' is a required property and must be a non-empty array", "invalid_request_error", null, "messages").ConfigureAwait(false);
-            return;
-        }
-
-        switch (model)
-        {
-            case "context-too-long":
-                await WriteErrorAsync(context, 400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", "invalid_request_error", "context_length_exceeded", "messages").ConfigureAwait(false);
-                return;
-            case "content-filtered":
-                await WriteErrorAsync(context, 400, "The response was filtered due to the prompt triggering content management policy.", "invalid_request_error", "content_filter", "prompt").ConfigureAwait(false);
-                return;
-            case "garbage-response":
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync("<html>502 Bad Gateway</html>", context.RequestAborted).ConfigureAwait(false);
-                return;
-        }
-
-        if (model.StartsWith("error-", StringComparison.Ordinal) && int.TryParse(model.AsSpan(6), out var status))
-        {
-            if (status == 429)
-            {
-                context.Response.Headers.RetryAfter = "2";
-            }
-
-            await WriteErrorAsync(context, status, $"Injected error {status} for model {model}.", status >= 500 ? "server_error" : "invalid_request_error", null).ConfigureAwait(false);
-            return;
-        }
-
-        if (Options.RejectUnknownModels && !Options.Models.Contains(model))
-        {
-            await WriteErrorAsync(context, 404, $"The model `{model}` does not exist or you do not have access to it.", "invalid_request_error", "model_not_found").ConfigureAwait(false);
-            return;
-        }
-
-        var lastUser = messages.LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"]?.GetValue<string>() ?? string.Empty;
-        var reply = Options.Reply(model, lastUser);
-        var promptTokens = messages.Sum(m => CountWords(m?["content"]?.GetValue<string>()));
-        var completionTokens = CountWords(reply);
-        var id = Interlocked.Increment(ref _completionCounter);
-        await WriteJsonAsync(context, 200, new JsonObject
-        {
-            ["id"] = $"chatcmpl-fake-{id}",
-            ["object"] = "chat.completion",
-            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["model"] = model,
-            ["system_fingerprint"] = "fp_fake",
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply, ["refusal"] = null },
-                ["logprobs"] = null,
-                ["finish_reason"] = "stop",
-            }),
-            ["usage"] = new JsonObject
-            {
-                ["prompt_tokens"] = promptTokens,
-                ["completion_tokens"] = completionTokens,
-                ["total_tokens"] = promptTokens + completionTokens,
-            },
-        }).ConfigureAwait(false);
-    }
-
-    private static int CountWords(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? 0 : text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? code, string? param = null) =>
-        WriteJsonAsync(context, status, new JsonObject
-        {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
-        });
-
-    private static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = 404;
+        await context.Response.WriteAsync($"The fake provider has no endpoint {context.Request.Method} {context.Request.Path}.", context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -8,8 +8,12 @@ internal sealed class OpenAiMessage
     [JsonPropertyName("role")]
     public string? Role { get; set; }
 
-    /// <summary>Gets or sets the content: a string or an array of parts (null on an assistant message with only tool calls).</summary>
+    /// <summary>
+    /// Gets or sets the content: a string or an array of parts. Always written, as <c>null</c> on an assistant message with
+    /// only tool calls, as OpenAI's SDKs do (some compatible servers require the key).
+    /// </summary>
     [JsonPropertyName("content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public OpenAiContent? Content { get; set; }
 
     [JsonPropertyName("name")]

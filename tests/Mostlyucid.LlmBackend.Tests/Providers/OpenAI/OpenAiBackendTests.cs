@@ -55,13 +55,13 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var answer = await host.Llm.ChatAsync(Conversation());
 
         Assert.True(answer.Success, answer.ErrorMessage);
-        Assert.Equal("Echo from gpt-test: Hi there", answer.Content);
+        Assert.Equal("Echo from gpt-test (system: Be brief.): Hi there", answer.Content);
         Assert.Equal("gpt-test", answer.ModelUsed);
         Assert.Equal("openai", answer.BackendUsed);
         Assert.Equal("stop", answer.FinishReason);
         Assert.Equal(4, answer.PromptTokens);
-        Assert.Equal(5, answer.CompletionTokens);
-        Assert.Equal(9, answer.TotalTokens);
+        Assert.Equal(8, answer.CompletionTokens);
+        Assert.Equal(12, answer.TotalTokens);
     }
 
     [Fact]
