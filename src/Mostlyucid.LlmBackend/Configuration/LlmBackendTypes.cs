@@ -11,4 +11,16 @@ public static class LlmBackendTypes
 
     /// <summary>Azure OpenAI: <c>BaseUrl</c> is the resource (<c>https://NAME.openai.azure.com</c>), <c>ModelName</c> the deployment.</summary>
     public const string AzureOpenAI = "AzureOpenAI";
+
+    /// <summary>Anthropic's Messages API. <c>BaseUrl</c> defaults to <c>https://api.anthropic.com</c>.</summary>
+    public const string Anthropic = "Anthropic";
+
+    /// <summary>Google's Gemini API. <c>BaseUrl</c> defaults to <c>https://generativelanguage.googleapis.com</c>.</summary>
+    public const string Gemini = "Gemini";
+
+    /// <summary>Ollama's native API. <c>BaseUrl</c> defaults to <c>http://localhost:11434</c>.</summary>
+    public const string Ollama = "Ollama";
+
+    /// <summary>Cohere's chat (v2) and embed APIs. <c>BaseUrl</c> defaults to <c>https://api.cohere.com</c>.</summary>
+    public const string Cohere = "Cohere";
 }
