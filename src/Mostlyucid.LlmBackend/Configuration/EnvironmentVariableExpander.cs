@@ -44,11 +44,17 @@ internal sealed class EnvironmentVariableExpander
             }
         }
 
-        foreach (var header in backend.Headers.ToList())
+        ExpandValues(backend.Headers, backend, path, "Headers", problems);
+        ExpandValues(backend.ProviderOptions, backend, path, "ProviderOptions", problems);
+    }
+
+    private void ExpandValues(Dictionary<string, string> values, LlmBackendConfig backend, string path, string setting, List<string> problems)
+    {
+        foreach (var entry in values.ToList())
         {
-            if (header.Value.Contains('$', StringComparison.Ordinal))
+            if (entry.Value.Contains('$', StringComparison.Ordinal))
             {
-                backend.Headers[header.Key] = Expand(header.Value, backend, path, $"Headers:{header.Key}", problems);
+                values[entry.Key] = Expand(entry.Value, backend, path, $"{setting}:{entry.Key}", problems);
             }
         }
     }

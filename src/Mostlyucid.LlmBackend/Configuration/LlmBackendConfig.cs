@@ -49,6 +49,16 @@ public class LlmBackendConfig
     /// <summary>Gets or sets a value indicating whether the backend may be used. <value>The default value is <see langword="true"/>.</value></summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the name of an environment variable that must be set (non-empty) for this backend to be used; when it
+    /// is not, the backend counts as disabled instead of being a configuration error. For configurations that list every
+    /// provider a machine might have a key for (<c>"EnabledIfSet": "OPENAI_API_KEY"</c>).
+    /// </summary>
+    public string? EnabledIfSet { get; set; }
+
+    /// <summary>Gets or sets settings only one provider type understands (the <c>Mock</c> provider's latency and faults, for example); values may use <c>${ENV_VAR}</c>.</summary>
+    public Dictionary<string, string> ProviderOptions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets or sets the share of traffic for the Weighted strategy. <value>The default value is 1.</value></summary>
     public int Weight { get; set; } = 1;
 

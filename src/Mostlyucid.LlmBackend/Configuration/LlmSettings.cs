@@ -9,6 +9,9 @@ public class LlmSettings
     /// <summary>Gets or sets the backends, in configuration order.</summary>
     public List<LlmBackendConfig> Backends { get; set; } = new();
 
+    /// <summary>Gets or sets virtual models: names a request's <c>Model</c> can use to reach a chosen set of backends.</summary>
+    public List<RouteConfig> Routes { get; set; } = new();
+
     /// <summary>Gets or sets how the router orders backends. <value>The default value is <see cref="BackendSelectionStrategy.Failover"/>.</value></summary>
     public BackendSelectionStrategy SelectionStrategy { get; set; } = BackendSelectionStrategy.Failover;
 

@@ -89,6 +89,35 @@ internal static class LlmSettingsValidator
             }
         }
 
+        var routeNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < settings.Routes.Count; i++)
+        {
+            var route = settings.Routes[i];
+            var path = $"{Root}:Routes:{i}";
+            if (string.IsNullOrWhiteSpace(route.Name))
+            {
+                problems.Add($"{path}:Name: every route needs a Name (the model name clients will ask for).");
+            }
+            else if (!routeNames.Add(route.Name.Trim()))
+            {
+                problems.Add($"{path}:Name: '{route.Name}' is the name of another route; route names must be unique.");
+            }
+            else if (firstByName.ContainsKey(route.Name.Trim()))
+            {
+                problems.Add($"{path}:Name: '{route.Name}' is also a backend's name; a model name must mean one thing.");
+            }
+
+            if (route.Backends.Count == 0)
+            {
+                problems.Add($"{path}:Backends: list at least one backend for route '{route.Name}'.");
+            }
+
+            foreach (var name in route.Backends.Where(n => !firstByName.ContainsKey(n.Trim())))
+            {
+                problems.Add($"{path}:Backends: '{name}' is not the name of a configured backend ({string.Join(", ", firstByName.Keys)}).");
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(settings.DefaultBackend) && !firstByName.ContainsKey(settings.DefaultBackend.Trim()))
         {
             problems.Add($"{Root}:DefaultBackend: '{settings.DefaultBackend}' is not the name of a configured backend ({string.Join(", ", firstByName.Keys)}).");

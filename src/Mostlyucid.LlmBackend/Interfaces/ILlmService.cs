@@ -41,6 +41,14 @@ public interface ILlmService
     /// <returns>The models, and an error for each backend that could not list its models.</returns>
     Task<ModelListResult> ListModelsAsync(string? backendName = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists the names a request's <c>Model</c> can route by: routes (virtual models), backend names, and the models
+    /// backends are configured with — each with the ready backends it reaches. Any other model is passed to the backends as
+    /// it is.
+    /// </summary>
+    /// <returns>The names.</returns>
+    IReadOnlyList<RoutableModel> GetRoutableModels();
+
     /// <summary>Lists every configured backend with its status (ready, disabled, waiting for a plugin, failed).</summary>
     /// <returns>The backends in configuration order.</returns>
     IReadOnlyList<BackendInfo> GetBackends();

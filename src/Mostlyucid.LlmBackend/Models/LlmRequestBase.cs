@@ -52,4 +52,14 @@ public abstract class LlmRequestBase
     /// options this model does not cover.
     /// </summary>
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+
+    /// <summary>Makes a shallow copy asking for another model (used when the request's model was a routing key).</summary>
+    /// <param name="model">The model for the copy.</param>
+    /// <returns>The copy.</returns>
+    internal LlmRequestBase WithModel(string? model)
+    {
+        var copy = (LlmRequestBase)MemberwiseClone();
+        copy.Model = model;
+        return copy;
+    }
 }

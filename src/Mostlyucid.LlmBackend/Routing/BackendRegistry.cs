@@ -28,6 +28,7 @@ internal sealed class BackendRegistry : IDisposable
     private LlmSettings? _settings;
     private BackendEntry[] _entries = Array.Empty<BackendEntry>();
     private BackendEntry[] _ready = Array.Empty<BackendEntry>();
+    private readonly Dictionary<LlmBackendConfig, string> _disabledReasons = new();
     private volatile bool _initialized;
 
     public BackendRegistry(
@@ -93,6 +94,15 @@ internal sealed class BackendRegistry : IDisposable
 
             var settings = _source.Settings;
             var problems = new List<string>(_source.Problems);
+            foreach (var backend in settings.Backends.Where(b => b.Enabled && !string.IsNullOrWhiteSpace(b.EnabledIfSet)))
+            {
+                if (string.IsNullOrEmpty(_environment(backend.EnabledIfSet!.Trim())))
+                {
+                    backend.Enabled = false;
+                    _disabledReasons[backend] = $"EnabledIfSet: {backend.EnabledIfSet} is not set";
+                }
+            }
+
             var expander = new EnvironmentVariableExpander(_environment);
             for (var i = 0; i < settings.Backends.Count; i++)
             {
@@ -154,7 +164,7 @@ internal sealed class BackendRegistry : IDisposable
                 entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null));
                 if (!config.Enabled)
                 {
-                    entries[i].State = new BackendState(BackendStatus.Disabled, null, null, "Enabled is false");
+                    entries[i].State = new BackendState(BackendStatus.Disabled, null, null, _disabledReasons.GetValueOrDefault(config, "Enabled is false"));
                     Log.BackendDisabled(_logger, config.Name);
                     continue;
                 }

@@ -1,98 +1,178 @@
+using System.Collections.Concurrent;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Routing;
 
 /// <summary>
-/// Decides which backends a request tries and in what order: the strategy's order, healthy backends before unhealthy
-/// ones, the request's preferred backend first (or alone, with the Specific strategy).
+/// Decides which backends a request tries and in what order. The request's <c>Model</c> is resolved first: a route name
+/// gives that route's backends and strategy; a backend's name gives that backend alone; a model some backends are
+/// configured with gives those backends; any other model is passed through to every backend as an override. Then the
+/// strategy orders the candidates, healthy before unhealthy, with the request's preferred backend first (or alone, with
+/// the Specific strategy).
 /// </summary>
 internal sealed class BackendRouter
 {
     private readonly BackendRegistry _registry;
-    private readonly Lazy<IBackendSelectionPolicy> _policy;
+    private readonly Random _random;
+    private readonly ConcurrentDictionary<string, IBackendSelectionPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
 
     public BackendRouter(BackendRegistry registry, Random random)
     {
         _registry = registry;
-        _policy = new Lazy<IBackendSelectionPolicy>(() => BackendSelectionPolicies.Create(registry.Settings.SelectionStrategy, random));
+        _random = random;
     }
 
-    /// <summary>Fills <paramref name="plan"/> with the backends to try, in order.</summary>
+    /// <summary>Plans a request.</summary>
     /// <param name="preferredBackend">The request's preferred backend, if any.</param>
-    /// <param name="plan">Receives the plan.</param>
+    /// <param name="model">The request's model, if any.</param>
     /// <param name="eligibility">For operations only some backends can do (embeddings): which can, and how to say why none could.</param>
-    /// <returns>Why nothing can be tried, or <see langword="null"/> when the plan has at least one backend.</returns>
-    public LlmError? Plan(string? preferredBackend, List<BackendEntry> plan, BackendEligibility? eligibility = null)
+    /// <returns>The plan.</returns>
+    public RoutePlan Plan(string? preferredBackend, string? model, BackendEligibility? eligibility = null)
     {
         var settings = _registry.Settings;
-        var ready = _registry.ReadyEntries;
+        var entries = _registry.Entries;
         var strategy = settings.SelectionStrategy;
+        var policyKey = string.Empty;
+        var modelForBackends = string.IsNullOrWhiteSpace(model) ? null : model.Trim();
+        List<BackendEntry> candidates;
+        BackendEntry? only = null;
+
+        if (modelForBackends is not null && settings.Routes.FirstOrDefault(r => Same(r.Name, modelForBackends)) is { } route)
+        {
+            candidates = entries.Where(e => route.Backends.Any(b => Same(b, e.Name)) && e.State.Status == BackendStatus.Ready).ToList();
+            strategy = route.SelectionStrategy ?? strategy;
+            policyKey = "route:" + route.Name;
+            modelForBackends = null;
+            if (candidates.Count == 0)
+            {
+                return Fail($"Route '{route.Name}' has no ready backend: " + string.Join("; ", entries.Where(e => route.Backends.Any(b => Same(b, e.Name))).Select(e => $"'{e.Name}' is {Describe(e)}")) + ".");
+            }
+        }
+        else if (modelForBackends is not null && entries.FirstOrDefault(e => Same(e.Name, modelForBackends)) is { } named)
+        {
+            only = named;
+            candidates = new List<BackendEntry> { named };
+            modelForBackends = null;
+        }
+        else
+        {
+            candidates = entries.Where(e => e.State.Status == BackendStatus.Ready).ToList();
+            if (modelForBackends is not null)
+            {
+                var serving = candidates.Where(e => Same(e.Config.ModelName, modelForBackends) || Same(e.Config.EmbeddingModelName, modelForBackends)).ToList();
+                if (serving.Count > 0)
+                {
+                    candidates = serving;
+                }
+            }
+        }
+
         var preferred = string.IsNullOrWhiteSpace(preferredBackend) ? null : preferredBackend.Trim();
-        if (strategy == BackendSelectionStrategy.Specific)
+        if (strategy == BackendSelectionStrategy.Specific && only is null)
         {
             preferred ??= settings.DefaultBackend;
             if (preferred is null)
             {
-                return NoBackend("The Specific selection strategy needs the request's PreferredBackend or LlmSettings:DefaultBackend to name a backend.");
+                return Fail("The Specific selection strategy needs the request's PreferredBackend or LlmSettings:DefaultBackend to name a backend.");
             }
         }
 
         if (preferred is not null)
         {
-            var named = _registry.Entries.FirstOrDefault(e => string.Equals(e.Name, preferred, StringComparison.OrdinalIgnoreCase));
+            var named = entries.FirstOrDefault(e => Same(e.Name, preferred));
             if (named is null)
             {
-                return NoBackend($"Backend '{preferred}' does not exist. Configured backends: {string.Join(", ", _registry.Entries.Select(e => e.Name))}.");
+                return Fail($"Backend '{preferred}' does not exist. Configured backends: {string.Join(", ", entries.Select(e => e.Name))}.");
             }
 
-            if (eligibility is not null && named.State.Status == BackendStatus.Ready && !eligibility.CanServe(named))
+            if (strategy == BackendSelectionStrategy.Specific && only is null)
             {
-                return NoBackend($"Backend '{named.Name}' cannot {eligibility.Operation}: {eligibility.Requirement}.");
-            }
-
-            if (strategy == BackendSelectionStrategy.Specific)
-            {
-                if (named.State.Status != BackendStatus.Ready)
-                {
-                    return NoBackend($"Backend '{named.Name}' is {Describe(named)}.");
-                }
-
-                plan.Add(named);
-                return null;
+                only = named;
+                candidates = new List<BackendEntry> { named };
             }
         }
 
-        plan.AddRange(ready);
-        if (plan.Count == 0)
+        if (only is not null)
         {
-            return NoBackend("No backend is ready: " + string.Join("; ", _registry.Entries.Select(e => $"'{e.Name}' is {Describe(e)}")) + ".");
+            if (only.State.Status != BackendStatus.Ready)
+            {
+                return Fail($"Backend '{only.Name}' is {Describe(only)}.");
+            }
+
+            if (eligibility is not null && !eligibility.CanServe(only))
+            {
+                return Fail($"Backend '{only.Name}' cannot {eligibility.Operation}: {eligibility.Requirement}.");
+            }
+
+            return new RoutePlan(candidates, modelForBackends, null);
+        }
+
+        if (candidates.Count == 0)
+        {
+            return Fail("No backend is ready: " + string.Join("; ", entries.Select(e => $"'{e.Name}' is {Describe(e)}")) + ".");
         }
 
         if (eligibility is not null)
         {
-            plan.RemoveAll(e => !eligibility.CanServe(e));
-            if (plan.Count == 0)
+            candidates.RemoveAll(e => !eligibility.CanServe(e));
+            if (candidates.Count == 0)
             {
-                return NoBackend($"No ready backend can {eligibility.Operation}: {eligibility.Requirement}.");
+                return Fail($"No ready backend can {eligibility.Operation}: {eligibility.Requirement}.");
             }
         }
 
-        _policy.Value.Order(plan);
-        MoveUnhealthyLast(plan);
+        _policies.GetOrAdd($"{policyKey}|{strategy}", _ => BackendSelectionPolicies.Create(strategy, _random)).Order(candidates);
+        MoveUnhealthyLast(candidates);
         if (preferred is not null)
         {
-            var index = plan.FindIndex(e => string.Equals(e.Name, preferred, StringComparison.OrdinalIgnoreCase));
+            var index = candidates.FindIndex(e => Same(e.Name, preferred));
             if (index > 0)
             {
-                var first = plan[index];
-                plan.RemoveAt(index);
-                plan.Insert(0, first);
+                var first = candidates[index];
+                candidates.RemoveAt(index);
+                candidates.Insert(0, first);
             }
         }
 
-        return null;
+        return new RoutePlan(candidates, modelForBackends, null);
     }
+
+    /// <summary>Lists the names a request's model can use: routes, backends, and configured models, with the ready backends each reaches.</summary>
+    public IReadOnlyList<RoutableModel> RoutableModels()
+    {
+        var settings = _registry.Settings;
+        var ready = _registry.Entries.Where(e => e.State.Status == BackendStatus.Ready).ToArray();
+        var models = new List<RoutableModel>();
+        foreach (var route in settings.Routes)
+        {
+            models.Add(new RoutableModel { Name = route.Name, Kind = RoutableModelKind.Route, Backends = ready.Where(e => route.Backends.Any(b => Same(b, e.Name))).Select(e => e.Name).ToArray() });
+        }
+
+        foreach (var entry in ready)
+        {
+            models.Add(new RoutableModel { Name = entry.Name, Kind = RoutableModelKind.Backend, Backends = new[] { entry.Name } });
+        }
+
+        foreach (var name in ready.SelectMany(e => new[] { e.Config.ModelName, e.Config.EmbeddingModelName }).Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (models.Any(m => Same(m.Name, name)))
+            {
+                continue;
+            }
+
+            models.Add(new RoutableModel
+            {
+                Name = name!,
+                Kind = RoutableModelKind.Model,
+                Backends = ready.Where(e => Same(e.Config.ModelName, name) || Same(e.Config.EmbeddingModelName, name)).Select(e => e.Name).ToArray(),
+            });
+        }
+
+        return models;
+    }
+
+    private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static void MoveUnhealthyLast(List<BackendEntry> plan)
     {
@@ -122,11 +202,12 @@ internal sealed class BackendRouter
         return state.Status switch
         {
             BackendStatus.Ready => "ready",
-            BackendStatus.Disabled => "disabled (Enabled: false)",
+            BackendStatus.Disabled => $"disabled ({state.Reason ?? "Enabled: false"})",
             BackendStatus.WaitingForPlugin => $"waiting for a plugin that provides backend type {entry.Config.EffectiveBackendType}",
             _ => $"failed: {state.Reason}",
         };
     }
 
-    private static LlmError NoBackend(string message) => new() { Kind = LlmErrorKind.NoBackendAvailable, Message = message };
+    private static RoutePlan Fail(string message) =>
+        new(new List<BackendEntry>(), null, new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = message });
 }

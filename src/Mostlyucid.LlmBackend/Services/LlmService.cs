@@ -56,12 +56,15 @@ internal sealed class LlmService : ILlmService
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = _time.GetTimestamp();
-        var plan = new List<BackendEntry>();
-        if (_router.Plan(request.PreferredBackend, plan) is { } planError)
+        var route = _router.Plan(request.PreferredBackend, request.Model);
+        if (route.Error is { } planError)
         {
             Count(success: false, failedOver: false);
             throw new LlmBackendException(planError, Array.Empty<BackendAttempt>());
         }
+
+        var plan = route.Backends;
+        request = For(request, route);
 
         var attempts = new List<BackendAttempt>(plan.Count);
         foreach (var entry in plan)
@@ -137,15 +140,22 @@ internal sealed class LlmService : ILlmService
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = _time.GetTimestamp();
-        var plan = new List<BackendEntry>();
+        var routingKey = IsRoutingKey(request.Model);
         var eligibility = Embedding with
         {
-            CanServe = e => e.State.Backend is IEmbeddingLlmBackend && (request.Model is not null || e.Config.EmbeddingModelName is not null),
+            CanServe = e => e.State.Backend is IEmbeddingLlmBackend && ((request.Model is not null && !routingKey) || e.Config.EmbeddingModelName is not null),
         };
-        if (_router.Plan(request.PreferredBackend, plan, eligibility) is { } planError)
+        var route = _router.Plan(request.PreferredBackend, request.Model, eligibility);
+        if (route.Error is { } planError)
         {
             Count(success: false, failedOver: false);
             return new EmbeddingResponse { Error = planError, DurationMs = Elapsed(started) };
+        }
+
+        var plan = route.Backends;
+        if (!string.Equals(route.Model, request.Model, StringComparison.Ordinal))
+        {
+            request = new EmbeddingRequest { Inputs = request.Inputs, Model = route.Model, Dimensions = request.Dimensions, InputType = request.InputType, PreferredBackend = request.PreferredBackend };
         }
 
         var attempts = new List<BackendAttempt>(plan.Count);
@@ -235,6 +245,8 @@ internal sealed class LlmService : ILlmService
         };
     }
 
+    public IReadOnlyList<RoutableModel> GetRoutableModels() => _router.RoutableModels();
+
     public IReadOnlyList<BackendInfo> GetBackends() => _registry.Entries.Select(e => e.ToInfo()).ToArray();
 
     public LlmServiceStatistics GetStatistics() => new()
@@ -276,6 +288,14 @@ internal sealed class LlmService : ILlmService
         var results = await Task.WhenAll(checks).ConfigureAwait(false);
         return results.ToDictionary(r => r.Name, r => r.Item2, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The request to send: a copy without the model when the model was a routing key.</summary>
+    private static TRequest For<TRequest>(TRequest request, RoutePlan route)
+        where TRequest : LlmRequestBase =>
+        string.Equals(route.Model, request.Model, StringComparison.Ordinal) ? request : (TRequest)request.WithModel(route.Model);
+
+    private bool IsRoutingKey(string? model) =>
+        model is not null && _router.RoutableModels().Any(m => m.Kind != RoutableModelKind.Model && string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));
 
     private static async IAsyncEnumerable<ChatStreamUpdate> SingleUpdateAsync(ILlmBackend backend, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -339,12 +359,15 @@ internal sealed class LlmService : ILlmService
         where TRequest : LlmRequestBase
     {
         var started = _time.GetTimestamp();
-        var plan = new List<BackendEntry>();
-        if (_router.Plan(request.PreferredBackend, plan) is { } planError)
+        var route = _router.Plan(request.PreferredBackend, request.Model);
+        if (route.Error is { } planError)
         {
             Count(success: false, failedOver: false);
             return Failed(planError, Array.Empty<BackendAttempt>(), started);
         }
+
+        var plan = route.Backends;
+        request = For(request, route);
 
         var attempts = new List<BackendAttempt>(plan.Count);
         foreach (var entry in plan)
