@@ -23,4 +23,7 @@ public static class LlmBackendTypes
 
     /// <summary>Cohere's chat (v2) and embed APIs. <c>BaseUrl</c> defaults to <c>https://api.cohere.com</c>.</summary>
     public const string Cohere = "Cohere";
+
+    /// <summary>Not a language model: deterministic answers, streams, tool calls and embeddings, with optional latency and faults (<c>ProviderOptions</c>). For trying things out and for tests.</summary>
+    public const string Mock = "Mock";
 }

@@ -143,7 +143,9 @@ internal sealed class LlmService : ILlmService
         var routingKey = IsRoutingKey(request.Model);
         var eligibility = Embedding with
         {
-            CanServe = e => e.State.Backend is IEmbeddingLlmBackend && ((request.Model is not null && !routingKey) || e.Config.EmbeddingModelName is not null),
+            CanServe = e => e.State.Backend is IEmbeddingLlmBackend
+                && (e.Config.EmbeddingModelName is not null
+                    || (request.Model is not null && (!routingKey || string.Equals(e.Name, request.Model, StringComparison.OrdinalIgnoreCase)))),
         };
         var route = _router.Plan(request.PreferredBackend, request.Model, eligibility);
         if (route.Error is { } planError)
