@@ -33,4 +33,7 @@ public sealed class ChatStreamUpdate
 
     /// <summary>Gets or sets the backend that produced the update (set by <c>ILlmService</c>).</summary>
     public string? BackendUsed { get; set; }
+
+    /// <summary>Gets or sets which attempt (1 for the first backend tried) produced the update (set by <c>ILlmService</c>).</summary>
+    public int Attempt { get; set; }
 }

@@ -106,6 +106,7 @@ internal sealed class LlmService : ILlmService
                 while (update is not null)
                 {
                     update.BackendUsed = entry.Name;
+                    update.Attempt = attempts.Count + 1;
                     model = update.ModelUsed ?? model;
                     yield return update;
                     update = await NextUpdateAsync(entry, enumerator, attemptStarted, attempts, cancellationToken).ConfigureAwait(false);

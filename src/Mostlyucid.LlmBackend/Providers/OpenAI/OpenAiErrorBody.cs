@@ -18,6 +18,7 @@ internal sealed class OpenAiErrorBody
     [JsonPropertyName("code")]
     public JsonElement? Code { get; set; }
 
+    [JsonIgnore]
     public string? CodeText => Code?.ValueKind switch
     {
         JsonValueKind.String => Code.Value.GetString(),

@@ -11,6 +11,7 @@ namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 [JsonSerializable(typeof(OpenAiEmbeddingRequest))]
 [JsonSerializable(typeof(OpenAiEmbeddingResponse))]
 [JsonSerializable(typeof(OpenAiModelList))]
+[JsonSerializable(typeof(OpenAiModel))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext
 {
 }

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Gateway.Anthropic;
+
+/// <summary>
+/// <c>POST /v1/messages</c>: Anthropic's Messages API (streamed with its event types, tools, thinking) translated onto the
+/// same pipeline as the OpenAI endpoints, so an Anthropic client can reach any backend.
+/// </summary>
+internal static class MessagesEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ILlmService llm)
+    {
+        var requestId = GatewayHeaders.EnsureRequestId(context);
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await AnthropicErrorResponder.WriteAsync(context, 413, ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (JsonException ex)
+        {
+            await AnthropicErrorResponder.WriteAsync(context, 400, $"The request body is not valid JSON: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        var (request, problem) = body is null ? (null, "The request body is empty; send a JSON object.") : AnthropicRequestReader.Read(body);
+        if (request is null)
+        {
+            await AnthropicErrorResponder.WriteAsync(context, 400, problem!).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), request.Model) is { } denied)
+        {
+            await AnthropicErrorResponder.WriteAsync(context, denied.Status, denied.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var id = "msg_" + requestId;
+        try
+        {
+            if (body!["stream"] is JsonValue stream && stream.TryGetValue<bool>(out var streaming) && streaming)
+            {
+                await StreamAsync(context, llm, request, id).ConfigureAwait(false);
+                return;
+            }
+
+            var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            if (!response.Success)
+            {
+                await AnthropicErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(AnthropicResponseWriter.Message(response, id).ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; the upstream call was cancelled with it.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, ILlmService llm, ChatRequest request, string id)
+    {
+        var updates = llm.StreamChatAsync(request, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        await using (updates.ConfigureAwait(false))
+        {
+            ChatStreamUpdate? update;
+            try
+            {
+                update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+            }
+            catch (LlmBackendException ex)
+            {
+                await AnthropicErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
+                return;
+            }
+
+            var writer = new AnthropicStreamWriter(context, id);
+            await writer.StartAsync(update?.ModelUsed ?? request.Model, update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
+            string? finish = null;
+            LlmUsage? usage = null;
+            while (update is not null)
+            {
+                await writer.WriteAsync(update).ConfigureAwait(false);
+                finish = update.FinishReason ?? finish;
+                usage = update.Usage ?? usage;
+                try
+                {
+                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+                }
+                catch (LlmBackendException ex)
+                {
+                    await writer.ErrorAsync(ex.Error).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await writer.FinishAsync(finish, usage).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Configuration;
+
+namespace Mostlyucid.LlmBackend.Gateway.Auth;
+
+/// <summary>
+/// The configured client keys, held only as SHA-256 hashes. A presented key is hashed and compared with every stored hash
+/// in constant time (no early exit), so timing does not reveal which key or how much of one matched.
+/// </summary>
+internal sealed class GatewayApiKeys
+{
+    private readonly (byte[] Hash, GatewayCaller Caller, int? PerMinute)[] _keys;
+
+    public GatewayApiKeys(GatewaySettings settings)
+    {
+        _keys = settings.ApiKeys
+            .Select(k => (Hash(k), new GatewayCaller(k.Name, k.AllowedModels.ToArray()), k.MaxRequestsPerMinute))
+            .ToArray();
+    }
+
+    /// <summary>Gets whether any key is configured (otherwise every caller is anonymous and the gateway is loopback-only).</summary>
+    public bool Required => _keys.Length > 0;
+
+    /// <summary>Validates the keys' configuration; every problem names the key's position.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="skipKeyChecks">Keys whose value is already reported as unresolvable.</param>
+    public static IEnumerable<string> Validate(GatewaySettings settings, IReadOnlySet<int> skipKeyChecks)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < settings.ApiKeys.Count; i++)
+        {
+            var key = settings.ApiKeys[i];
+            var path = $"{GatewaySettings.SectionName}:ApiKeys:{i}";
+            if (string.IsNullOrWhiteSpace(key.Name))
+            {
+                yield return $"{path}:Name: every key needs a Name (used in logs instead of the key).";
+            }
+            else if (!names.Add(key.Name))
+            {
+                yield return $"{path}:Name: '{key.Name}' is used by another key; names must be unique.";
+            }
+
+            if (skipKeyChecks.Contains(i))
+            {
+                continue;
+            }
+
+            var hasHash = !string.IsNullOrWhiteSpace(key.KeySha256);
+            var hasKey = !string.IsNullOrWhiteSpace(key.Key);
+            if (hasHash == hasKey)
+            {
+                yield return $"{path}: give exactly one of KeySha256 (the key's SHA-256 in hex, preferred) or Key.";
+            }
+            else if (hasHash && (key.KeySha256!.Length != 64 || !key.KeySha256.All(Uri.IsHexDigit)))
+            {
+                yield return $"{path}:KeySha256: must be 64 hexadecimal characters (the SHA-256 of the key, for example from `printf %s KEY | sha256sum`).";
+            }
+            else if (hasKey && key.Key!.Length < 16)
+            {
+                yield return $"{path}:Key: a key must be at least 16 characters long.";
+            }
+
+            if (key.MaxRequestsPerMinute is <= 0)
+            {
+                yield return $"{path}:MaxRequestsPerMinute: must be greater than 0 (found {key.MaxRequestsPerMinute}).";
+            }
+        }
+    }
+
+    /// <summary>Reads the key from <c>Authorization: Bearer</c> or <c>x-api-key</c> and finds its caller.</summary>
+    /// <returns>The caller and its per-minute limit, or <see langword="null"/> when the key is missing or unknown.</returns>
+    public (GatewayCaller Caller, int? PerMinute)? Authenticate(HttpRequest request)
+    {
+        var presented = Presented(request);
+        if (presented is null)
+        {
+            return null;
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        (GatewayCaller, int?)? match = null;
+        foreach (var (stored, caller, perMinute) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(stored, hash))
+            {
+                match = (caller, perMinute);
+            }
+        }
+
+        return match;
+    }
+
+    private static string? Presented(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7)
+        {
+            return authorization[7..].Trim();
+        }
+
+        var apiKey = request.Headers["x-api-key"].ToString();
+        return apiKey.Length > 0 ? apiKey.Trim() : null;
+    }
+
+    private static byte[] Hash(GatewayApiKeyConfig key) =>
+        !string.IsNullOrWhiteSpace(key.KeySha256)
+            ? Convert.FromHexString(key.KeySha256)
+            : SHA256.HashData(Encoding.UTF8.GetBytes(key.Key ?? string.Empty));
+}

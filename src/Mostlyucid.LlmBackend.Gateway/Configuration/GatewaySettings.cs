@@ -1,0 +1,26 @@
+namespace Mostlyucid.LlmBackend.Gateway.Configuration;
+
+/// <summary>The gateway's own settings (section <c>Gateway</c>); backends, routes and plugins are in <c>LlmSettings</c>.</summary>
+public sealed class GatewaySettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>
+    /// Gets or sets the client keys. With none, the gateway accepts any client but listens on loopback only.
+    /// </summary>
+    public List<GatewayApiKeyConfig> ApiKeys { get; set; } = new();
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes (413 above it). <value>The default is 16 MiB.</value></summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets whether, when the configuration has no <c>LlmSettings:Backends</c>, the embedded defaults are used:
+    /// the well-known providers whose key variables are set, a local Ollama if one answers, else the Mock provider.
+    /// <value>The default is <see langword="true"/>.</value>
+    /// </summary>
+    public bool UseDefaultBackends { get; set; } = true;
+
+    /// <summary>Gets or sets where the defaults look for a local Ollama. <value>The default is http://localhost:11434.</value></summary>
+    public string OllamaUrl { get; set; } = "http://localhost:11434";
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.OpenAI;
+
+namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: streamed or not (decided by the body's <c>stream</c>, never by Accept), tools,
+/// response formats, usage in a final chunk with <c>stream_options.include_usage</c>. Errors before the first token are
+/// real HTTP errors (the SDKs pick the exception from the status); a stream that breaks after output started ends with an
+/// error frame, never with <c>[DONE]</c>.
+/// </summary>
+internal static class ChatCompletionsEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ILlmService llm, TimeProvider time)
+    {
+        var requestId = GatewayHeaders.EnsureRequestId(context);
+        var (wire, status, problem) = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.OpenAiChatRequest).ConfigureAwait(false);
+        if (wire is null)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
+            return;
+        }
+
+        var (request, invalid, param) = OpenAiGatewayMapper.FromWire(wire);
+        if (request is null)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, 400, invalid!, "invalid_request_error", null, param).ConfigureAwait(false);
+            return;
+        }
+
+        var id = "chatcmpl-" + requestId;
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        try
+        {
+            if (wire.Stream == true)
+            {
+                await StreamAsync(context, llm, request, id, created, wire.StreamOptions?.IncludeUsage == true).ConfigureAwait(false);
+                return;
+            }
+
+            var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
+            if (!response.Success)
+            {
+                GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+                await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
+                return;
+            }
+
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            context.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(context.Response.Body, OpenAiGatewayMapper.ToWire(response, id, created), OpenAiJsonContext.Default.OpenAiChatResponse, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; the upstream call was cancelled with it.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, ILlmService llm, ChatRequest request, string id, long created, bool includeUsage)
+    {
+        var updates = llm.StreamChatAsync(request, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        await using (updates.ConfigureAwait(false))
+        {
+            ChatStreamUpdate? update;
+            try
+            {
+                update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+            }
+            catch (LlmBackendException ex)
+            {
+                GatewayHeaders.SetAnswer(context.Response, ex.Error.BackendName, ex.Attempts.Count);
+                await OpenAiErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
+                return;
+            }
+
+            var writer = new OpenAiChunkWriter(context, id, created);
+            await writer.StartAsync(update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
+            string? finish = null;
+            LlmUsage? usage = null;
+            while (update is not null)
+            {
+                await writer.WriteAsync(update).ConfigureAwait(false);
+                finish = update.FinishReason ?? finish;
+                usage = update.Usage ?? usage;
+                try
+                {
+                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+                }
+                catch (LlmBackendException ex)
+                {
+                    await writer.ErrorAsync(ex.Error).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await writer.FinishAsync(finish ?? FinishReasons.Stop).ConfigureAwait(false);
+            if (includeUsage)
+            {
+                await writer.UsageAsync(usage ?? new LlmUsage()).ConfigureAwait(false);
+            }
+
+            await writer.DoneAsync().ConfigureAwait(false);
+        }
+    }
+}

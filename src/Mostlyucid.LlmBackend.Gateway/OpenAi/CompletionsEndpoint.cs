@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
+
+/// <summary><c>POST /v1/completions</c> (legacy text completions), answered through the chat pipeline.</summary>
+internal static class CompletionsEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ILlmService llm, TimeProvider time)
+    {
+        var requestId = GatewayHeaders.EnsureRequestId(context);
+        var (wire, status, problem) = await RequestBody.ReadAsync(context, GatewayJsonContext.Default.CompletionRequest).ConfigureAwait(false);
+        if (wire is null)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
+            return;
+        }
+
+        var prompt = wire.Prompt.ValueKind switch
+        {
+            JsonValueKind.String => wire.Prompt.GetString(),
+            JsonValueKind.Array when wire.Prompt.GetArrayLength() == 1 && wire.Prompt[0].ValueKind == JsonValueKind.String => wire.Prompt[0].GetString(),
+            _ => null,
+        };
+        if (prompt is null || wire.N is > 1)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, 400, "prompt must be a string (or an array holding one string), and n must be 1", "invalid_request_error", null, prompt is null ? "prompt" : "n").ConfigureAwait(false);
+            return;
+        }
+
+        var request = new LlmRequest
+        {
+            Prompt = prompt, Model = wire.Model, MaxTokens = wire.MaxTokens, Temperature = wire.Temperature, TopP = wire.TopP, Stop = wire.Stop,
+            Seed = wire.Seed, FrequencyPenalty = wire.FrequencyPenalty, PresencePenalty = wire.PresencePenalty, User = wire.User,
+        };
+        var id = "cmpl-" + requestId;
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        try
+        {
+            if (wire.Stream == true)
+            {
+                await StreamAsync(context, llm, request, id, created, wire.StreamOptions?.IncludeUsage == true).ConfigureAwait(false);
+                return;
+            }
+
+            var response = await llm.CompleteAsync(request, context.RequestAborted).ConfigureAwait(false);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            if (!response.Success)
+            {
+                await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(context.Response.Body, new CompletionResponse
+            {
+                Id = id,
+                Created = created,
+                Model = response.ModelUsed,
+                Choices = new() { new CompletionChoice { Text = response.Content, FinishReason = response.FinishReason ?? FinishReasons.Stop } },
+                Usage = OpenAiGatewayMapper.Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens),
+            }, GatewayJsonContext.Default.CompletionResponse, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; the upstream call was cancelled with it.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, ILlmService llm, LlmRequest request, string id, long created, bool includeUsage)
+    {
+        var chat = new ChatRequest
+        {
+            Model = request.Model, MaxTokens = request.MaxTokens, Temperature = request.Temperature, TopP = request.TopP, Stop = request.Stop,
+            Seed = request.Seed, FrequencyPenalty = request.FrequencyPenalty, PresencePenalty = request.PresencePenalty, User = request.User,
+            Messages = { new ChatMessage { Role = ChatRole.User, Content = request.Prompt } },
+        };
+        var updates = llm.StreamChatAsync(chat, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        await using (updates.ConfigureAwait(false))
+        {
+            ChatStreamUpdate? update;
+            try
+            {
+                update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+            }
+            catch (LlmBackendException ex)
+            {
+                await OpenAiErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
+                return;
+            }
+
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            GatewayHeaders.SetAnswer(response, update?.BackendUsed, update?.Attempt ?? 0);
+            string? model = null;
+            string? finish = null;
+            LlmUsage? usage = null;
+            while (update is not null)
+            {
+                model = update.ModelUsed ?? model;
+                finish = update.FinishReason ?? finish;
+                usage = update.Usage ?? usage;
+                if (update.ContentDelta is { Length: > 0 } text)
+                {
+                    await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new() { new CompletionChoice { Text = text } } }).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
+                }
+                catch (LlmBackendException ex)
+                {
+                    await RawFrameAsync(context, JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(ex.Error), Providers.OpenAI.OpenAiJsonContext.Default.OpenAiErrorEnvelope)).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new() { new CompletionChoice { FinishReason = finish ?? FinishReasons.Stop } } }).ConfigureAwait(false);
+            if (includeUsage)
+            {
+                var u = usage ?? new LlmUsage();
+                await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new(), Usage = OpenAiGatewayMapper.Usage(u.PromptTokens, u.CompletionTokens, u.TotalTokens, u.CachedPromptTokens, u.ReasoningTokens) }).ConfigureAwait(false);
+            }
+
+            await RawFrameAsync(context, "[DONE]"u8.ToArray()).ConfigureAwait(false);
+        }
+    }
+
+    private static Task FrameAsync(HttpContext context, CompletionResponse chunk) =>
+        RawFrameAsync(context, JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJsonContext.Default.CompletionResponse));
+
+    private static async Task RawFrameAsync(HttpContext context, byte[] json)
+    {
+        await context.Response.WriteAsync("data: ", context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync("\n\n", Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+}

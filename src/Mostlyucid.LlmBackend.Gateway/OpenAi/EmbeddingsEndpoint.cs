@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.OpenAI;
+
+namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
+
+/// <summary>
+/// <c>POST /v1/embeddings</c>. Vectors are returned as base64 little-endian float32 when the caller asks for
+/// <c>encoding_format: "base64"</c> (the official SDKs do unless told otherwise) and as float arrays otherwise.
+/// </summary>
+internal static class EmbeddingsEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ILlmService llm)
+    {
+        GatewayHeaders.EnsureRequestId(context);
+        var (wire, status, problem) = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.OpenAiEmbeddingRequest).ConfigureAwait(false);
+        if (wire is null)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
+            return;
+        }
+
+        var inputs = wire.Input.ValueKind switch
+        {
+            JsonValueKind.String => new List<string> { wire.Input.GetString()! },
+            JsonValueKind.Array when wire.Input.GetArrayLength() > 0 && wire.Input.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                wire.Input.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => null,
+        };
+        if (inputs is null)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, 400, "input must be a string or a non-empty array of strings (token arrays are not supported)", "invalid_request_error", null, "input").ConfigureAwait(false);
+            return;
+        }
+
+        if (wire.EncodingFormat is not (null or "float" or "base64"))
+        {
+            await OpenAiErrorResponder.WriteAsync(context, 400, $"encoding_format must be 'float' or 'base64', not '{wire.EncodingFormat}'", "invalid_request_error", null, "encoding_format").ConfigureAwait(false);
+            return;
+        }
+
+        EmbeddingResponse response;
+        try
+        {
+            response = await llm.EmbedAsync(new EmbeddingRequest { Inputs = inputs, Model = wire.Model, Dimensions = wire.Dimensions }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+        if (!response.Success)
+        {
+            await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = "The embedding request failed." }).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            for (var i = 0; i < response.Embeddings.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("object", "embedding");
+                json.WriteNumber("index", i);
+                if (wire.EncodingFormat == "base64")
+                {
+                    json.WriteBase64String("embedding", MemoryMarshal.AsBytes(response.Embeddings[i].AsSpan()));
+                }
+                else
+                {
+                    json.WriteStartArray("embedding");
+                    foreach (var value in response.Embeddings[i])
+                    {
+                        json.WriteNumberValue(value);
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteString("model", response.ModelUsed);
+            json.WriteStartObject("usage");
+            json.WriteNumber("prompt_tokens", response.PromptTokens);
+            json.WriteNumber("total_tokens", response.TotalTokens);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+}

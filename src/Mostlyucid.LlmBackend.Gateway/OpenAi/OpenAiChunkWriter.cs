@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.OpenAI;
+
+namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
+
+/// <summary>
+/// Writes a chat completions stream as OpenAI does: <c>data: {chunk}</c> frames — the first carrying
+/// <c>delta.role</c>, tool calls as indexed deltas (id, type and name first, argument fragments after), a final chunk with
+/// <c>finish_reason</c>, usage in a chunk with empty <c>choices</c> when asked for — and <c>data: [DONE]</c>.
+/// </summary>
+internal sealed class OpenAiChunkWriter
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] FrameEnd = "\n\n"u8.ToArray();
+
+    private readonly HttpContext _context;
+    private readonly string _id;
+    private readonly long _created;
+    private string? _model;
+    private bool _roleSent;
+
+    public OpenAiChunkWriter(HttpContext context, string id, long created)
+    {
+        _context = context;
+        _id = id;
+        _created = created;
+    }
+
+    public async Task StartAsync(string? backend, int attempt)
+    {
+        var response = _context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        Http.GatewayHeaders.SetAnswer(response, backend, attempt);
+        await response.StartAsync(_context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public async Task WriteAsync(ChatStreamUpdate update)
+    {
+        _model = update.ModelUsed ?? _model;
+        var delta = new OpenAiMessage();
+        var any = false;
+        if (!_roleSent)
+        {
+            delta.Role = ChatRole.Assistant;
+            _roleSent = true;
+            any = true;
+        }
+
+        if (update.ContentDelta is { Length: > 0 } content)
+        {
+            delta.Content = new OpenAiContent { Text = content };
+            any = true;
+        }
+        else if (delta.Role is not null)
+        {
+            delta.Content = new OpenAiContent { Text = string.Empty };
+        }
+
+        if (update.ReasoningDelta is { Length: > 0 } reasoning)
+        {
+            delta.ReasoningContent = reasoning;
+            any = true;
+        }
+
+        if (update.ToolCalls is { Count: > 0 } calls)
+        {
+            delta.ToolCalls = calls.Select(c => new OpenAiToolCall
+            {
+                Index = c.Index,
+                Id = c.Id,
+                Type = c.Id is null ? null : "function",
+                Function = new OpenAiFunctionCall { Name = c.Name, Arguments = c.ArgumentsDelta ?? string.Empty },
+            }).ToList();
+            any = true;
+        }
+
+        if (any)
+        {
+            await WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = delta } }, usage: null).ConfigureAwait(false);
+        }
+    }
+
+    public Task FinishAsync(string finishReason) =>
+        WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = new OpenAiMessage(), FinishReason = finishReason } }, usage: null);
+
+    public Task UsageAsync(LlmUsage usage) =>
+        WriteChunkAsync(new List<OpenAiChoice>(), OpenAiGatewayMapper.Usage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.CachedPromptTokens, usage.ReasoningTokens));
+
+    /// <summary>Ends a broken stream with an error frame (the SDKs throw on it) — never with <c>[DONE]</c>, which would pass for success.</summary>
+    public Task ErrorAsync(LlmError error) =>
+        WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(error), OpenAiJsonContext.Default.OpenAiErrorEnvelope));
+
+    public Task DoneAsync() => WriteFrameAsync("[DONE]"u8.ToArray());
+
+    private Task WriteChunkAsync(List<OpenAiChoice> choices, OpenAiUsage? usage)
+    {
+        var chunk = new OpenAiChatResponse
+        {
+            Id = _id,
+            Object = "chat.completion.chunk",
+            Created = _created,
+            Model = _model,
+            Choices = choices,
+            Usage = usage,
+        };
+        return WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(chunk, OpenAiJsonContext.Default.OpenAiChatResponse));
+    }
+
+    private async Task WriteFrameAsync(byte[] json)
+    {
+        var body = _context.Response.Body;
+        await body.WriteAsync(DataPrefix, _context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(json, _context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(FrameEnd, _context.RequestAborted).ConfigureAwait(false);
+        await body.FlushAsync(_context.RequestAborted).ConfigureAwait(false);
+    }
+}

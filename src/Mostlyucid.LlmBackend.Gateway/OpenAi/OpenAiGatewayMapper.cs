@@ -1,0 +1,181 @@
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.OpenAI;
+
+namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
+
+/// <summary>Translates OpenAI requests the gateway receives into the library's model, and its answers back.</summary>
+internal static class OpenAiGatewayMapper
+{
+    /// <summary>Reads a chat completions request; returns the problem (with the offending parameter) when it cannot be served.</summary>
+    public static (ChatRequest? Request, string? Problem, string? Param) FromWire(OpenAiChatRequest wire)
+    {
+        if (wire.Messages is not { Count: > 0 })
+        {
+            return (null, "'messages' is a required property and must be a non-empty array", "messages");
+        }
+
+        if (wire.N is > 1)
+        {
+            return (null, "n greater than 1 is not supported by this gateway; send one request per completion", "n");
+        }
+
+        var request = new ChatRequest
+        {
+            Model = wire.Model,
+            Temperature = wire.Temperature,
+            TopP = wire.TopP,
+            MaxTokens = wire.MaxCompletionTokens ?? wire.MaxTokens,
+            Stop = wire.Stop,
+            Seed = wire.Seed,
+            FrequencyPenalty = wire.FrequencyPenalty,
+            PresencePenalty = wire.PresencePenalty,
+            User = wire.User,
+            ParallelToolCalls = wire.ParallelToolCalls,
+            ReasoningEffort = wire.ReasoningEffort,
+            AdditionalProperties = wire.Extra is { Count: > 0 } extra ? extra : null,
+        };
+
+        for (var i = 0; i < wire.Messages.Count; i++)
+        {
+            var (message, problem) = FromWire(wire.Messages[i]);
+            if (problem is not null)
+            {
+                return (null, problem, $"messages[{i}]");
+            }
+
+            request.Messages.Add(message!);
+        }
+
+        if (wire.Tools is { Count: > 0 })
+        {
+            request.Tools = new List<ToolDefinition>();
+            for (var i = 0; i < wire.Tools.Count; i++)
+            {
+                var tool = wire.Tools[i];
+                if (tool.Type is not (null or "function") || string.IsNullOrWhiteSpace(tool.Function?.Name))
+                {
+                    return (null, "only tools of type 'function' with a function name are supported", $"tools[{i}]");
+                }
+
+                request.Tools.Add(new ToolDefinition { Name = tool.Function.Name, Description = tool.Function.Description, Parameters = tool.Function.Parameters, Strict = tool.Function.Strict });
+            }
+        }
+
+        if (wire.ToolChoice is { } choice)
+        {
+            request.ToolChoice = choice.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => choice.GetString() switch
+                {
+                    "none" => ToolChoice.None,
+                    "required" => ToolChoice.Required,
+                    _ => ToolChoice.Auto,
+                },
+                System.Text.Json.JsonValueKind.Object when choice.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var name) =>
+                    ToolChoice.ForFunction(name.GetString() ?? string.Empty),
+                _ => null,
+            };
+            if (request.ToolChoice is null)
+            {
+                return (null, "tool_choice must be 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}", "tool_choice");
+            }
+        }
+
+        if (wire.ResponseFormat is { } format)
+        {
+            request.ResponseFormat = format.Type switch
+            {
+                "json_object" => ResponseFormat.Json(),
+                "json_schema" => new ResponseFormat { Kind = ResponseFormatKind.JsonSchema, SchemaName = format.JsonSchema?.Name, Schema = format.JsonSchema?.Schema, Strict = format.JsonSchema?.Strict },
+                _ => null,
+            };
+        }
+
+        return (request, null, null);
+    }
+
+    private static (ChatMessage? Message, string? Problem) FromWire(OpenAiMessage wire)
+    {
+        var role = wire.Role?.ToLowerInvariant();
+        switch (role)
+        {
+            case "system" or "developer":
+                return (new ChatMessage { Role = ChatRole.System, Content = wire.Content?.JoinedText ?? string.Empty }, null);
+            case "tool":
+                return (new ChatMessage { Role = ChatRole.Tool, ToolCallId = wire.ToolCallId, Name = wire.Name, Content = wire.Content?.JoinedText ?? string.Empty }, null);
+            case "assistant":
+                return (new ChatMessage
+                {
+                    Role = ChatRole.Assistant,
+                    Content = wire.Content?.JoinedText ?? string.Empty,
+                    Name = wire.Name,
+                    ToolCalls = wire.ToolCalls?.Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Function?.Name ?? string.Empty, Arguments = c.Function?.Arguments ?? "{}" }).ToList(),
+                }, null);
+            case "user":
+                var message = new ChatMessage { Role = ChatRole.User, Name = wire.Name };
+                if (wire.Content?.Parts is { } parts)
+                {
+                    message.Parts = new List<ContentPart>();
+                    foreach (var part in parts)
+                    {
+                        switch (part.Type)
+                        {
+                            case "text":
+                                message.Parts.Add(ContentPart.FromText(part.Text ?? string.Empty));
+                                break;
+                            case "image_url" when !string.IsNullOrEmpty(part.ImageUrl?.Url):
+                                message.Parts.Add(ContentPart.FromImageUrl(part.ImageUrl.Url, part.ImageUrl.Detail));
+                                break;
+                            default:
+                                return (null, $"content parts of type '{part.Type}' are not supported (text and image_url are)");
+                        }
+                    }
+
+                    message.Content = message.GetText();
+                }
+                else
+                {
+                    message.Content = wire.Content?.Text ?? string.Empty;
+                }
+
+                return (message, null);
+            default:
+                return (null, $"'{wire.Role}' is not a valid role (system, developer, user, assistant, tool)");
+        }
+    }
+
+    /// <summary>Builds the chat completion object for an answer.</summary>
+    public static OpenAiChatResponse ToWire(LlmResponse response, string id, long created) => new()
+    {
+        Id = id,
+        Object = "chat.completion",
+        Created = created,
+        Model = response.ModelUsed,
+        Choices = new List<OpenAiChoice>
+        {
+            new()
+            {
+                Index = 0,
+                FinishReason = response.FinishReason ?? FinishReasons.Stop,
+                Message = new OpenAiMessage
+                {
+                    Role = ChatRole.Assistant,
+                    Content = response.ToolCalls is { Count: > 0 } && string.IsNullOrEmpty(response.Content) ? null : new OpenAiContent { Text = response.Content },
+                    Refusal = response.Refusal,
+                    ReasoningContent = response.Reasoning,
+                    ToolCalls = response.ToolCalls?.Select(c => new OpenAiToolCall { Id = c.Id, Type = "function", Function = new OpenAiFunctionCall { Name = c.Name, Arguments = c.Arguments } }).ToList(),
+                },
+            },
+        },
+        Usage = Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens),
+    };
+
+    public static OpenAiUsage Usage(int prompt, int completion, int total, int cached, int reasoning) => new()
+    {
+        PromptTokens = prompt,
+        CompletionTokens = completion,
+        TotalTokens = total > 0 ? total : prompt + completion,
+        PromptTokensDetails = new OpenAiPromptTokensDetails { CachedTokens = cached },
+        CompletionTokensDetails = new OpenAiCompletionTokensDetails { ReasoningTokens = reasoning },
+    };
+}
