@@ -26,7 +26,7 @@ internal sealed class CohereBackend : HttpProviderBackend, IEmbeddingLlmBackend
     /// <summary>The most pages of models read, so a server that keeps sending page tokens cannot loop forever.</summary>
     private const int MaxModelPages = 50;
 
-    private static readonly string[] ContentBlockMarkers = { "blocked", "unsafe", "usage guidelines", "usage policy", "safety" };
+    private static readonly string[] ContentBlockMarkers = { "blocked", "unsafe", "usage guidelines", "usage policy", "safety guidelines", "safety policies" };
 
     private static readonly string[] RateLimitMarkers = { "rate limit", "too many requests", "per minute", "please wait and try again" };
 
