@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Providers.Anthropic;
@@ -73,7 +74,7 @@ internal sealed class AnthropicStreamDecoder
                 _toolCallByBlock[index] = call;
 
                 // The API starts tool_use blocks with an empty input and streams it in input_json_delta events.
-                var input = block.Input is { ValueKind: System.Text.Json.JsonValueKind.Object } value && value.EnumerateObject().Any() ? value.GetRawText() : null;
+                var input = block.Input is { ValueKind: JsonValueKind.Object } value && value.EnumerateObject().Any() ? value.GetRawText() : null;
                 return new ChatStreamUpdate { ToolCalls = new() { new ToolCallUpdate { Index = call, Id = block.Id, Name = block.Name, ArgumentsDelta = input } } };
             case "thinking" when !string.IsNullOrEmpty(block.Thinking) || !string.IsNullOrEmpty(block.Signature):
                 return new ChatStreamUpdate { ReasoningDelta = NullIfEmpty(block.Thinking), ReasoningSignature = NullIfEmpty(block.Signature) };
