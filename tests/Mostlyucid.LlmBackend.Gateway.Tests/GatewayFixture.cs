@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.FakeProvider;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests;
+
+/// <summary>
+/// The gateway, running in-process on a real port on 127.0.0.1, in front of the fake provider speaking OpenAI's and
+/// Anthropic's formats. Backends (by their model names): <c>gpt-fake</c> (OpenAI format, with embeddings), <c>claude-fake</c>
+/// (Anthropic format), <c>parallel-gpt</c> (two tool calls at once), and failing ones named for their failure
+/// (<c>error-429</c>, <c>error-503</c>, <c>context-too-long</c>, <c>content-filtered</c>). Route <c>smart</c> fails over
+/// from the broken backend to <c>gpt-fake</c>.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const string Key = "test-gateway-key-0123456789";
+    public const string LimitedKey = "limited-gateway-key-0123456789";
+    private const string UpstreamKey = "upstream-key";
+
+    private WebApplication? _gateway;
+
+    public FakeProviderServer Upstream { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public async ValueTask InitializeAsync()
+    {
+        Upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = UpstreamKey });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Gateway:MaxRequestBodyBytes"] = "200000",
+            ["Gateway:ApiKeys:0:Name"] = "tests",
+            ["Gateway:ApiKeys:0:Key"] = Key,
+            ["Gateway:ApiKeys:1:Name"] = "limited",
+            ["Gateway:ApiKeys:1:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(LimitedKey))),
+            ["Gateway:ApiKeys:1:AllowedModels:0"] = "gpt-fake",
+            ["Gateway:ApiKeys:1:MaxRequestsPerMinute"] = "3",
+            ["LlmSettings:Routes:0:Name"] = "smart",
+            ["LlmSettings:Routes:0:Backends:0"] = "broken",
+            ["LlmSettings:Routes:0:Backends:1"] = "openai-upstream",
+        };
+        var backends = new[]
+        {
+            ("openai-upstream", "OpenAI", "gpt-fake"), ("anthropic-upstream", "Anthropic", "claude-fake"), ("openai-parallel", "OpenAI", "parallel-gpt"),
+            ("rate-limited", "OpenAI", "error-429"), ("broken", "OpenAI", "error-503"), ("too-long", "OpenAI", "context-too-long"), ("filtered", "OpenAI", "content-filtered"),
+        };
+        for (var i = 0; i < backends.Length; i++)
+        {
+            var (name, type, model) = backends[i];
+            settings[$"LlmSettings:Backends:{i}:Name"] = name;
+            settings[$"LlmSettings:Backends:{i}:Type"] = type;
+            settings[$"LlmSettings:Backends:{i}:BaseUrl"] = type == "OpenAI" ? Upstream.BaseUrl + "/v1" : Upstream.BaseUrl;
+            settings[$"LlmSettings:Backends:{i}:ApiKey"] = UpstreamKey;
+            settings[$"LlmSettings:Backends:{i}:ModelName"] = model;
+            settings[$"LlmSettings:Backends:{i}:Priority"] = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        settings["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake";
+        _gateway = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await _gateway.StartAsync();
+        BaseUrl = _gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+        }
+
+        await Upstream.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(nameof(GatewayCollection))]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+}
