@@ -179,7 +179,7 @@ internal static class GeminiMapper
                 {
                     Id = string.IsNullOrEmpty(call.Id) ? SyntheticId(firstCallIndex + calls.Count, name) : call.Id,
                     Name = name,
-                    Arguments = call.Args is { ValueKind: JsonValueKind.Object } args ? args.GetRawText() : "{}",
+                    Arguments = call.Args is { ValueKind: JsonValueKind.Object } args ? Compact(args) : "{}",
                 });
             }
             else if (part.Text is { } piece)
@@ -205,6 +205,18 @@ internal static class GeminiMapper
     {
         var path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
         return ImageTypesByExtension.TryGetValue(Path.GetExtension(path), out var type) ? type : "image/jpeg";
+    }
+
+    /// <summary>Writes a JSON value without the whitespace it arrived with (text stays readable: this is not HTML).</summary>
+    private static string Compact(JsonElement value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            value.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static bool IsSynthetic(string? id) => string.IsNullOrEmpty(id) || id.StartsWith(SyntheticIdPrefix, StringComparison.Ordinal);
