@@ -32,8 +32,14 @@ public sealed class GeminiFakeFormat : IFakeProviderFormat
 
     public string Name => "gemini";
 
+    /// <summary>
+    /// Everything under <c>/v1beta</c>; under <c>/v1</c>, which OpenAI's format shares, only model methods
+    /// (<c>/v1/models/{model}:{method}</c>) and requests carrying Gemini's key header.
+    /// </summary>
     public bool Handles(HttpRequest request) =>
-        request.Path.StartsWithSegments("/v1beta", StringComparison.Ordinal) || request.Path.StartsWithSegments("/v1/models", StringComparison.Ordinal);
+        request.Path.StartsWithSegments("/v1beta", StringComparison.Ordinal)
+        || (request.Path.StartsWithSegments("/v1/models", StringComparison.Ordinal)
+            && (request.Path.Value!.Contains(':', StringComparison.Ordinal) || request.Headers.ContainsKey("x-goog-api-key")));
 
     public string? ApiKeyOf(HttpRequest request) => request.Headers["x-goog-api-key"].ToString() is { Length: > 0 } key ? key : null;
 

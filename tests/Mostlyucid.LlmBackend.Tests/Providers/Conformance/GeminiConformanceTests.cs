@@ -59,6 +59,25 @@ public sealed class GeminiConformanceTests : ProviderConformanceTests
     }
 
     [Fact]
+    public async Task ApiVersionV1_ChatAndModelList_UseTheV1Paths()
+    {
+        using var host = LlmTestHost.Create(s =>
+        {
+            var backend = Backend(Model, Key);
+            backend.Name = "under-test";
+            backend.ApiVersion = "v1";
+            s.Backends.Add(backend);
+        });
+
+        var answer = await host.Llm.ChatAsync(Ask(User("Hello there")));
+        var models = await host.Llm.ListModelsAsync();
+
+        Assert.True(answer.Success, answer.ErrorMessage);
+        Assert.Equal(new[] { Model, "other-model" }, models.Models.Select(m => m.Id));
+        Assert.Equal(new[] { $"/v1/models/{Model}:generateContent", "/v1/models" }, Server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
     public async Task Reasoning_ThoughtPartsBecomeReasoning_AndThoughtTokensCountAsCompletion()
     {
         using var host = Host("reasoning-" + Model);
