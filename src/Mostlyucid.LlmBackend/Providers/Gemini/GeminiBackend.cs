@@ -68,7 +68,11 @@ internal sealed partial class GeminiBackend : HttpProviderBackend, IEmbeddingLlm
     }
 
     /// <summary>Gets whether a URL path's last segment is an API version.</summary>
-    internal static bool EndsWithVersion(string path) => VersionSegment().IsMatch(path.TrimEnd('/')[(path.TrimEnd('/').LastIndexOf('/') + 1)..]);
+    internal static bool EndsWithVersion(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        return VersionSegment().IsMatch(trimmed[(trimmed.LastIndexOf('/') + 1)..]);
+    }
 
     public override async Task<IReadOnlyList<LlmModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
