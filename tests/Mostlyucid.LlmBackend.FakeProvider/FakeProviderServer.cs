@@ -25,7 +25,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
     private static readonly IFakeProviderFormat[] Formats = typeof(FakeProviderServer).Assembly.GetTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(IFakeProviderFormat).IsAssignableFrom(t))
         .Select(t => (IFakeProviderFormat)Activator.CreateInstance(t)!)
-        .OrderByDescending(f => f.Name == "openai" ? 0 : 1)
+        .OrderBy(f => f.Name == "openai" ? 0 : 1)
         .ToArray();
 
     private readonly WebApplication _app;
