@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the build and tests need beyond the .NET SDK. Today that is nothing: the library, the samples and the
-# tests restore from NuGet. Later steps (Node for Wasm plugins, wrk for the load harness, PostgreSQL for stores) add their
-# installs here so a fresh machine gets them.
+# Installs what the build and tests need beyond the .NET SDK, so a fresh machine can run scripts/test.sh:
+# - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` npm package).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
 dotnet --version >/dev/null
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "Node.js is not installed; installing it from Debian's packages."
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq nodejs npm) || { echo "Could not install Node.js: install Node 20 or later and re-run."; exit 1; }
+  else
+    echo "Install Node.js 20 or later (https://nodejs.org) and re-run."
+    exit 1
+  fi
+fi
+
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "Node.js $(node --version) is too old: the tests need Node 20 or later."
+  exit 1
+fi
+
+npm ci --prefix tests/node --no-audit --no-fund --loglevel=error

@@ -19,6 +19,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string Key = "test-gateway-key-0123456789";
     public const string LimitedKey = "limited-gateway-key-0123456789";
+    public const string MeteredKey = "metered-gateway-key-0123456789";
     private const string UpstreamKey = "upstream-key";
 
     private WebApplication? _gateway;
@@ -39,7 +40,12 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:ApiKeys:1:Name"] = "limited",
             ["Gateway:ApiKeys:1:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(LimitedKey))),
             ["Gateway:ApiKeys:1:AllowedModels:0"] = "gpt-fake",
-            ["Gateway:ApiKeys:1:MaxRequestsPerMinute"] = "3",
+            ["Gateway:ApiKeys:2:Name"] = "metered",
+            ["Gateway:ApiKeys:2:Key"] = MeteredKey,
+            ["Gateway:ApiKeys:2:MaxRequestsPerMinute"] = "3",
+
+            // Failing backends stay first in their routes, so failover is observable in every test regardless of order.
+            ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "1000000",
             ["LlmSettings:Routes:0:Name"] = "smart",
             ["LlmSettings:Routes:0:Backends:0"] = "broken",
             ["LlmSettings:Routes:0:Backends:1"] = "openai-upstream",

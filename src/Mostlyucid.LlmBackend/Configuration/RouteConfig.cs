@@ -9,7 +9,7 @@ public class RouteConfig
     /// <summary>Gets or sets the virtual model's name (for example <c>smart</c>); unique, and not also a backend's name.</summary>
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the backends (by name) this route may use.</summary>
+    /// <summary>Gets or sets the backends (by name) this route may use. With the Failover strategy they are tried in this order.</summary>
     public List<string> Backends { get; set; } = new();
 
     /// <summary>Gets or sets how the route orders its backends; <see langword="null"/> uses <c>LlmSettings:SelectionStrategy</c>.</summary>

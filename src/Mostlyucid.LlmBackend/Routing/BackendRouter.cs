@@ -37,8 +37,9 @@ internal sealed class BackendRouter
         var modelForBackends = string.IsNullOrWhiteSpace(model) ? null : model.Trim();
         List<BackendEntry> candidates;
         BackendEntry? only = null;
+        var route = modelForBackends is null ? null : settings.Routes.FirstOrDefault(r => Same(r.Name, modelForBackends));
 
-        if (modelForBackends is not null && settings.Routes.FirstOrDefault(r => Same(r.Name, modelForBackends)) is { } route)
+        if (route is not null)
         {
             candidates = entries.Where(e => route.Backends.Any(b => Same(b, e.Name)) && e.State.Status == BackendStatus.Ready).ToList();
             strategy = route.SelectionStrategy ?? strategy;
@@ -122,7 +123,16 @@ internal sealed class BackendRouter
             }
         }
 
-        _policies.GetOrAdd($"{policyKey}|{strategy}", _ => BackendSelectionPolicies.Create(strategy, _random)).Order(candidates);
+        if (route is not null && strategy == BackendSelectionStrategy.Failover)
+        {
+            // A route's failover order is the order it lists its backends in.
+            candidates.Sort((a, b) => IndexIn(route, a).CompareTo(IndexIn(route, b)));
+        }
+        else
+        {
+            _policies.GetOrAdd($"{policyKey}|{strategy}", _ => BackendSelectionPolicies.Create(strategy, _random)).Order(candidates);
+        }
+
         MoveUnhealthyLast(candidates);
         if (preferred is not null)
         {
@@ -171,6 +181,8 @@ internal sealed class BackendRouter
 
         return models;
     }
+
+    private static int IndexIn(RouteConfig route, BackendEntry entry) => route.Backends.FindIndex(b => Same(b, entry.Name));
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 

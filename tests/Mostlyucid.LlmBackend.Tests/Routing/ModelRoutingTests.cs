@@ -77,6 +77,18 @@ public class ModelRoutingTests
     }
 
     [Fact]
+    public async Task FailoverRoute_TriesItsBackendsInTheOrderItListsThem_NotByPriority()
+    {
+        using var host = ThreeBackends(s => s.Routes.Add(new RouteConfig { Name = "ordered", Backends = { "smart-b", "cheap" } }));
+        host.Llm.GetBackends();
+        host.Plugin.Backends["smart-b"].FailingWith("ServiceUnavailable", "down");
+
+        var answer = await host.Llm.ChatAsync(Ask("ordered"));
+
+        Assert.Equal(new[] { "smart-b", "cheap" }, answer.Attempts.Select(a => a.BackendName));
+    }
+
+    [Fact]
     public async Task BackendName_ReachesThatBackendOnly()
     {
         using var host = ThreeBackends();

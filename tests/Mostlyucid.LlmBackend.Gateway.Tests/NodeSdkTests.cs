@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mostlyucid.LlmBackend.FakeProvider.Brain;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests;
+
+/// <summary>
+/// Runs tests/node/openai-sdk.test.mjs — the gateway driven by the official <c>openai</c> npm package on Node — against
+/// this fixture's gateway. Needs Node 20+ and <c>npm ci --prefix tests/node</c> (scripts/install-prerequisites.sh does both).
+/// </summary>
+[Collection(nameof(GatewayCollection))]
+public sealed class NodeSdkTests(GatewayFixture gateway)
+{
+    [Fact]
+    public async Task OpenAiNpmPackage_ChatStreamToolsEmbeddingsModelsAndErrors()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "tests", "node");
+        Assert.True(
+            File.Exists(Path.Combine(folder, "node_modules", "openai", "package.json")),
+            "The openai npm package is not installed: run `npm ci --prefix tests/node` (scripts/install-prerequisites.sh does it).");
+
+        var start = new ProcessStartInfo("node", "--test --test-reporter=spec openai-sdk.test.mjs")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["GATEWAY_URL"] = gateway.BaseUrl,
+                ["GATEWAY_KEY"] = GatewayFixture.Key,
+                ["EXPECTED_ALPHA"] = JsonSerializer.Serialize(FakeBrain.Embed("alpha", 8)),
+            },
+        };
+
+        Process node;
+        try
+        {
+            node = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Assert.Fail($"Node is not installed or not on PATH ({ex.Message}): install Node 20 or later (scripts/install-prerequisites.sh checks for it).");
+            return;
+        }
+
+        using (node)
+        {
+            var output = node.StandardOutput.ReadToEndAsync();
+            var errors = node.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await node.WaitForExitAsync(timeout.Token);
+            var report = await output + await errors;
+            Assert.True(node.ExitCode == 0, "node --test failed:\n" + report);
+            Assert.Contains("ℹ fail 0", report, StringComparison.Ordinal);
+            Assert.DoesNotContain("ℹ pass 0", report, StringComparison.Ordinal);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlmBackend.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (LlmBackend.slnx).");
+    }
+}
