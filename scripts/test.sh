@@ -13,6 +13,13 @@ status=0
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "Prerequisites (Node 20+ and the npm test packages)"
+if ! bash scripts/install-prerequisites.sh; then
+  echo "Prerequisites could not be installed; see above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 step "Build (solution, $configuration)"
 if ! dotnet build LlmBackend.slnx -c "$configuration" -nologo; then
   echo "Build failed; no tests were run."
