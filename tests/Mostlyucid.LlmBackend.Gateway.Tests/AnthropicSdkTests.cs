@@ -110,6 +110,19 @@ public sealed class AnthropicSdkTests(GatewayFixture gateway)
         Assert.Equal("The tool said: sunny, 21C", text!.Text);
     }
 
+    [Fact]
+    public async Task Models_AreListedInAnthropicsShape()
+    {
+        var ids = new List<string>();
+        await foreach (var model in (await Client().Models.List()).Paginate())
+        {
+            ids.Add(model.ID);
+        }
+
+        Assert.Contains("claude-fake", ids);
+        Assert.Contains("smart", ids);
+    }
+
     [Theory]
     [InlineData("no-such-model", GatewayFixture.Key, 404)]
     [InlineData("error-429", GatewayFixture.Key, 429)]

@@ -12,8 +12,8 @@ namespace Mostlyucid.LlmBackend.Gateway.Tests;
 /// The gateway, running in-process on a real port on 127.0.0.1, in front of the fake provider speaking OpenAI's and
 /// Anthropic's formats. Backends (by their model names): <c>gpt-fake</c> (OpenAI format, with embeddings), <c>claude-fake</c>
 /// (Anthropic format), <c>parallel-gpt</c> (two tool calls at once), and failing ones named for their failure
-/// (<c>error-429</c>, <c>error-503</c>, <c>context-too-long</c>, <c>content-filtered</c>). Route <c>smart</c> fails over
-/// from the broken backend to <c>gpt-fake</c>.
+/// (<c>error-429</c>, <c>error-503</c>, <c>context-too-long</c>, <c>content-filtered</c>), and <c>slow-mock</c> (the Mock
+/// provider streaming a word every 400 ms). Route <c>smart</c> fails over from the broken backend to <c>gpt-fake</c>.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
@@ -27,6 +27,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public FakeProviderServer Upstream { get; private set; } = null!;
 
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>Gets the running gateway's services.</summary>
+    public IServiceProvider Services => _gateway!.Services;
 
     public async ValueTask InitializeAsync()
     {
@@ -67,6 +70,11 @@ public sealed class GatewayFixture : IAsyncLifetime
         }
 
         settings["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake";
+        settings[$"LlmSettings:Backends:{backends.Length}:Name"] = "slow";
+        settings[$"LlmSettings:Backends:{backends.Length}:Type"] = "Mock";
+        settings[$"LlmSettings:Backends:{backends.Length}:ModelName"] = "slow-mock";
+        settings[$"LlmSettings:Backends:{backends.Length}:Priority"] = "100";
+        settings[$"LlmSettings:Backends:{backends.Length}:ProviderOptions:ChunkDelayMs"] = "400";
         _gateway = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -18,6 +18,13 @@ internal static class ModelsEndpoint
     {
         GatewayHeaders.EnsureRequestId(context);
         var caller = GatewayCallerFeature.Get(context);
+        if (context.Request.Headers.ContainsKey("anthropic-version"))
+        {
+            // Anthropic's SDKs list models at the same path and read Anthropic's shape.
+            await Anthropic.AnthropicModelsWriter.WriteAsync(context, llm.GetRoutableModels().Where(m => caller.MayUse(m.Name)), time).ConfigureAwait(false);
+            return;
+        }
+
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var list = new OpenAiModelList
         {

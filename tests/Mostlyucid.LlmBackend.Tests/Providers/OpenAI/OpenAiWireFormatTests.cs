@@ -82,6 +82,33 @@ public class OpenAiWireFormatTests
         Assert.Equal("gpt-4o-mini", response.ModelUsed);
     }
 
+    [Theory]
+    [InlineData("Mistral", "https://api.mistral.ai/v1/chat/completions", "max_tokens", false)]
+    [InlineData("Groq", "https://api.groq.com/openai/v1/chat/completions", "max_tokens", false)]
+    [InlineData("DeepSeek", "https://api.deepseek.com/v1/chat/completions", "max_tokens", true)]
+    [InlineData("XAI", "https://api.x.ai/v1/chat/completions", "max_tokens", true)]
+    [InlineData("OpenRouter", "https://openrouter.ai/api/v1/chat/completions", "max_tokens", true)]
+    [InlineData("Together", "https://api.together.xyz/v1/chat/completions", "max_tokens", false)]
+    [InlineData("LMStudio", "http://localhost:1234/v1/chat/completions", "max_tokens", false)]
+    [InlineData("VLLM", "http://localhost:8000/v1/chat/completions", "max_tokens", true)]
+    [InlineData("LlamaCpp", "http://localhost:8080/v1/chat/completions", "max_tokens", false)]
+    public async Task Preset_SuppliesTheAddressAndTheServicesDialect(string preset, string url, string limitField, bool streamOptions)
+    {
+        var handler = new CannedHttpHandler("data: [DONE]\n\n", "text/event-stream");
+        var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(new LlmBackendConfig { Name = "p", Preset = preset, ApiKey = "k", ModelName = "m" }, handler);
+
+        await foreach (var unused in backend.StreamChatAsync(new ChatRequest { MaxTokens = 7, Messages = { new ChatMessage { Content = "hi" } } }))
+        {
+        }
+
+        var (sent, body) = Assert.Single(handler.Requests);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        Assert.Equal(url, sent.RequestUri!.ToString());
+        Assert.Equal("Bearer k", sent.Headers.Authorization!.ToString());
+        Assert.Equal(7, json[limitField]!.GetValue<int>());
+        Assert.Equal(streamOptions, json["stream_options"] is not null);
+    }
+
     [Fact]
     public async Task ChatResponse_WithoutChoices_IsAClearInvalidResponse()
     {
