@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Models;
@@ -27,12 +26,7 @@ internal sealed class AnthropicStreamWriter
 
     public async Task StartAsync(string? model, string? backend, int attempt)
     {
-        var response = _context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        Http.GatewayHeaders.SetAnswer(response, backend, attempt);
-        await response.StartAsync(_context.RequestAborted).ConfigureAwait(false);
+        await Http.SseFrames.StartAsync(_context, backend, attempt).ConfigureAwait(false);
         await EventAsync("message_start", new JsonObject
         {
             ["type"] = "message_start",
@@ -131,10 +125,5 @@ internal sealed class AnthropicStreamWriter
     private Task DeltaAsync(JsonObject delta) =>
         EventAsync("content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = _blockIndex, ["delta"] = delta });
 
-    private async Task EventAsync(string name, JsonObject data)
-    {
-        var frame = new StringBuilder("event: ").Append(name).Append("\ndata: ").Append(data.ToJsonString()).Append("\n\n").ToString();
-        await _context.Response.WriteAsync(frame, _context.RequestAborted).ConfigureAwait(false);
-        await _context.Response.Body.FlushAsync(_context.RequestAborted).ConfigureAwait(false);
-    }
+    private Task EventAsync(string name, JsonObject data) => Http.SseFrames.WriteEventAsync(_context, name, data.ToJsonString());
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -18,17 +17,8 @@ internal static class ChatCompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ILlmService llm, TimeProvider time)
     {
-        var requestId = GatewayHeaders.EnsureRequestId(context);
-        var (wire, status, problem) = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.OpenAiChatRequest).ConfigureAwait(false);
-        if (wire is null)
+        if (await OpenAiRequestGate.ReadAsync(context, llm, OpenAiJsonContext.Default.OpenAiChatRequest, w => w.Model).ConfigureAwait(false) is not { } wire)
         {
-            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
-            return;
-        }
-
-        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
-        {
-            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
             return;
         }
 
@@ -39,7 +29,7 @@ internal static class ChatCompletionsEndpoint
             return;
         }
 
-        var id = "chatcmpl-" + requestId;
+        var id = "chatcmpl-" + GatewayHeaders.EnsureRequestId(context);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         try
         {
@@ -50,14 +40,13 @@ internal static class ChatCompletionsEndpoint
             }
 
             var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
             if (!response.Success)
             {
-                GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
-                await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
+                await OpenAiErrorResponder.WriteAsync(context, response).ConfigureAwait(false);
                 return;
             }
 
-            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
             context.Response.ContentType = "application/json";
             await JsonSerializer.SerializeAsync(context.Response.Body, OpenAiGatewayMapper.ToWire(response, id, created), OpenAiJsonContext.Default.OpenAiChatResponse, context.RequestAborted).ConfigureAwait(false);
         }

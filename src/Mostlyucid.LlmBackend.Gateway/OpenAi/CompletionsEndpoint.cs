@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -13,17 +11,8 @@ internal static class CompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ILlmService llm, TimeProvider time)
     {
-        var requestId = GatewayHeaders.EnsureRequestId(context);
-        var (wire, status, problem) = await RequestBody.ReadAsync(context, GatewayJsonContext.Default.CompletionRequest).ConfigureAwait(false);
-        if (wire is null)
+        if (await OpenAiRequestGate.ReadAsync(context, llm, GatewayJsonContext.Default.CompletionRequest, w => w.Model).ConfigureAwait(false) is not { } wire)
         {
-            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
-            return;
-        }
-
-        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
-        {
-            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
             return;
         }
 
@@ -44,7 +33,7 @@ internal static class CompletionsEndpoint
             Prompt = prompt, Model = wire.Model, MaxTokens = wire.MaxTokens, Temperature = wire.Temperature, TopP = wire.TopP, Stop = wire.Stop,
             Seed = wire.Seed, FrequencyPenalty = wire.FrequencyPenalty, PresencePenalty = wire.PresencePenalty, User = wire.User,
         };
-        var id = "cmpl-" + requestId;
+        var id = "cmpl-" + GatewayHeaders.EnsureRequestId(context);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         try
         {
@@ -58,7 +47,7 @@ internal static class CompletionsEndpoint
             GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
             if (!response.Success)
             {
-                await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
+                await OpenAiErrorResponder.WriteAsync(context, response).ConfigureAwait(false);
                 return;
             }
 
@@ -100,10 +89,7 @@ internal static class CompletionsEndpoint
                 return;
             }
 
-            var response = context.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            GatewayHeaders.SetAnswer(response, update?.BackendUsed, update?.Attempt ?? 0);
+            await SseFrames.StartAsync(context, update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
             string? model = null;
             string? finish = null;
             LlmUsage? usage = null;
@@ -123,7 +109,7 @@ internal static class CompletionsEndpoint
                 }
                 catch (LlmBackendException ex)
                 {
-                    await RawFrameAsync(context, JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(ex.Error), Providers.OpenAI.OpenAiJsonContext.Default.OpenAiErrorEnvelope)).ConfigureAwait(false);
+                    await SseFrames.WriteDataAsync(context, JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(ex.Error), Providers.OpenAI.OpenAiJsonContext.Default.OpenAiErrorEnvelope)).ConfigureAwait(false);
                     return;
                 }
             }
@@ -135,18 +121,10 @@ internal static class CompletionsEndpoint
                 await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new(), Usage = OpenAiGatewayMapper.Usage(u.PromptTokens, u.CompletionTokens, u.TotalTokens, u.CachedPromptTokens, u.ReasoningTokens) }).ConfigureAwait(false);
             }
 
-            await RawFrameAsync(context, "[DONE]"u8.ToArray()).ConfigureAwait(false);
+            await SseFrames.WriteDataAsync(context, "[DONE]"u8.ToArray()).ConfigureAwait(false);
         }
     }
 
     private static Task FrameAsync(HttpContext context, CompletionResponse chunk) =>
-        RawFrameAsync(context, JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJsonContext.Default.CompletionResponse));
-
-    private static async Task RawFrameAsync(HttpContext context, byte[] json)
-    {
-        await context.Response.WriteAsync("data: ", context.RequestAborted).ConfigureAwait(false);
-        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
-        await context.Response.WriteAsync("\n\n", Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
-        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-    }
+        SseFrames.WriteDataAsync(context, JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJsonContext.Default.CompletionResponse));
 }

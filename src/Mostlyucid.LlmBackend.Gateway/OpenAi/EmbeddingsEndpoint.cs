@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -18,17 +17,8 @@ internal static class EmbeddingsEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ILlmService llm)
     {
-        GatewayHeaders.EnsureRequestId(context);
-        var (wire, status, problem) = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.OpenAiEmbeddingRequest).ConfigureAwait(false);
-        if (wire is null)
+        if (await OpenAiRequestGate.ReadAsync(context, llm, OpenAiJsonContext.Default.OpenAiEmbeddingRequest, w => w.Model).ConfigureAwait(false) is not { } wire)
         {
-            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
-            return;
-        }
-
-        if (ModelAccess.Check(llm, GatewayCallerFeature.Get(context), wire.Model) is { } denied)
-        {
-            await OpenAiErrorResponder.WriteAsync(context, denied.Status, denied.Message, "invalid_request_error", denied.Code, "model").ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Models;
@@ -13,9 +12,6 @@ namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
 /// </summary>
 internal sealed class OpenAiChunkWriter
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] FrameEnd = "\n\n"u8.ToArray();
-
     private readonly HttpContext _context;
     private readonly string _id;
     private readonly long _created;
@@ -29,16 +25,7 @@ internal sealed class OpenAiChunkWriter
         _created = created;
     }
 
-    public async Task StartAsync(string? backend, int attempt)
-    {
-        var response = _context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        Http.GatewayHeaders.SetAnswer(response, backend, attempt);
-        await response.StartAsync(_context.RequestAborted).ConfigureAwait(false);
-    }
+    public Task StartAsync(string? backend, int attempt) => Http.SseFrames.StartAsync(_context, backend, attempt);
 
     public async Task WriteAsync(ChatStreamUpdate update)
     {
@@ -112,12 +99,5 @@ internal sealed class OpenAiChunkWriter
         return WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(chunk, OpenAiJsonContext.Default.OpenAiChatResponse));
     }
 
-    private async Task WriteFrameAsync(byte[] json)
-    {
-        var body = _context.Response.Body;
-        await body.WriteAsync(DataPrefix, _context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(json, _context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(FrameEnd, _context.RequestAborted).ConfigureAwait(false);
-        await body.FlushAsync(_context.RequestAborted).ConfigureAwait(false);
-    }
+    private Task WriteFrameAsync(byte[] json) => Http.SseFrames.WriteDataAsync(_context, json);
 }

@@ -34,6 +34,10 @@ internal static class OpenAiErrorResponder
         return WriteAsync(context, status, error.Message, TypeFor(error.Kind), CodeFor(error));
     }
 
+    /// <summary>Writes a failed response's error (its typed error, or one made from its message).</summary>
+    public static Task WriteAsync(HttpContext context, LlmResponse failed) =>
+        WriteAsync(context, failed.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = failed.ErrorMessage ?? "The request failed." });
+
     public static OpenAiErrorEnvelope Envelope(LlmError error) => new()
     {
         Error = new OpenAiErrorBody

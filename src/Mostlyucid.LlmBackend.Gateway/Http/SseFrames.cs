@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Mostlyucid.LlmBackend.Gateway.Http;
+
+/// <summary>Writes server-sent event frames (<c>data: …</c>, optionally with an <c>event:</c> line) and flushes each.</summary>
+internal static class SseFrames
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] FrameEnd = "\n\n"u8.ToArray();
+
+    /// <summary>Starts an event stream: 200, <c>text/event-stream</c>, no caching, no proxy buffering, the answer headers.</summary>
+    public static Task StartAsync(HttpContext context, string? backend, int attempt)
+    {
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        GatewayHeaders.SetAnswer(response, backend, attempt);
+        return response.StartAsync(context.RequestAborted);
+    }
+
+    public static async Task WriteDataAsync(HttpContext context, ReadOnlyMemory<byte> json)
+    {
+        var body = context.Response.Body;
+        await body.WriteAsync(DataPrefix, context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(FrameEnd, context.RequestAborted).ConfigureAwait(false);
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static async Task WriteEventAsync(HttpContext context, string name, string json)
+    {
+        await context.Response.WriteAsync($"event: {name}\ndata: {json}\n\n", context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+}
