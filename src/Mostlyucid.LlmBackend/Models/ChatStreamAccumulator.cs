@@ -7,7 +7,7 @@ public sealed class ChatStreamAccumulator
 {
     private readonly StringBuilder _content = new();
     private readonly StringBuilder _reasoning = new();
-    private readonly SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)> _toolCalls = new();
+    private readonly SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments, string? Signature)> _toolCalls = new();
     private string? _finishReason;
     private string? _model;
     private string? _responseId;
@@ -43,11 +43,11 @@ public sealed class ChatStreamAccumulator
         {
             if (!_toolCalls.TryGetValue(call.Index, out var existing))
             {
-                existing = (null, null, new StringBuilder());
+                existing = (null, null, new StringBuilder(), null);
             }
 
             existing.Arguments.Append(call.ArgumentsDelta);
-            _toolCalls[call.Index] = (call.Id ?? existing.Id, call.Name ?? existing.Name, existing.Arguments);
+            _toolCalls[call.Index] = (call.Id ?? existing.Id, call.Name ?? existing.Name, existing.Arguments, call.Signature ?? existing.Signature);
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class ChatStreamAccumulator
         BackendUsed = _backend,
         ToolCalls = _toolCalls.Count == 0
             ? null
-            : _toolCalls.Values.Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Name ?? string.Empty, Arguments = c.Arguments.Length > 0 ? c.Arguments.ToString() : "{}" }).ToList(),
+            : _toolCalls.Values.Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Name ?? string.Empty, Arguments = c.Arguments.Length > 0 ? c.Arguments.ToString() : "{}", Signature = c.Signature }).ToList(),
         PromptTokens = _usage?.PromptTokens ?? 0,
         CompletionTokens = _usage?.CompletionTokens ?? 0,
         TotalTokens = _usage is null ? 0 : _usage.TotalTokens > 0 ? _usage.TotalTokens : _usage.PromptTokens + _usage.CompletionTokens,

@@ -11,4 +11,10 @@ public sealed class ToolCall
 
     /// <summary>Gets or sets the arguments as the JSON text the model produced (an object, possibly invalid JSON).</summary>
     public string Arguments { get; set; } = "{}";
+
+    /// <summary>
+    /// Gets or sets an opaque signature the provider attached to this call and needs back unchanged with it on the next
+    /// turn (Gemini's thought signatures).
+    /// </summary>
+    public string? Signature { get; set; }
 }

@@ -17,4 +17,7 @@ public sealed class ToolCallUpdate
 
     /// <summary>Gets or sets the next fragment of the arguments' JSON text.</summary>
     public string? ArgumentsDelta { get; set; }
+
+    /// <summary>Gets or sets the provider's signature of the call (see <see cref="ToolCall.Signature"/>), when it sends one.</summary>
+    public string? Signature { get; set; }
 }

@@ -112,7 +112,7 @@ public abstract class BaseLlmBackend : ILlmBackend, IStreamingLlmBackend
             ContentDelta = response.Content,
             ReasoningDelta = response.Reasoning,
             ReasoningSignature = response.ReasoningSignature,
-            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments }).ToList(),
+            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments, Signature = call.Signature }).ToList(),
             FinishReason = response.FinishReason ?? FinishReasons.Stop,
             ModelUsed = response.ModelUsed,
             ResponseId = response.ResponseId,

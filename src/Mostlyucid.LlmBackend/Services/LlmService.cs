@@ -313,7 +313,7 @@ internal sealed class LlmService : ILlmService
         yield return new ChatStreamUpdate
         {
             ContentDelta = response.Content,
-            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments }).ToList(),
+            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments, Signature = call.Signature }).ToList(),
             FinishReason = response.FinishReason ?? FinishReasons.Stop,
             ModelUsed = response.ModelUsed,
             Usage = new LlmUsage { PromptTokens = response.PromptTokens, CompletionTokens = response.CompletionTokens, TotalTokens = response.TotalTokens },

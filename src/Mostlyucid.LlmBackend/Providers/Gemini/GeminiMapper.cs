@@ -180,6 +180,7 @@ internal static class GeminiMapper
                     Id = string.IsNullOrEmpty(call.Id) ? SyntheticId(firstCallIndex + calls.Count, name) : call.Id,
                     Name = name,
                     Arguments = call.Args is { ValueKind: JsonValueKind.Object } args ? Compact(args) : "{}",
+                    Signature = string.IsNullOrEmpty(part.ThoughtSignature) ? null : part.ThoughtSignature,
                 });
             }
             else if (part.Text is { } piece)
@@ -280,6 +281,7 @@ internal static class GeminiMapper
             parts.Add(new GeminiPart
             {
                 FunctionCall = new GeminiFunctionCall { Id = IsSynthetic(call.Id) ? null : call.Id, Name = call.Name, Args = argumentsAsObject(call.Arguments) },
+                ThoughtSignature = call.Signature,
             });
         }
 
@@ -288,9 +290,9 @@ internal static class GeminiMapper
             parts.Add(new GeminiPart { Text = string.Empty });
         }
 
-        // Gemini signs its turn on the first function call (or on the last part of a text answer) and checks the signature
-        // when the turn comes back.
-        if (!string.IsNullOrEmpty(message.ReasoningSignature))
+        // Gemini signs each function call it made (kept per call in ToolCall.Signature) and otherwise the turn, on the first
+        // function call or the last part of a text answer; it checks the signatures when the turn comes back.
+        if (!string.IsNullOrEmpty(message.ReasoningSignature) && !parts.Any(p => p.ThoughtSignature is not null))
         {
             (parts.FirstOrDefault(p => p.FunctionCall is not null) ?? parts[^1]).ThoughtSignature = message.ReasoningSignature;
         }

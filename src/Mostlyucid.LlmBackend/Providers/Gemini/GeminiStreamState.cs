@@ -37,7 +37,7 @@ internal sealed class GeminiStreamState
             ReasoningDelta = reasoning.Length > 0 ? reasoning : null,
             ReasoningSignature = signature,
             ToolCalls = calls.Count > 0
-                ? calls.Select((c, i) => new ToolCallUpdate { Index = first + i, Id = c.Id, Name = c.Name, ArgumentsDelta = c.Arguments }).ToList()
+                ? calls.Select((c, i) => new ToolCallUpdate { Index = first + i, Id = c.Id, Name = c.Name, ArgumentsDelta = c.Arguments, Signature = c.Signature }).ToList()
                 : null,
             FinishReason = finish,
             Usage = usage,

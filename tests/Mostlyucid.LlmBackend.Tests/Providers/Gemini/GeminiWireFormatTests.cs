@@ -523,4 +523,27 @@ public class GeminiWireFormatTests
             return new HttpResponseMessage(status) { Content = new StringContent(text, Encoding.UTF8, "application/json") };
         }
     }
+
+    [Fact]
+    public async Task ParallelCalls_EachSignedByGemini_SendEachSignatureBackWithItsCall()
+    {
+        var handler = new CannedHttpHandler("""
+            {"candidates":[{"content":{"role":"model","parts":[
+              {"functionCall":{"id":"fc-1","name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"U0lHLTE="},
+              {"functionCall":{"id":"fc-2","name":"get_time","args":{"zone":"CET"}},"thoughtSignature":"U0lHLTI="}]},
+              "finishReason":"STOP","index":0}],"modelVersion":"gemini-3-pro"}
+            """);
+        var backend = Backend(handler);
+        var request = Hi();
+
+        var first = await backend.ChatAsync(request);
+        request.Messages.Add(first.ToAssistantMessage());
+        request.Messages.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = "fc-1", Name = "get_weather", Content = "sun" });
+        request.Messages.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = "fc-2", Name = "get_time", Content = "noon" });
+        await backend.ChatAsync(request);
+
+        Assert.Equal(new[] { "U0lHLTE=", "U0lHLTI=" }, first.ToolCalls!.Select(c => c.Signature));
+        var sent = System.Text.Json.Nodes.JsonNode.Parse(handler.Requests[1].Body)!["contents"]![1]!["parts"]!.AsArray();
+        Assert.Equal(new[] { "U0lHLTE=", "U0lHLTI=" }, sent.Select(p => p!["thoughtSignature"]!.GetValue<string>()));
+    }
 }
