@@ -49,6 +49,11 @@ public sealed class GatewayFixture : IAsyncLifetime
 
             // Failing backends stay first in their routes, so failover is observable in every test regardless of order.
             ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "1000000",
+
+            // These tests check translation and error shapes: one attempt per backend and no circuit breaking, so every
+            // failure reaches the client the same way whatever ran before.
+            ["LlmSettings:Resilience:MaxRetries"] = "0",
+            ["LlmSettings:Resilience:CircuitBreaker:Enabled"] = "false",
             ["LlmSettings:Routes:0:Name"] = "smart",
             ["LlmSettings:Routes:0:Backends:0"] = "broken",
             ["LlmSettings:Routes:0:Backends:1"] = "openai-upstream",

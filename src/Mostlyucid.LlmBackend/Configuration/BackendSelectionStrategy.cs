@@ -22,4 +22,10 @@ public enum BackendSelectionStrategy
 
     /// <summary>A random order drawn in proportion to each backend's <c>Weight</c>.</summary>
     Weighted,
+
+    /// <summary>
+    /// Failover order, but when the first backend has produced no first token after <c>Resilience:HedgingDelayMs</c>, the
+    /// next one is started too; the first to produce a token answers and the other is cancelled.
+    /// </summary>
+    Hedged,
 }

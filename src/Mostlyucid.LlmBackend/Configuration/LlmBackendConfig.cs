@@ -77,6 +77,24 @@ public class LlmBackendConfig
     /// </summary>
     public int? TimeoutSeconds { get; set; }
 
+    /// <summary>Gets or sets how many times a failed attempt is retried on this backend; overrides <see cref="ResilienceSettings.MaxRetries"/>.</summary>
+    public int? MaxRetries { get; set; }
+
+    /// <summary>Gets or sets this backend's first-token limit for streams, in seconds; overrides <see cref="ResilienceSettings.FirstTokenTimeoutSeconds"/>.</summary>
+    public int? FirstTokenTimeoutSeconds { get; set; }
+
+    /// <summary>Gets or sets this backend's stall limit for streams, in seconds; overrides <see cref="ResilienceSettings.IdleTimeoutSeconds"/>.</summary>
+    public int? IdleTimeoutSeconds { get; set; }
+
+    /// <summary>Gets or sets this backend's connect timeout, in seconds; overrides <see cref="ResilienceSettings.ConnectTimeoutSeconds"/>.</summary>
+    public int? ConnectTimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether this backend can continue a partial answer given as a trailing assistant message (used to
+    /// continue a stream another backend broke); <see langword="null"/> uses the provider's own capability.
+    /// </summary>
+    public bool? SupportsAssistantPrefill { get; set; }
+
     /// <summary>Gets or sets extra HTTP headers sent with every request (values may use <c>${ENV_VAR}</c>).</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -18,8 +18,11 @@ public class LlmSettings
     /// <summary>Gets or sets the backend used by the Specific strategy when a request names none.</summary>
     public string? DefaultBackend { get; set; }
 
-    /// <summary>Gets or sets how long one attempt may take, in seconds, unless the backend sets its own. <value>The default value is 100.</value></summary>
+    /// <summary>Gets or sets how long one non-streamed attempt may take, in seconds, unless the backend sets its own (streams use the first-token and idle limits of <see cref="Resilience"/>). <value>The default value is 100.</value></summary>
     public int TimeoutSeconds { get; set; } = 100;
+
+    /// <summary>Gets or sets retries, time limits, circuit breakers and stream continuation.</summary>
+    public ResilienceSettings Resilience { get; set; } = new();
 
     /// <summary>Gets or sets where plugins come from.</summary>
     public PluginSettings Plugins { get; set; } = new();

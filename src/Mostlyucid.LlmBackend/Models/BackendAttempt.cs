@@ -15,6 +15,9 @@ public sealed record BackendAttempt
     /// <summary>Gets how long the attempt took.</summary>
     public long DurationMs { get; init; }
 
+    /// <summary>Gets how long a streamed attempt took to produce its first update, when it produced one.</summary>
+    public long? TimeToFirstTokenMs { get; init; }
+
     /// <summary>Gets why the attempt failed, when it did.</summary>
     public LlmError? Error { get; init; }
 }

@@ -33,6 +33,9 @@ public class BackendHealth
     /// <summary>Gets or sets the 99th percentile latency in the sliding window, in milliseconds.</summary>
     public double LatencyP99Ms { get; set; }
 
+    /// <summary>Gets or sets the backend's circuit breaker state (<c>Closed</c>, <c>Open</c>, <c>HalfOpen</c>), when reported by <c>ILlmService</c>.</summary>
+    public string? CircuitState { get; set; }
+
     /// <summary>Gets or sets the last error message, if any request failed.</summary>
     public string? LastError { get; set; }
 

@@ -41,4 +41,7 @@ public enum LlmErrorKind
 
     /// <summary>No backend could be used (none configured, all disabled, or the named one does not exist).</summary>
     NoBackendAvailable,
+
+    /// <summary>The backend's circuit is open after repeated failures; it is skipped until a probe finds it recovered.</summary>
+    CircuitOpen,
 }

@@ -99,6 +99,24 @@ internal static class LlmErrorClassifier
         _ => LlmErrorKind.Unknown,
     };
 
+    /// <summary>
+    /// Decides what a failure means for the request: retried on the same backend, failed over, failed over only to larger
+    /// context windows, or fatal. Rate limits, 5xx, resets and garbled answers are retried; a time limit (a silent backend)
+    /// and an unknown model fail over; a prompt too long for the context window goes to larger windows only; a bad request,
+    /// a content-policy refusal and rejected credentials stop the request, since no other attempt would do better.
+    /// </summary>
+    public static ErrorDisposition Disposition(LlmError error) => error.Kind switch
+    {
+        LlmErrorKind.RateLimited or LlmErrorKind.ServerError or LlmErrorKind.Network or LlmErrorKind.InvalidResponse => ErrorDisposition.RetrySameBackend,
+        LlmErrorKind.ContextLengthExceeded => ErrorDisposition.FailOverToLargerContext,
+        LlmErrorKind.InvalidRequest or LlmErrorKind.ContentFiltered or LlmErrorKind.Unauthorized or LlmErrorKind.Forbidden => ErrorDisposition.Fatal,
+        _ => ErrorDisposition.FailOver,
+    };
+
+    /// <summary>Gets whether a failure says something about the backend's health (and so counts for its circuit breaker).</summary>
+    public static bool CountsAgainstBackend(LlmError error) =>
+        error.Kind is LlmErrorKind.RateLimited or LlmErrorKind.ServerError or LlmErrorKind.Network or LlmErrorKind.InvalidResponse or LlmErrorKind.Timeout or LlmErrorKind.Unknown;
+
     private static bool Mentions(string? text, string[] markers)
     {
         if (string.IsNullOrEmpty(text))

@@ -1,5 +1,6 @@
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Telemetry;
 
 namespace Mostlyucid.LlmBackend.Routing;
@@ -9,13 +10,17 @@ internal sealed class BackendEntry
 {
     private volatile BackendState _state;
 
-    public BackendEntry(int index, LlmBackendConfig config, BackendMetrics metrics, BackendState state)
+    public BackendEntry(int index, LlmBackendConfig config, BackendMetrics metrics, BackendState state, BackendCircuitBreaker? breaker = null)
     {
         Index = index;
         Config = config;
         Metrics = metrics;
         _state = state;
+        Breaker = breaker ?? new BackendCircuitBreaker(TimeProvider.System, new CircuitBreakerSettings { Enabled = false });
     }
+
+    /// <summary>Gets the backend's circuit breaker.</summary>
+    public BackendCircuitBreaker Breaker { get; }
 
     /// <summary>Gets the position in <c>LlmSettings:Backends</c> (ties are broken by it).</summary>
     public int Index { get; }

@@ -3,6 +3,7 @@ using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
+using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.Telemetry;
 
@@ -161,7 +162,7 @@ internal sealed class BackendRegistry : IDisposable
             {
                 var config = settings.Backends[i];
                 var metrics = new BackendMetrics(_time, settings.Monitoring);
-                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null));
+                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null), new BackendCircuitBreaker(_time, settings.Resilience.CircuitBreaker));
                 if (!config.Enabled)
                 {
                     entries[i].State = new BackendState(BackendStatus.Disabled, null, null, _disabledReasons.GetValueOrDefault(config, "Enabled is false"));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Routing;
 
@@ -101,6 +102,11 @@ internal sealed class BackendRouter
                 return Fail($"Backend '{only.Name}' is {Describe(only)}.");
             }
 
+            if (only.Breaker.State == CircuitState.Open)
+            {
+                return CircuitsOpen(new[] { only });
+            }
+
             if (eligibility is not null && !eligibility.CanServe(only))
             {
                 return Fail($"Backend '{only.Name}' cannot {eligibility.Operation}: {eligibility.Requirement}.");
@@ -133,6 +139,14 @@ internal sealed class BackendRouter
             _policies.GetOrAdd($"{policyKey}|{strategy}", _ => BackendSelectionPolicies.Create(strategy, _random)).Order(candidates);
         }
 
+        // An open circuit means the backend is resting after repeated failures: it is not tried until its probe is due.
+        var open = candidates.Where(e => e.Breaker.State == CircuitState.Open).ToArray();
+        if (open.Length == candidates.Count)
+        {
+            return CircuitsOpen(open);
+        }
+
+        candidates.RemoveAll(e => open.Contains(e));
         MoveUnhealthyLast(candidates);
         if (preferred is not null)
         {
@@ -218,6 +232,17 @@ internal sealed class BackendRouter
             BackendStatus.WaitingForPlugin => $"waiting for a plugin that provides backend type {entry.Config.EffectiveBackendType}",
             _ => $"failed: {state.Reason}",
         };
+    }
+
+    private static RoutePlan CircuitsOpen(IReadOnlyCollection<BackendEntry> open)
+    {
+        var wait = open.Min(e => e.Breaker.UntilProbe);
+        return new RoutePlan(new List<BackendEntry>(), null, new LlmError
+        {
+            Kind = LlmErrorKind.CircuitOpen,
+            Message = $"Every candidate backend ({string.Join(", ", open.Select(e => e.Name))}) is resting after repeated failures (circuit open); the first is probed again in {Math.Ceiling(wait.TotalSeconds)} s.",
+            RetryAfter = wait,
+        });
     }
 
     private static RoutePlan Fail(string message) =>

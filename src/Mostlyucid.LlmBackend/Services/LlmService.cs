@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
@@ -10,10 +12,12 @@ using Mostlyucid.LlmBackend.Telemetry;
 namespace Mostlyucid.LlmBackend.Services;
 
 /// <summary>
-/// The routing pipeline behind <see cref="ILlmService"/>: plans the backends to try, runs one attempt per backend with a
-/// time limit, records every attempt once in the backend's statistics, and answers with the first success — or with a
-/// typed error that lists every attempt. Streams fail over until their first update; embeddings go only to backends with
-/// an embedding model.
+/// The pipeline behind <see cref="ILlmService"/>. For each request: plan the backends (route, strategy, health, open
+/// circuits skipped); for each backend, attempts under its circuit breaker and time limit, retried by its Polly pipeline when
+/// the failure is worth retrying (honouring <c>Retry-After</c>); then fail over, stop (fatal errors), or go only to larger
+/// context windows — all within the request's deadline. Streams fail over invisibly until their first token; a stream that
+/// breaks afterwards is continued on a backend that supports an assistant prefill, or ends with an error naming the cause.
+/// Every attempt is recorded once: on the response, in the backend's statistics and in its circuit breaker.
 /// </summary>
 internal sealed class LlmService : ILlmService
 {
@@ -24,6 +28,7 @@ internal sealed class LlmService : ILlmService
 
     private readonly BackendRegistry _registry;
     private readonly BackendRouter _router;
+    private readonly RetryPipelines _retries;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _warnedEmptySuccess = new(StringComparer.OrdinalIgnoreCase);
@@ -38,103 +43,21 @@ internal sealed class LlmService : ILlmService
         _router = router;
         _time = time;
         _logger = logger;
+        _retries = new RetryPipelines(time);
     }
+
+    private ResilienceSettings Resilience => _registry.Settings.Resilience;
 
     public Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ExecuteAsync(request, static (backend, r, ct) => backend.CompleteAsync(r, ct), cancellationToken);
+        return AnswerAsync(request, static (backend, r, ct) => backend.CompleteAsync(r, ct), cancellationToken);
     }
 
     public Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ExecuteAsync(request, static (backend, r, ct) => backend.ChatAsync(r, ct), cancellationToken);
-    }
-
-    public async IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var started = _time.GetTimestamp();
-        var route = _router.Plan(request.PreferredBackend, request.Model);
-        if (route.Error is { } planError)
-        {
-            Count(success: false, failedOver: false);
-            throw new LlmBackendException(planError, Array.Empty<BackendAttempt>());
-        }
-
-        var plan = route.Backends;
-        request = For(request, route);
-
-        var attempts = new List<BackendAttempt>(plan.Count);
-        foreach (var entry in plan)
-        {
-            var backend = entry.State.Backend!;
-
-            // The stream's own token: cancelled by the caller, or by the time limit while waiting for the first update.
-            using var streamCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var stream = backend is IStreamingLlmBackend streaming
-                ? streaming.StreamChatAsync(request, streamCancellation.Token)
-                : SingleUpdateAsync(backend, request, streamCancellation.Token);
-            var enumerator = stream.GetAsyncEnumerator(streamCancellation.Token);
-            var attemptStarted = _time.GetTimestamp();
-            var completed = false;
-            try
-            {
-                // Until the first update arrives the caller has seen nothing, so a failure here fails over invisibly.
-                var first = await RunAttemptAsync(
-                    entry,
-                    async token =>
-                    {
-                        using var timeout = token.Register(static s => ((CancellationTokenSource)s!).Cancel(), streamCancellation);
-                        return await enumerator.MoveNextAsync().ConfigureAwait(false) ? enumerator.Current : null;
-                    },
-                    static _ => null,
-                    recordOutcome: false,
-                    cancellationToken).ConfigureAwait(false);
-
-                if (first.Error is { } error)
-                {
-                    entry.Metrics.RecordFailure(error.Message);
-                    attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = entry.Config.ModelName, DurationMs = first.DurationMs, Error = error });
-                    LogFailedAttempt(entry, first.DurationMs, error, last: ReferenceEquals(entry, plan[^1]));
-                    continue;
-                }
-
-                var update = first.Result;
-                string? model = null;
-                while (update is not null)
-                {
-                    update.BackendUsed = entry.Name;
-                    update.Attempt = attempts.Count + 1;
-                    model = update.ModelUsed ?? model;
-                    yield return update;
-                    update = await NextUpdateAsync(entry, enumerator, attemptStarted, attempts, cancellationToken).ConfigureAwait(false);
-                }
-
-                var duration = Elapsed(attemptStarted);
-                var total = Elapsed(started);
-                entry.Metrics.RecordSuccess(duration);
-                attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = model ?? request.Model ?? entry.Config.ModelName, Success = true, DurationMs = duration });
-                Log.RequestAnswered(_logger, entry.Name, model ?? "unknown", total, attempts.Count);
-                Count(success: true, failedOver: attempts.Count > 1);
-                completed = true;
-                yield break;
-            }
-            finally
-            {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-                if (!completed && cancellationToken.IsCancellationRequested)
-                {
-                    Count(success: false, failedOver: false);
-                }
-            }
-        }
-
-        var final = Summarize(attempts);
-        Log.AllBackendsFailed(_logger, attempts.Count, final.Message);
-        Count(success: false, failedOver: false);
-        throw new LlmBackendException(final, attempts);
+        return AnswerAsync(request, static (backend, r, ct) => backend.ChatAsync(r, ct), cancellationToken);
     }
 
     public async Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default)
@@ -155,52 +78,138 @@ internal sealed class LlmService : ILlmService
             return new EmbeddingResponse { Error = planError, DurationMs = Elapsed(started) };
         }
 
-        var plan = route.Backends;
         if (!string.Equals(route.Model, request.Model, StringComparison.Ordinal))
         {
             request = new EmbeddingRequest { Inputs = request.Inputs, Model = route.Model, Dimensions = request.Dimensions, InputType = request.InputType, PreferredBackend = request.PreferredBackend };
         }
 
-        var attempts = new List<BackendAttempt>(plan.Count);
-        foreach (var entry in plan)
-        {
-            var outcome = await RunAttemptAsync(
-                entry,
-                token => ((IEmbeddingLlmBackend)entry.State.Backend!).EmbedAsync(request, token),
-                response => response switch
-                {
-                    null => new LlmError { Kind = LlmErrorKind.InvalidResponse, Message = $"Backend '{entry.Name}' returned no response.", BackendName = entry.Name },
-                    { Success: true } when response.Embeddings.Count != request.Inputs.Count => new LlmError
-                    {
-                        Kind = LlmErrorKind.InvalidResponse,
-                        Message = $"Backend '{entry.Name}' returned {response.Embeddings.Count} vectors for {request.Inputs.Count} inputs.",
-                        BackendName = entry.Name,
-                    },
-                    { Success: true } => null,
-                    _ => response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = $"Backend '{entry.Name}' failed to embed.", BackendName = entry.Name },
-                },
-                recordOutcome: true,
-                cancellationToken).ConfigureAwait(false);
-            if (outcome.Error is null)
+        var (response, attempts, error) = await RunAsync(
+            route.Backends,
+            (entry, ct) => ((IEmbeddingLlmBackend)entry.State.Backend!).EmbedAsync(request, ct),
+            (entry, result) => result switch
             {
-                var response = outcome.Result!;
-                response.BackendUsed ??= entry.Name;
-                response.ModelUsed ??= request.Model ?? entry.Config.EmbeddingModelName;
-                attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = response.ModelUsed, Success = true, DurationMs = outcome.DurationMs });
-                response.Attempts = attempts;
-                response.DurationMs = Elapsed(started);
-                Count(success: true, failedOver: attempts.Count > 1);
-                return response;
-            }
+                null => new LlmError { Kind = LlmErrorKind.InvalidResponse, Message = $"Backend '{entry.Name}' returned no response.", BackendName = entry.Name },
+                { Success: true } when result.Embeddings.Count != request.Inputs.Count => new LlmError
+                {
+                    Kind = LlmErrorKind.InvalidResponse,
+                    Message = $"Backend '{entry.Name}' returned {result.Embeddings.Count} vectors for {request.Inputs.Count} inputs.",
+                    BackendName = entry.Name,
+                },
+                { Success: true } => null,
+                _ => result.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = $"Backend '{entry.Name}' failed to embed.", BackendName = entry.Name },
+            },
+            (entry, result) => result?.ModelUsed ?? request.Model ?? entry.Config.EmbeddingModelName,
+            cancellationToken).ConfigureAwait(false);
 
-            attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = request.Model ?? entry.Config.EmbeddingModelName, DurationMs = outcome.DurationMs, Error = outcome.Error });
-            LogFailedAttempt(entry, outcome.DurationMs, outcome.Error, last: ReferenceEquals(entry, plan[^1]));
+        if (response is not null)
+        {
+            response.BackendUsed ??= attempts[^1].BackendName;
+            response.ModelUsed ??= attempts[^1].Model;
+            response.Attempts = attempts;
+            response.DurationMs = Elapsed(started);
+            Count(success: true, failedOver: attempts.Select(a => a.BackendName).Distinct().Count() > 1);
+            return response;
         }
 
-        var final = Summarize(attempts);
-        Log.AllBackendsFailed(_logger, attempts.Count, final.Message);
         Count(success: false, failedOver: false);
-        return new EmbeddingResponse { Error = final, BackendUsed = final.BackendName, Attempts = attempts, DurationMs = Elapsed(started) };
+        return new EmbeddingResponse { Error = error, BackendUsed = error!.BackendName, Attempts = attempts, DurationMs = Elapsed(started) };
+    }
+
+    public async IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = _time.GetTimestamp();
+        var route = _router.Plan(request.PreferredBackend, request.Model);
+        if (route.Error is { } planError)
+        {
+            Count(success: false, failedOver: false);
+            throw new LlmBackendException(planError, Array.Empty<BackendAttempt>());
+        }
+
+        request = For(request, route);
+        using var deadline = Deadline(cancellationToken);
+        var attempts = new List<BackendAttempt>();
+        var remaining = new Queue<BackendEntry>(route.Backends);
+        var counted = false;
+        var (current, error) = await OpenAsync(remaining, request, prefill: null, attempts, deadline, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            Count(success: false, failedOver: false);
+            Log.AllBackendsFailed(_logger, attempts.Count, error!.Message);
+            throw new LlmBackendException(error, attempts);
+        }
+
+        var sent = new StringBuilder();
+        var sentToolCalls = false;
+        LlmError? breakCause = null;
+        string? model = null;
+        try
+        {
+            var update = current.First;
+            while (true)
+            {
+                while (update is not null)
+                {
+                    update.BackendUsed = current.Entry.Name;
+                    update.Attempt = attempts.Count + 1;
+                    model = update.ModelUsed ?? model;
+                    sent.Append(update.ContentDelta);
+                    sentToolCalls |= update.ToolCalls is { Count: > 0 };
+                    yield return update;
+                    (update, error) = await current.NextAsync(IdleTimeout(current.Entry), deadline.Token).ConfigureAwait(false);
+                    if (error is not null)
+                    {
+                        break;
+                    }
+                }
+
+                if (error is null)
+                {
+                    Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null);
+                    var total = Elapsed(started);
+                    Log.RequestAnswered(_logger, current.Entry.Name, model ?? "unknown", total, attempts.Count);
+                    Count(success: true, failedOver: attempts.Select(a => a.BackendName).Distinct().Count() > 1);
+                    counted = true;
+                    yield break;
+                }
+
+                // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
+                Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error);
+                breakCause ??= error;
+                await current.DisposeAsync().ConfigureAwait(false);
+                current = null;
+                LlmError? continuationError = null;
+                if (Resilience.ContinueBrokenStreams && !sentToolCalls && sent.Length > 0)
+                {
+                    (current, continuationError) = await OpenAsync(remaining, request, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (current is null)
+                {
+                    var incomplete = Incomplete(breakCause, sent.Length, sentToolCalls, continuationError);
+                    Log.AllBackendsFailed(_logger, attempts.Count, incomplete.Message);
+                    Count(success: false, failedOver: false);
+                    counted = true;
+                    throw new LlmBackendException(incomplete, attempts);
+                }
+
+                Log.StreamContinued(_logger, breakCause.BackendName ?? "unknown", current.Entry.Name, sent.Length);
+                update = current.First;
+                error = null;
+            }
+        }
+        finally
+        {
+            if (current is not null)
+            {
+                await current.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (!counted && cancellationToken.IsCancellationRequested)
+            {
+                Count(success: false, failedOver: false);
+            }
+        }
     }
 
     public async Task<ModelListResult> ListModelsAsync(string? backendName = null, CancellationToken cancellationToken = default)
@@ -269,6 +278,7 @@ internal sealed class LlmService : ILlmService
         {
             cancellationToken.ThrowIfCancellationRequested();
             health[i] = await ready[i].State.Backend!.GetHealthAsync().ConfigureAwait(false);
+            health[i].CircuitState = ready[i].Breaker.State.ToString();
         }
 
         return health;
@@ -297,68 +307,33 @@ internal sealed class LlmService : ILlmService
         where TRequest : LlmRequestBase =>
         string.Equals(route.Model, request.Model, StringComparison.Ordinal) ? request : (TRequest)request.WithModel(route.Model);
 
-    private bool IsRoutingKey(string? model) =>
-        model is not null && _router.RoutableModels().Any(m => m.Kind != RoutableModelKind.Model && string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));
+    private static bool SupportsPrefill(BackendEntry entry) =>
+        entry.Config.SupportsAssistantPrefill ?? (entry.State.Backend as ILlmBackendCapabilities)?.SupportsAssistantPrefill ?? false;
 
-    private static async IAsyncEnumerable<ChatStreamUpdate> SingleUpdateAsync(ILlmBackend backend, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static ChatRequest WithPrefill(ChatRequest request, string prefill)
     {
-        var response = await backend.ChatAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response is null || !response.Success)
-        {
-            throw new LlmBackendException(
-                response?.Error ?? new LlmError { Kind = LlmErrorClassifier.FromErrorCode(response?.ErrorCode, response?.ErrorMessage).Kind, Message = response?.ErrorMessage ?? $"Backend '{backend.Name}' returned no response.", BackendName = backend.Name },
-                Array.Empty<BackendAttempt>());
-        }
+        var copy = (ChatRequest)request.WithModel(request.Model);
+        copy.Messages = new List<ChatMessage>(request.Messages) { new() { Role = ChatRole.Assistant, Content = prefill } };
+        return copy;
+    }
 
-        yield return new ChatStreamUpdate
+    private static LlmError Incomplete(LlmError cause, int characters, bool toolCalls, LlmError? continuation)
+    {
+        var why = toolCalls
+            ? "A tool call was being streamed, which cannot be continued elsewhere."
+            : continuation is not null
+                ? $"Continuing it elsewhere failed: {continuation.Message}"
+                : "No remaining backend can continue a partial answer (SupportsAssistantPrefill), so it was not continued.";
+        return cause with
         {
-            ContentDelta = response.Content,
-            ToolCalls = response.ToolCalls?.Select((call, index) => new ToolCallUpdate { Index = index, Id = call.Id, Name = call.Name, ArgumentsDelta = call.Arguments, Signature = call.Signature }).ToList(),
-            FinishReason = response.FinishReason ?? FinishReasons.Stop,
-            ModelUsed = response.ModelUsed,
-            Usage = new LlmUsage { PromptTokens = response.PromptTokens, CompletionTokens = response.CompletionTokens, TotalTokens = response.TotalTokens },
+            Message = $"The stream from backend '{cause.BackendName}' broke after {characters} characters of output: {cause.Message} {why} The answer is incomplete.",
         };
     }
 
-    /// <summary>Reads the next update after output has started; a failure now ends the stream with a typed error.</summary>
-    private async Task<ChatStreamUpdate?> NextUpdateAsync(
-        BackendEntry entry,
-        IAsyncEnumerator<ChatStreamUpdate> enumerator,
-        long attemptStarted,
-        List<BackendAttempt> attempts,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            RoutedAttempt.Enter(entry.Metrics);
-            return await enumerator.MoveNextAsync().ConfigureAwait(false) ? enumerator.Current : null;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var error = ex is LlmBackendException typed
-                ? typed.Error with { BackendName = entry.Name }
-                : new LlmError { Kind = LlmErrorClassifier.FromException(ex), Message = $"Backend '{entry.Name}' failed mid-stream: {ex.Message}", BackendName = entry.Name };
-            error = error with { Message = $"The stream from backend '{entry.Name}' broke after output had started; the answer is incomplete. {error.Message}" };
-            entry.Metrics.RecordFailure(error.Message);
-            attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = entry.Config.ModelName, DurationMs = Elapsed(attemptStarted), Error = error });
-            Log.AllBackendsFailed(_logger, attempts.Count, error.Message);
-            Count(success: false, failedOver: false);
-            throw new LlmBackendException(error, attempts);
-        }
-        finally
-        {
-            RoutedAttempt.Exit();
-        }
-    }
+    private bool IsRoutingKey(string? model) =>
+        model is not null && _router.RoutableModels().Any(m => m.Kind != RoutableModelKind.Model && string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));
 
-    private async Task<LlmResponse> ExecuteAsync<TRequest>(
-        TRequest request,
-        Func<ILlmBackend, TRequest, CancellationToken, Task<LlmResponse>> call,
-        CancellationToken cancellationToken)
+    private async Task<LlmResponse> AnswerAsync<TRequest>(TRequest request, Func<ILlmBackend, TRequest, CancellationToken, Task<LlmResponse>> call, CancellationToken cancellationToken)
         where TRequest : LlmRequestBase
     {
         var started = _time.GetTimestamp();
@@ -369,57 +344,208 @@ internal sealed class LlmService : ILlmService
             return Failed(planError, Array.Empty<BackendAttempt>(), started);
         }
 
-        var plan = route.Backends;
         request = For(request, route);
+        var (response, attempts, error) = await RunAsync(
+            route.Backends,
+            (entry, ct) => call(entry.State.Backend!, request, ct),
+            ErrorOf,
+            (entry, result) => string.IsNullOrEmpty(result?.ModelUsed) ? request.Model ?? entry.Config.ModelName : result.ModelUsed,
+            cancellationToken).ConfigureAwait(false);
 
-        var attempts = new List<BackendAttempt>(plan.Count);
-        foreach (var entry in plan)
+        if (response is null)
         {
-            var outcome = await RunAttemptAsync(entry, token => call(entry.State.Backend!, request, token), response => ErrorOf(entry, response), recordOutcome: true, cancellationToken).ConfigureAwait(false);
-            if (outcome.Error is null)
-            {
-                var response = outcome.Result!;
-                response.BackendUsed ??= entry.Name;
-                if (string.IsNullOrEmpty(response.ModelUsed))
-                {
-                    response.ModelUsed = request.Model ?? entry.Config.ModelName;
-                }
-
-                if (string.IsNullOrEmpty(response.Content) && response.ToolCalls is not { Count: > 0 } && response.FinishReason is null && response.TotalTokens == 0
-                    && _warnedEmptySuccess.TryAdd(entry.Name, true))
-                {
-                    Log.EmptySuccess(_logger, entry.Name);
-                }
-
-                attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = response.ModelUsed, Success = true, DurationMs = outcome.DurationMs });
-                response.Attempts = attempts;
-                response.DurationMs = Elapsed(started);
-                Log.RequestAnswered(_logger, entry.Name, response.ModelUsed ?? "unknown", response.DurationMs, attempts.Count);
-                Count(success: true, failedOver: attempts.Count > 1);
-                return response;
-            }
-
-            attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = request.Model ?? entry.Config.ModelName, DurationMs = outcome.DurationMs, Error = outcome.Error });
-            LogFailedAttempt(entry, outcome.DurationMs, outcome.Error, last: ReferenceEquals(entry, plan[^1]));
+            Log.AllBackendsFailed(_logger, attempts.Count, error!.Message);
+            Count(success: false, failedOver: false);
+            return Failed(error, attempts, started);
         }
 
-        var final = Summarize(attempts);
-        Log.AllBackendsFailed(_logger, attempts.Count, final.Message);
-        Count(success: false, failedOver: false);
-        return Failed(final, attempts, started);
+        var answered = attempts[^1];
+        response.BackendUsed ??= answered.BackendName;
+        if (string.IsNullOrEmpty(response.ModelUsed))
+        {
+            response.ModelUsed = answered.Model;
+        }
+
+        if (string.IsNullOrEmpty(response.Content) && response.ToolCalls is not { Count: > 0 } && response.FinishReason is null && response.TotalTokens == 0
+            && _warnedEmptySuccess.TryAdd(answered.BackendName, true))
+        {
+            Log.EmptySuccess(_logger, answered.BackendName);
+        }
+
+        response.Attempts = attempts;
+        response.DurationMs = Elapsed(started);
+        Log.RequestAnswered(_logger, answered.BackendName, response.ModelUsed ?? "unknown", response.DurationMs, attempts.Count);
+        Count(success: true, failedOver: attempts.Select(a => a.BackendName).Distinct().Count() > 1);
+        return response;
     }
 
     /// <summary>
-    /// Runs one attempt under the backend's time limit, marks it as routed (so the backend's own recording is not counted
-    /// twice), and turns exceptions and error results into a typed error. Caller cancellation is rethrown.
+    /// Tries the planned backends for a one-shot operation: retries per backend, then fail over, stop, or larger-context
+    /// backends only, within the request deadline. With the Hedged strategy the first two backends race.
     /// </summary>
-    private async Task<AttemptOutcome<T>> RunAttemptAsync<T>(
-        BackendEntry entry,
-        Func<CancellationToken, Task<T>> call,
-        Func<T, LlmError?> errorOf,
-        bool recordOutcome,
+    private async Task<(TResult? Result, List<BackendAttempt> Attempts, LlmError? Error)> RunAsync<TResult>(
+        IReadOnlyList<BackendEntry> plan,
+        Func<BackendEntry, CancellationToken, Task<TResult>> call,
+        Func<BackendEntry, TResult?, LlmError?> errorOf,
+        Func<BackendEntry, TResult?, string?> modelOf,
         CancellationToken cancellationToken)
+        where TResult : class
     {
+        using var deadline = Deadline(cancellationToken);
+        var attempts = new List<BackendAttempt>();
+        var remaining = new Queue<BackendEntry>(plan);
+        LlmError? last = null;
+        int? contextFloor = null;
+        try
+        {
+            while (Next(remaining, contextFloor) is { } entry)
+            {
+                AttemptOutcome<TResult> outcome;
+                if (_registry.Settings.SelectionStrategy == BackendSelectionStrategy.Hedged && attempts.Count == 0 && Next(remaining, contextFloor, peek: true) is { } second)
+                {
+                    outcome = await HedgeAsync(
+                        entry,
+                        second,
+                        (e, ct) => WithRetriesAsync(e, ct2 => AttemptAsync(e, call, errorOf, modelOf, attempts, ct2), ct),
+                        () => remaining.Dequeue(),
+                        deadline.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    outcome = await WithRetriesAsync(entry, ct => AttemptAsync(entry, call, errorOf, modelOf, attempts, ct), deadline.Token).ConfigureAwait(false);
+                }
+
+                if (outcome.Error is null)
+                {
+                    return (outcome.Result, attempts, null);
+                }
+
+                last = outcome.Error;
+                var disposition = LlmErrorClassifier.Disposition(last);
+                if (disposition == ErrorDisposition.Fatal)
+                {
+                    break;
+                }
+
+                if (disposition == ErrorDisposition.FailOverToLargerContext)
+                {
+                    contextFloor = Math.Max(contextFloor ?? 0, outcome.Entry?.Config.MaxInputTokens ?? int.MaxValue);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
+        {
+            last = DeadlineExpired(last);
+        }
+
+        return (null, attempts, Summarize(attempts, last) ?? new LlmError
+        {
+            Kind = LlmErrorKind.NoBackendAvailable,
+            Message = contextFloor is not null
+                ? "The prompt does not fit the context window, and no remaining backend has a larger one (set MaxInputTokens on backends to let the router pick larger ones)."
+                : "No backend could be tried.",
+        });
+    }
+
+    /// <summary>Runs an attempt under the backend's retry pipeline, if it has one.</summary>
+    private async Task<TOutcome> WithRetriesAsync<TOutcome>(BackendEntry entry, Func<CancellationToken, Task<TOutcome>> attempt, CancellationToken cancellationToken)
+        where TOutcome : IAttemptOutcome
+    {
+        var pipeline = _retries.For(entry, Resilience);
+        return pipeline is null
+            ? await attempt(cancellationToken).ConfigureAwait(false)
+            : await pipeline.ExecuteAsync(async ct => await attempt(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="first"/>; if it has not answered after the hedging delay, starts <paramref name="second"/> as
+    /// well. The first success wins and the other is cancelled; when both fail, the later failure is returned.
+    /// </summary>
+    private async Task<TOutcome> HedgeAsync<TOutcome>(BackendEntry first, BackendEntry second, Func<BackendEntry, CancellationToken, Task<TOutcome>> attempt, Action takeSecond, CancellationToken cancellationToken)
+        where TOutcome : IAttemptOutcome
+    {
+        using var firstCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var secondCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var firstTask = attempt(first, firstCancellation.Token);
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(Resilience.HedgingDelayMs), _time, cancellationToken);
+        if (await Task.WhenAny(firstTask, delay).ConfigureAwait(false) == firstTask)
+        {
+            return await firstTask.ConfigureAwait(false);
+        }
+
+        takeSecond();
+        Log.Hedging(_logger, first.Name, Resilience.HedgingDelayMs, second.Name);
+        var secondTask = attempt(second, secondCancellation.Token);
+        var winner = await Task.WhenAny(firstTask, secondTask).ConfigureAwait(false);
+        var other = winner == firstTask ? secondTask : firstTask;
+        var outcome = await winner.ConfigureAwait(false);
+        if (outcome.Error is null)
+        {
+            await (winner == firstTask ? secondCancellation : firstCancellation).CancelAsync().ConfigureAwait(false);
+            await DiscardAsync(other).ConfigureAwait(false);
+            return outcome;
+        }
+
+        return await other.ConfigureAwait(false);
+    }
+
+    private static async Task DiscardAsync<TOutcome>(Task<TOutcome> loser)
+    {
+        try
+        {
+            if (await loser.ConfigureAwait(false) is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The loser was cancelled, as intended.
+        }
+    }
+
+    /// <summary>Takes the next backend that may be tried (larger context only, when that is required).</summary>
+    private static BackendEntry? Next(Queue<BackendEntry> remaining, int? contextFloor, bool peek = false)
+    {
+        while (remaining.Count > 0)
+        {
+            var entry = peek ? remaining.Peek() : remaining.Dequeue();
+            if (contextFloor is not { } floor || entry.Config.MaxInputTokens > floor)
+            {
+                return entry;
+            }
+
+            if (peek)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One attempt: the circuit breaker's permission, the time limit, classification, and recording.</summary>
+    private async Task<AttemptOutcome<TResult>> AttemptAsync<TResult>(
+        BackendEntry entry,
+        Func<BackendEntry, CancellationToken, Task<TResult>> call,
+        Func<BackendEntry, TResult?, LlmError?> errorOf,
+        Func<BackendEntry, TResult?, string?> modelOf,
+        List<BackendAttempt> attempts,
+        CancellationToken cancellationToken)
+        where TResult : class
+    {
+        var started = _time.GetTimestamp();
+        if (!entry.Breaker.TryEnter())
+        {
+            var open = CircuitOpen(entry);
+            lock (attempts)
+            {
+                attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = entry.Config.ModelName, Error = open });
+            }
+
+            return new AttemptOutcome<TResult>(entry, null, open);
+        }
+
         var timeout = TimeSpan.FromSeconds(entry.Config.TimeoutSeconds ?? _registry.Settings.TimeoutSeconds);
         using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var timedOut = 0;
@@ -440,16 +566,16 @@ internal sealed class LlmService : ILlmService
             timeout,
             Timeout.InfiniteTimeSpan);
 
-        var started = _time.GetTimestamp();
-        T? result = default;
+        TResult? result = null;
         LlmError? error = null;
         RoutedAttempt.Enter(entry.Metrics);
         try
         {
-            result = await call(attemptCancellation.Token).ConfigureAwait(false);
+            result = await call(entry, attemptCancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            entry.Breaker.Abandon();
             throw;
         }
         catch (Exception ex)
@@ -466,44 +592,201 @@ internal sealed class LlmService : ILlmService
         }
 
         // A backend that swallows cancellation into an error result must not turn the caller's cancellation into a failover.
-        cancellationToken.ThrowIfCancellationRequested();
-        var duration = Elapsed(started);
-        if (error is null && errorOf(result!) is { } resultError)
+        if (cancellationToken.IsCancellationRequested)
+        {
+            entry.Breaker.Abandon();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (error is null && errorOf(entry, result) is { } resultError)
         {
             error = Volatile.Read(ref timedOut) == 1 ? TimedOut(entry, timeout) : resultError;
         }
 
-        if (recordOutcome)
-        {
-            if (error is null)
-            {
-                entry.Metrics.RecordSuccess(duration);
-            }
-            else
-            {
-                entry.Metrics.RecordFailure(error.Message);
-            }
-        }
-
+        Record(entry, attempts, modelOf(entry, result), started, null, error);
         if (result is LlmResponse response)
         {
-            response.DurationMs = duration;
+            response.DurationMs = Elapsed(started);
         }
 
-        return new AttemptOutcome<T>(error is null ? result : default, error, duration);
+        return new AttemptOutcome<TResult>(entry, error is null ? result : null, error);
     }
 
-    private void LogFailedAttempt(BackendEntry entry, long durationMs, LlmError error, bool last)
+    /// <summary>
+    /// Opens a stream on the next backend that works, retrying per backend and failing over; with a prefill, only backends
+    /// that can continue a partial answer are tried, and they are asked to continue it.
+    /// </summary>
+    private async Task<(StreamAttempt? Attempt, LlmError? Error)> OpenAsync(
+        Queue<BackendEntry> remaining,
+        ChatRequest request,
+        string? prefill,
+        List<BackendAttempt> attempts,
+        RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
-        if (last)
+        var toSend = prefill is null ? request : WithPrefill(request, prefill);
+        LlmError? last = null;
+        int? contextFloor = null;
+        try
         {
-            Log.AttemptFailed(_logger, entry.Name, durationMs, error.Kind.ToString(), error.Message);
+            while (Next(remaining, contextFloor) is { } entry)
+            {
+                if (prefill is not null && !SupportsPrefill(entry))
+                {
+                    continue;
+                }
+
+                StreamAttempt opened;
+                if (prefill is null && _registry.Settings.SelectionStrategy == BackendSelectionStrategy.Hedged && attempts.Count == 0 && Next(remaining, contextFloor, peek: true) is { } second)
+                {
+                    opened = await HedgeAsync(entry, second, (e, ct) => WithRetriesAsync(e, c => OpenOnceAsync(e, toSend, attempts, c), ct), () => remaining.Dequeue(), deadline.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    opened = await WithRetriesAsync(entry, ct => OpenOnceAsync(entry, toSend, attempts, ct), deadline.Token).ConfigureAwait(false);
+                }
+
+                if (opened.Error is null)
+                {
+                    return (opened, null);
+                }
+
+                last = opened.Error;
+                var disposition = LlmErrorClassifier.Disposition(last);
+                if (disposition == ErrorDisposition.Fatal && prefill is null)
+                {
+                    break;
+                }
+
+                if (disposition == ErrorDisposition.FailOverToLargerContext)
+                {
+                    contextFloor = Math.Max(contextFloor ?? 0, entry.Config.MaxInputTokens ?? int.MaxValue);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
+        {
+            last = DeadlineExpired(last);
+        }
+
+        return (null, (prefill is null ? Summarize(attempts, last) : last) ?? new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = "No backend could be tried." });
+    }
+
+    private async Task<StreamAttempt> OpenOnceAsync(BackendEntry entry, ChatRequest request, List<BackendAttempt> attempts, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        if (!entry.Breaker.TryEnter())
+        {
+            var open = CircuitOpen(entry);
+            lock (attempts)
+            {
+                attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = entry.Config.ModelName, Error = open });
+            }
+
+            return StreamAttempt.Failed(entry, open);
+        }
+
+        StreamAttempt attempt;
+        try
+        {
+            attempt = await StreamAttempt.OpenAsync(entry, request, FirstTokenTimeout(entry), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            entry.Breaker.Abandon();
+            throw;
+        }
+
+        if (attempt.Error is not null)
+        {
+            Record(entry, attempts, request.Model ?? entry.Config.ModelName, started, null, attempt.Error);
+        }
+
+        return attempt;
+    }
+
+    /// <summary>Records an attempt's outcome once: on the response, in the backend's statistics and in its circuit breaker.</summary>
+    private void Record(BackendEntry entry, List<BackendAttempt> attempts, string? model, long started, long? timeToFirstToken, LlmError? error)
+    {
+        var duration = Elapsed(started);
+        lock (attempts)
+        {
+            attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = model, Success = error is null, DurationMs = duration, TimeToFirstTokenMs = timeToFirstToken, Error = error });
+        }
+
+        if (error is null)
+        {
+            entry.Metrics.RecordSuccess(duration);
+            entry.Breaker.Record(failed: false);
+            return;
+        }
+
+        entry.Metrics.RecordFailure(error.Message);
+        if (LlmErrorClassifier.CountsAgainstBackend(error))
+        {
+            entry.Breaker.Record(failed: true);
         }
         else
         {
-            Log.AttemptFailedFailingOver(_logger, entry.Name, durationMs, error.Kind.ToString(), error.Message);
+            entry.Breaker.Abandon();
         }
+
+        Log.AttemptFailed(_logger, entry.Name, duration, error.Kind.ToString(), LlmErrorClassifier.Disposition(error).ToString(), error.Message);
     }
+
+    private TimeSpan FirstTokenTimeout(BackendEntry entry) => TimeSpan.FromSeconds(entry.Config.FirstTokenTimeoutSeconds ?? Resilience.FirstTokenTimeoutSeconds);
+
+    private TimeSpan IdleTimeout(BackendEntry entry) => TimeSpan.FromSeconds(entry.Config.IdleTimeoutSeconds ?? Resilience.IdleTimeoutSeconds);
+
+    private RequestDeadline Deadline(CancellationToken cancellationToken) =>
+        new(TimeSpan.FromSeconds(Resilience.RequestDeadlineSeconds), _time, cancellationToken);
+
+    /// <summary>
+    /// The request's final error: the last failure, with every failed attempt listed when there were several (rate limited
+    /// everywhere is reported as rate limited, with the shortest wait).
+    /// </summary>
+    private static LlmError? Summarize(List<BackendAttempt> attempts, LlmError? last)
+    {
+        if (last is null)
+        {
+            return null;
+        }
+
+        List<LlmError> errors;
+        lock (attempts)
+        {
+            errors = attempts.Where(a => a.Error is not null).Select(a => a.Error!).ToList();
+        }
+
+        if (errors.Count <= 1)
+        {
+            return last;
+        }
+
+        var allRateLimited = errors.All(e => e.Kind is LlmErrorKind.RateLimited or LlmErrorKind.CircuitOpen) && errors.Any(e => e.Kind == LlmErrorKind.RateLimited);
+        return last with
+        {
+            Kind = allRateLimited ? LlmErrorKind.RateLimited : last.Kind,
+            RetryAfter = allRateLimited ? errors.Where(e => e.RetryAfter is not null).Min(e => e.RetryAfter) : last.RetryAfter,
+            Message = $"All {errors.Count} attempts failed ({string.Join(", ", errors.Select(e => e.BackendName).Distinct())}): " + string.Join(" | ", errors.Select(e => e.Message)),
+        };
+    }
+
+    private LlmError DeadlineExpired(LlmError? last) => new()
+    {
+        Kind = LlmErrorKind.Timeout,
+        Message = $"The request did not finish within its deadline of {Resilience.RequestDeadlineSeconds} s (Resilience:RequestDeadlineSeconds)." + (last is null ? string.Empty : $" Last failure: {last.Message}"),
+        BackendName = last?.BackendName,
+        StatusCode = last?.StatusCode,
+    };
+
+    private static LlmError CircuitOpen(BackendEntry entry) => new()
+    {
+        Kind = LlmErrorKind.CircuitOpen,
+        Message = $"Backend '{entry.Name}' is skipped: its circuit is open after repeated failures; it is probed again in {Math.Ceiling(entry.Breaker.UntilProbe.TotalSeconds)} s.",
+        RetryAfter = entry.Breaker.UntilProbe,
+        BackendName = entry.Name,
+    };
 
     private static LlmError? ErrorOf(BackendEntry entry, LlmResponse? response)
     {
@@ -540,27 +823,6 @@ internal sealed class LlmService : ILlmService
         BackendName = entry.Name,
     };
 
-    private static LlmError Summarize(List<BackendAttempt> attempts)
-    {
-        var errors = attempts.Select(a => a.Error!).ToArray();
-        if (errors.Length == 1)
-        {
-            return errors[0];
-        }
-
-        var allRateLimited = errors.All(e => e.Kind == LlmErrorKind.RateLimited);
-        var last = errors[^1];
-        return new LlmError
-        {
-            Kind = allRateLimited ? LlmErrorKind.RateLimited : last.Kind,
-            StatusCode = last.StatusCode,
-            ProviderCode = last.ProviderCode,
-            RetryAfter = allRateLimited ? errors.Min(e => e.RetryAfter) : last.RetryAfter,
-            BackendName = last.BackendName,
-            Message = $"All {errors.Length} backends failed: " + string.Join(" | ", errors.Select(e => e.Message)),
-        };
-    }
-
     private LlmResponse Failed(LlmError error, IReadOnlyList<BackendAttempt> attempts, long started) => new()
     {
         Success = false,
@@ -584,6 +846,4 @@ internal sealed class LlmService : ILlmService
     }
 
     private long Elapsed(long started) => (long)_time.GetElapsedTime(started).TotalMilliseconds;
-
-    private readonly record struct AttemptOutcome<T>(T? Result, LlmError? Error, long DurationMs);
 }

@@ -50,9 +50,6 @@ internal static partial class Log
     public static partial void BackendPluginUnloaded(ILogger logger, string backendName, string pluginId);
 
     // Routing: 3000–3099
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}): {Error}. Trying the next backend")]
-    public static partial void AttemptFailedFailingOver(ILogger logger, string backendName, long durationMs, string errorKind, string error);
-
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Request failed on every backend tried ({Attempts}): {Error}")]
     public static partial void AllBackendsFailed(ILogger logger, int attempts, string error);
 
@@ -62,6 +59,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Request answered by {BackendName} ({Model}) in {DurationMs} ms after {Attempts} attempt(s)")]
     public static partial void RequestAnswered(ILogger logger, string backendName, string model, long durationMs, int attempts);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}): {Error}")]
-    public static partial void AttemptFailed(ILogger logger, string backendName, long durationMs, string errorKind, string error);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}, {Disposition}): {Error}")]
+    public static partial void AttemptFailed(ILogger logger, string backendName, long durationMs, string errorKind, string disposition, string error);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The stream from backend {BrokenBackend} broke after {Characters} characters; continuing it on backend {ContinuingBackend} with the text already sent as an assistant prefill")]
+    public static partial void StreamContinued(ILogger logger, string brokenBackend, string continuingBackend, int characters);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Backend {FirstBackend} produced nothing within {DelayMs} ms; hedging with backend {SecondBackend}")]
+    public static partial void Hedging(ILogger logger, string firstBackend, int delayMs, string secondBackend);
 }

@@ -78,7 +78,7 @@ public class ConfigurationObjectReaderTests
     {
         var (settings, problems) = Read("""{ "LlmSettings": { "SelectionStrategy": "Fastest" } }""");
 
-        Assert.Equal("LlmSettings:SelectionStrategy: 'Fastest' is not one of Failover, RoundRobin, LowestLatency, Random, Specific, Weighted.", Assert.Single(problems));
+        Assert.Equal("LlmSettings:SelectionStrategy: 'Fastest' is not one of Failover, RoundRobin, LowestLatency, Random, Specific, Weighted, Hedged.", Assert.Single(problems));
         Assert.Equal(BackendSelectionStrategy.Failover, settings.SelectionStrategy);
     }
 

@@ -91,7 +91,7 @@ public class LlmServiceStreamingTests
         using var host = LlmTestHost.Create(
             s =>
             {
-                s.TimeoutSeconds = 10;
+                s.Resilience.FirstTokenTimeoutSeconds = 10;
                 s.Backends.Add(LlmTestHost.TestBackend("silent", 1));
                 s.Backends.Add(LlmTestHost.TestBackend("fallback", 2));
             },

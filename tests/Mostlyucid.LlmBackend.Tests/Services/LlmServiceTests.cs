@@ -59,7 +59,7 @@ public class LlmServiceTests
         Assert.Equal(1, stats.SuccessfulRequests);
         Assert.Equal(1, stats.FailedOverRequests);
         Assert.Equal(1, stats.Backends.Single(b => b.BackendName == "primary").FailedRequests);
-        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Backend primary failed after", StringComparison.Ordinal) && e.Message.EndsWith("Trying the next backend", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Backend primary failed after", StringComparison.Ordinal) && e.Message.Contains("(ServerError, RetrySameBackend): Backend 'primary' failed: upstream overloaded", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class LlmServiceTests
 
         Assert.False(answer.Success);
         Assert.Equal(LlmErrorKind.Network, answer.Error!.Kind);
-        Assert.StartsWith("All 2 backends failed: Backend 'primary' failed: slow down | Backend 'fallback' threw HttpRequestException: Connection refused", answer.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("All 2 attempts failed (primary, fallback): Backend 'primary' failed: slow down | Backend 'fallback' threw HttpRequestException: Connection refused", answer.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(2, answer.Attempts.Count);
         Assert.Throws<LlmBackendException>(() => answer.EnsureSuccess());
         Assert.Equal(1, host.Llm.GetStatistics().FailedRequests);

@@ -31,6 +31,9 @@ public sealed class LlmTestHost : IDisposable
         Build(services => services.AddLlmBackend(settings =>
         {
             settings.Plugins.DiscoverReferencedAssemblies = false;
+
+            // Most tests are about routing and providers: one attempt per backend. Resilience tests turn retries back on.
+            settings.Resilience.MaxRetries = 0;
             configure(settings);
         }), time, registerTestPlugin);
 
