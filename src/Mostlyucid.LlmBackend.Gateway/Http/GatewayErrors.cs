@@ -14,7 +14,7 @@ internal static class GatewayErrors
         LlmErrorKind.NotFound => 404,
         LlmErrorKind.RateLimited => 429,
         LlmErrorKind.Timeout => 504,
-        LlmErrorKind.NoBackendAvailable => 503,
+        LlmErrorKind.NoBackendAvailable or LlmErrorKind.CircuitOpen => 503,
         _ => 502,
     };
 

@@ -196,6 +196,12 @@ internal sealed class LlmService : ILlmService
                 Log.StreamContinued(_logger, breakCause.BackendName ?? "unknown", current.Entry.Name, sent.Length);
                 update = current.First;
                 error = null;
+
+                // A continuation often restarts with the space the prefill ended with; the caller already has that space.
+                if (update?.ContentDelta is { Length: > 0 } resumed && sent.Length > 0 && char.IsWhiteSpace(sent[^1]) && char.IsWhiteSpace(resumed[0]))
+                {
+                    update.ContentDelta = resumed.TrimStart();
+                }
             }
         }
         finally
@@ -435,7 +441,12 @@ internal sealed class LlmService : ILlmService
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
         {
-            last = DeadlineExpired(last);
+            // Reported below: the deadline, not the last attempt, ended the request.
+        }
+
+        if (!cancellationToken.IsCancellationRequested && deadline.Expired)
+        {
+            return (null, attempts, DeadlineExpired(Summarize(attempts, last)));
         }
 
         return (null, attempts, Summarize(attempts, last) ?? new LlmError
@@ -666,7 +677,12 @@ internal sealed class LlmService : ILlmService
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
         {
-            last = DeadlineExpired(last);
+            // Reported below: the deadline, not the last attempt, ended the request.
+        }
+
+        if (!cancellationToken.IsCancellationRequested && deadline.Expired)
+        {
+            return (null, DeadlineExpired(prefill is null ? Summarize(attempts, last) : last));
         }
 
         return (null, (prefill is null ? Summarize(attempts, last) : last) ?? new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = "No backend could be tried." });

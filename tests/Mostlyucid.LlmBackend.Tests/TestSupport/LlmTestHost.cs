@@ -60,7 +60,7 @@ public sealed class LlmTestHost : IDisposable
 
         register(services);
         var provider = services.BuildServiceProvider();
-        var plugin = new TestPlugin();
+        var plugin = new TestPlugin { ScriptClock = time ?? TimeProvider.System };
         if (registerTestPlugin)
         {
             provider.GetRequiredService<LlmPluginLoader>().RegisterPlugin(plugin);

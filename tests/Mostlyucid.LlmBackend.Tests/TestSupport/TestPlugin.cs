@@ -11,6 +11,11 @@ public sealed class TestPlugin : ILlmBackendPlugin
 
     public Dictionary<string, RecordingTestBackend> RecordingBackends { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    public Dictionary<string, ScriptedBackend> Scripted { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets or sets the clock scripted backends wait on.</summary>
+    public TimeProvider ScriptClock { get; set; } = TimeProvider.System;
+
     public Dictionary<string, TestChatBackend> Backends { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string PluginId => "tests.in-memory";
@@ -23,10 +28,17 @@ public sealed class TestPlugin : ILlmBackendPlugin
 
     public string Description => "Backends controlled by the test.";
 
-    public IEnumerable<string> SupportedBackendTypes => new[] { BackendType, "SelfRecording", "NonRecording" };
+    public IEnumerable<string> SupportedBackendTypes => new[] { BackendType, "SelfRecording", "NonRecording", "Scripted" };
 
     public ILlmBackend CreateBackend(string backendType, LlmBackendConfig config, ILoggerFactory loggerFactory, IHttpClientFactory httpClientFactory)
     {
+        if (backendType == "Scripted")
+        {
+            var scripted = new ScriptedBackend(config.Name, ScriptClock);
+            Scripted[config.Name] = scripted;
+            return scripted;
+        }
+
         if (backendType != BackendType)
         {
             var recording = new RecordingTestBackend(config, loggerFactory.CreateLogger<RecordingTestBackend>(), recordsOutcomes: backendType == "SelfRecording");

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
 
@@ -15,7 +16,7 @@ namespace Mostlyucid.LlmBackend.Providers.Anthropic;
 /// (<c>ApiVersion</c>, default <see cref="DefaultApiVersion"/>). The base URL defaults to <see cref="DefaultBaseUrl"/>;
 /// <c>/v1</c> is added unless the configured URL already ends with it. Anthropic has no embeddings API.
 /// </summary>
-internal sealed class AnthropicBackend : HttpProviderBackend
+internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabilities
 {
     /// <summary>The API's address when no <c>BaseUrl</c> is configured.</summary>
     public const string DefaultBaseUrl = "https://api.anthropic.com";
@@ -39,6 +40,9 @@ internal sealed class AnthropicBackend : HttpProviderBackend
         _apiVersion = string.IsNullOrWhiteSpace(config.ApiVersion) ? DefaultApiVersion : config.ApiVersion.Trim();
         ConfigureHttpClient();
     }
+
+    /// <summary>Gets <see langword="true"/>: a final assistant message is continued (Anthropic's prefill).</summary>
+    public bool SupportsAssistantPrefill => true;
 
     protected override string ProviderName => "Anthropic";
 

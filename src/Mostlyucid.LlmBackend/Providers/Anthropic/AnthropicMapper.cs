@@ -92,6 +92,12 @@ internal static class AnthropicMapper
             }
         }
 
+        // A final assistant turn is a prefill Anthropic continues, and it rejects one ending in whitespace.
+        if (wire.Count > 0 && wire[^1].Role == "assistant" && wire[^1].Content is { Count: > 0 } last && last[^1] is { Type: "text", Text: { } text })
+        {
+            last[^1].Text = text.TrimEnd();
+        }
+
         return wire;
     }
 

@@ -16,7 +16,7 @@ namespace Mostlyucid.LlmBackend.Providers.Mock;
 /// calls the first offered tool, embeds texts into hash-derived vectors, and can be slow or fail on purpose. For trying
 /// the library and gateway without keys, for client tests and for load tests. Every answer names it.
 /// </summary>
-internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModelListingLlmBackend
+internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModelListingLlmBackend, ILlmBackendCapabilities
 {
     /// <summary>The model name used when the backend configures none.</summary>
     public const string DefaultModel = "mock";
@@ -36,6 +36,9 @@ internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModel
     }
 
     private string Model => _config.ModelName ?? DefaultModel;
+
+    /// <summary>Gets <see langword="true"/>: a final assistant message is continued, after as many words as it holds.</summary>
+    public bool SupportsAssistantPrefill => true;
 
     public override Task<bool> IsAvailableAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
 
@@ -71,8 +74,17 @@ internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModel
         await DelayAsync(_options.FirstTokenDelayMs, cancellationToken).ConfigureAwait(false);
         MaybeFail();
 
+        // A final assistant message is a partial answer to continue: the answer resumes after as many words as it has.
+        var messages = request.Messages;
+        var resumeAfter = 0;
+        if (messages.Count > 0 && messages[^1].Role == ChatRole.Assistant && messages[^1].ToolCalls is not { Count: > 0 })
+        {
+            resumeAfter = Words(messages[^1].GetText());
+            messages = messages.Take(messages.Count - 1).ToList();
+        }
+
         var promptTokens = request.Messages.Sum(m => Words(m.GetText()));
-        var trailingResults = request.Messages.AsEnumerable().Reverse().TakeWhile(m => m.Role == ChatRole.Tool).Reverse().ToList();
+        var trailingResults = messages.AsEnumerable().Reverse().TakeWhile(m => m.Role == ChatRole.Tool).Reverse().ToList();
         if (trailingResults.Count == 0 && request.Tools is { Count: > 0 } tools && request.ToolChoice?.Mode != ToolChoiceMode.None)
         {
             var tool = request.ToolChoice is { Mode: ToolChoiceMode.Function, FunctionName: { } forced }
@@ -86,13 +98,13 @@ internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModel
 
         var text = trailingResults.Count > 0
             ? "Mock answer from " + Name + ": the tools returned " + string.Join("; ", trailingResults.Select(r => r.GetText()))
-            : $"Mock answer from {Name} ({Model}): you said \"{request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.GetText()}\"";
+            : $"Mock answer from {Name} ({Model}): you said \"{messages.LastOrDefault(m => m.Role == ChatRole.User)?.GetText()}\"";
         var words = text.Split(' ');
         var limit = request.MaxTokens ?? _config.MaxOutputTokens ?? int.MaxValue;
         var sent = 0;
-        for (var i = 0; i < words.Length && sent < limit; i++, sent++)
+        for (var i = Math.Min(resumeAfter, words.Length); i < words.Length && sent < limit; i++, sent++)
         {
-            if (i > 0)
+            if (sent > 0)
             {
                 await DelayAsync(_options.ChunkDelayMs, cancellationToken).ConfigureAwait(false);
             }
@@ -100,7 +112,7 @@ internal sealed class MockBackend : BaseLlmBackend, IEmbeddingLlmBackend, IModel
             yield return new ChatStreamUpdate { ModelUsed = Model, ResponseId = id, ContentDelta = i + 1 < words.Length && sent + 1 < limit ? words[i] + " " : words[i] };
         }
 
-        yield return Finish(sent < words.Length ? FinishReasons.Length : FinishReasons.Stop, promptTokens, sent, id);
+        yield return Finish(Math.Min(resumeAfter, words.Length) + sent < words.Length ? FinishReasons.Length : FinishReasons.Stop, promptTokens, sent, id);
     }
 
     public Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default)

@@ -78,6 +78,7 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var finished = false;
         await foreach (var item in ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             if (item.Data is "[DONE]")
@@ -98,8 +99,16 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
 
             if (OpenAiMapper.FromChunk(chunk) is { } update)
             {
+                finished |= update.FinishReason is not null;
                 yield return update;
             }
+        }
+
+        // Some servers never send [DONE]: a body that ends after the finish reason is a complete answer; one that ends
+        // before it was cut off, and must never pass for a complete answer.
+        if (!finished)
+        {
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' ended its stream before the answer finished (no finish_reason and no [DONE]).");
         }
     }
 
