@@ -26,4 +26,10 @@ public sealed class FakeProviderOptions
 
     /// <summary>Gets or sets the length of embedding vectors when a request does not ask for one. <value>The default is 8.</value></summary>
     public int EmbeddingDimensions { get; set; } = 8;
+
+    /// <summary>Gets or sets the clock <see cref="Faults.FakeFault.For"/> windows are measured on.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the seed of the random that picks <c>flap=</c> faults, so a run can be repeated.</summary>
+    public int Seed { get; set; } = 42;
 }

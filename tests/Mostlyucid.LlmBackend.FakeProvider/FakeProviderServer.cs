@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.FakeProvider.Brain;
+using Mostlyucid.LlmBackend.FakeProvider.Faults;
 using Mostlyucid.LlmBackend.FakeProvider.Formats;
 
 namespace Mostlyucid.LlmBackend.FakeProvider;
@@ -18,7 +19,8 @@ namespace Mostlyucid.LlmBackend.FakeProvider;
 /// at that provider's paths (one <see cref="IFakeProviderFormat"/> each). <see cref="FakeBrain"/> decides the answers the
 /// same way for all of them, so one test suite can run against every provider. It records every raw request and every
 /// normalized conversation, checks each format's API key header, and fails on demand (by model name, see
-/// <see cref="FakeBrain"/>, or for everything with <see cref="ForcedStatus"/>).
+/// <see cref="FakeBrain"/>; by fault spec in the <c>x-fake-fault</c> header or a <c>fault:</c> model, see
+/// <see cref="FakeFault"/>; or for everything with <see cref="ForcedStatus"/>).
 /// </summary>
 public sealed class FakeProviderServer : IAsyncDisposable
 {
@@ -32,12 +34,15 @@ public sealed class FakeProviderServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<FakeConversation> _conversations = new();
     private readonly ConcurrentQueue<(string Format, string Model, IReadOnlyList<string> Inputs)> _embeddings = new();
+    private readonly Random _random;
     private int _sequence;
 
     private FakeProviderServer(WebApplication app, FakeProviderOptions options)
     {
         _app = app;
         Options = options;
+        Faults = new FakeFaultSchedule(options.Time);
+        _random = new Random(options.Seed);
     }
 
     /// <summary>Gets the server's base URL, for example <c>http://127.0.0.1:43117</c> (no trailing slash, no path).</summary>
@@ -86,10 +91,43 @@ public sealed class FakeProviderServer : IAsyncDisposable
         _embeddings.Clear();
     }
 
-    /// <summary>Records a normalized chat request and decides its answer (called by the formats).</summary>
-    public (FakeAnswer? Answer, FakeFailure? Failure) Answer(FakeConversation conversation)
+    /// <summary>Gets which requests the <see cref="FakeFault"/> specs have hit; reset it to start the specs over.</summary>
+    public FakeFaultSchedule Faults { get; }
+
+    /// <summary>
+    /// Records a normalized chat request, applies its <see cref="FakeFault"/> (from the <c>x-fake-fault</c> header or a
+    /// <c>fault:</c> model) and decides its answer (called by the formats).
+    /// </summary>
+    /// <returns>The answer or the failure to write; a reset or silent fault never returns (the handler ends cancelled).</returns>
+    public async Task<(FakeAnswer? Answer, FakeFailure? Failure)> AnswerAsync(HttpContext context, FakeConversation conversation)
     {
         _conversations.Enqueue(conversation);
+        if (FaultOf(context, conversation.Model) is { } spec)
+        {
+            FakeFault fault;
+            try
+            {
+                fault = FakeFault.Parse(spec);
+            }
+            catch (FormatException ex)
+            {
+                return (null, new FakeFailure(FakeFailureKind.BadRequest, 400, ex.Message));
+            }
+
+            if (fault.Flap is { } probability)
+            {
+                lock (_random)
+                {
+                    fault = _random.NextDouble() < probability ? FakeFault.FlapFaults(_random) : new FakeFault { Spec = spec };
+                }
+            }
+
+            if (Faults.Applies(fault) && await InjectAsync(context, fault, conversation).ConfigureAwait(false) is { } failure)
+            {
+                return (null, failure);
+            }
+        }
+
         return FakeBrain.Decide(conversation, Options, Interlocked.Increment(ref _sequence));
     }
 
@@ -139,6 +177,49 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 await NotFoundAsync(context).ConfigureAwait(false);
             }
         });
+    }
+
+    private static string? FaultOf(HttpContext context, string model) =>
+        context.Request.Headers.TryGetValue(FakeFault.Header, out var header) && header.ToString().Length > 0
+            ? header.ToString()
+            : model.StartsWith(FakeFault.ModelPrefix, StringComparison.Ordinal) ? model[FakeFault.ModelPrefix.Length..] : null;
+
+    private static async Task<FakeFailure?> InjectAsync(HttpContext context, FakeFault fault, FakeConversation conversation)
+    {
+        if (fault.Reset)
+        {
+            FakeFaultWriter.DropConnection(context);
+        }
+
+        if (fault.Silent)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (fault.RejectPrefill && conversation.Messages.LastOrDefault()?.Role == "assistant")
+        {
+            return new FakeFailure(FakeFailureKind.BadRequest, 400, "This model does not support assistant message prefill. The conversation must end with a user message.");
+        }
+
+        if (fault.Status is { } status)
+        {
+            var kind = status switch
+            {
+                401 => FakeFailureKind.Unauthorized,
+                404 => FakeFailureKind.ModelNotFound,
+                429 => FakeFailureKind.RateLimited,
+                >= 500 => FakeFailureKind.ServerError,
+                _ => FakeFailureKind.BadRequest,
+            };
+            return new FakeFailure(kind, status, $"Injected fault {status} ({fault.Spec}).", fault.RetryAfterSeconds);
+        }
+
+        if (fault.ShapesTheBody)
+        {
+            FakeFaultWriter.Attach(context, fault);
+        }
+
+        return null;
     }
 
     private static async Task NotFoundAsync(HttpContext context)

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.FakeProvider;
 
 namespace Mostlyucid.LlmBackend.Gateway.Tests;
@@ -22,7 +16,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const string MeteredKey = "metered-gateway-key-0123456789";
     private const string UpstreamKey = "upstream-key";
 
-    private WebApplication? _gateway;
+    private TestGateway? _gateway;
 
     public FakeProviderServer Upstream { get; private set; } = null!;
 
@@ -80,20 +74,14 @@ public sealed class GatewayFixture : IAsyncLifetime
         settings[$"LlmSettings:Backends:{backends.Length}:ModelName"] = "slow-mock";
         settings[$"LlmSettings:Backends:{backends.Length}:Priority"] = "100";
         settings[$"LlmSettings:Backends:{backends.Length}:ProviderOptions:ChunkDelayMs"] = "400";
-        _gateway = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        await _gateway.StartAsync();
-        BaseUrl = _gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _gateway = await TestGateway.StartAsync(settings);
+        BaseUrl = _gateway.BaseUrl;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_gateway is not null)
         {
-            await _gateway.StopAsync();
             await _gateway.DisposeAsync();
         }
 

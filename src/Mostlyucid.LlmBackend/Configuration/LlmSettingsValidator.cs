@@ -32,6 +32,7 @@ internal static class LlmSettingsValidator
             problems.Add($"{Root}:Monitoring:UnhealthyCooldownSeconds: must be 0 or more (found {settings.Monitoring.UnhealthyCooldownSeconds}).");
         }
 
+        ValidateResilience(settings.Resilience, $"{Root}:Resilience", problems);
         var firstByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < settings.Backends.Count; i++)
         {
@@ -80,6 +81,13 @@ internal static class LlmSettingsValidator
             Positive(backend.MaxOutputTokens, $"{label}: MaxOutputTokens", problems);
             Positive(backend.MaxInputTokens, $"{label}: MaxInputTokens", problems);
             Positive(backend.TimeoutSeconds, $"{label}: TimeoutSeconds", problems);
+            Positive(backend.FirstTokenTimeoutSeconds, $"{label}: FirstTokenTimeoutSeconds", problems);
+            Positive(backend.IdleTimeoutSeconds, $"{label}: IdleTimeoutSeconds", problems);
+            Positive(backend.ConnectTimeoutSeconds, $"{label}: ConnectTimeoutSeconds", problems);
+            if (backend.MaxRetries is < 0)
+            {
+                problems.Add($"{label}: MaxRetries must be 0 or more (found {backend.MaxRetries}).");
+            }
             foreach (var header in backend.Headers.Keys)
             {
                 if (header.Length == 0 || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
@@ -157,6 +165,40 @@ internal static class LlmSettingsValidator
                     $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
             }
         }
+    }
+
+    private static void ValidateResilience(ResilienceSettings resilience, string path, List<string> problems)
+    {
+        if (resilience.MaxRetries < 0)
+        {
+            problems.Add($"{path}:MaxRetries must be 0 or more (found {resilience.MaxRetries}).");
+        }
+
+        Positive(resilience.RetryBaseDelayMs, $"{path}:RetryBaseDelayMs", problems);
+        if (resilience.RetryMaxDelayMs < resilience.RetryBaseDelayMs)
+        {
+            problems.Add($"{path}:RetryMaxDelayMs ({resilience.RetryMaxDelayMs}) must be at least RetryBaseDelayMs ({resilience.RetryBaseDelayMs}).");
+        }
+
+        if (resilience.MaxRetryAfterSeconds < 0)
+        {
+            problems.Add($"{path}:MaxRetryAfterSeconds must be 0 or more (found {resilience.MaxRetryAfterSeconds}); 0 never waits for a Retry-After and fails over instead.");
+        }
+
+        Positive(resilience.RequestDeadlineSeconds, $"{path}:RequestDeadlineSeconds", problems);
+        Positive(resilience.ConnectTimeoutSeconds, $"{path}:ConnectTimeoutSeconds", problems);
+        Positive(resilience.FirstTokenTimeoutSeconds, $"{path}:FirstTokenTimeoutSeconds", problems);
+        Positive(resilience.IdleTimeoutSeconds, $"{path}:IdleTimeoutSeconds", problems);
+        Positive(resilience.HedgingDelayMs, $"{path}:HedgingDelayMs", problems);
+        var breaker = resilience.CircuitBreaker;
+        if (breaker.FailureRatio is <= 0 or > 1 || double.IsNaN(breaker.FailureRatio))
+        {
+            problems.Add($"{path}:CircuitBreaker:FailureRatio must be above 0 and at most 1 (found {breaker.FailureRatio.ToString(CultureInfo.InvariantCulture)}); to turn circuit breaking off set CircuitBreaker:Enabled to false.");
+        }
+
+        Positive(breaker.MinimumThroughput, $"{path}:CircuitBreaker:MinimumThroughput", problems);
+        Positive(breaker.SamplingWindowSeconds, $"{path}:CircuitBreaker:SamplingWindowSeconds", problems);
+        Positive(breaker.BreakSeconds, $"{path}:CircuitBreaker:BreakSeconds", problems);
     }
 
     private static void Positive(int? value, string path, List<string> problems)

@@ -58,7 +58,9 @@ public static class LlmBackendServiceCollectionExtensions
                 // Backends keep their HttpClient for their lifetime: recycle pooled connections so DNS changes are seen.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
-                ConnectTimeout = TimeSpan.FromSeconds(30),
+
+                // Each backend's own connect limit is applied by the callback (the handler's limit would be one for all).
+                ConnectCallback = BackendConnectTimeout.ConnectAsync,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();

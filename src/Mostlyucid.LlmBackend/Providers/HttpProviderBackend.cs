@@ -130,6 +130,24 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         return model;
     }
 
+    /// <summary>
+    /// Describes a failure with its causes ("An error occurred while sending the request. (Connection refused
+    /// (127.0.0.1:9))"), since the outermost message alone rarely says what went wrong.
+    /// </summary>
+    protected static string Reason(Exception exception)
+    {
+        var text = new StringBuilder(exception.Message);
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!text.ToString().Contains(inner.Message, StringComparison.Ordinal))
+            {
+                text.Append(" (").Append(inner.Message).Append(')');
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Serializes a body as JSON, merging the request's <see cref="LlmRequestBase.AdditionalProperties"/> at the top level.</summary>
     protected static HttpContent JsonBody<T>(T body, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? additional = null)
     {
@@ -156,6 +174,11 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
     protected async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Authorize(request);
+        if (_config.ConnectTimeoutSeconds is { } connectSeconds)
+        {
+            request.Options.Set(BackendConnectTimeout.Option, TimeSpan.FromSeconds(connectSeconds));
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -163,7 +186,8 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
         catch (HttpRequestException ex)
         {
-            throw Failure(LlmErrorClassifier.FromException(ex), $"Backend '{Name}' could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {ex.Message}");
+            var kind = ex.InnerException is TimeoutException ? LlmErrorKind.Timeout : LlmErrorClassifier.FromException(ex);
+            throw Failure(kind, $"Backend '{Name}' could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {Reason(ex)}");
         }
 
         if (response.IsSuccessStatusCode)
@@ -205,11 +229,11 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
         catch (HttpRequestException ex)
         {
-            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection while reading the answer: {ex.Message}");
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection while reading the answer: {Reason(ex)}");
         }
         catch (IOException ex)
         {
-            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection while reading the answer: {ex.Message}");
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection while reading the answer: {Reason(ex)}");
         }
     }
 
@@ -231,7 +255,7 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
                     }
                     catch (Exception ex) when (ex is HttpRequestException or IOException)
                     {
-                        throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection mid-stream: {ex.Message}");
+                        throw Failure(LlmErrorKind.Network, $"Backend '{Name}' lost the connection mid-stream: {Reason(ex)}");
                     }
 
                     if (!more)

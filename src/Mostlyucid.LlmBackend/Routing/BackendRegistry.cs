@@ -127,6 +127,12 @@ internal sealed class BackendRegistry : IDisposable
                 throw new LlmConfigurationException(problems);
             }
 
+            foreach (var backend in settings.Backends)
+            {
+                // Backends see their effective connect limit (their own, else the global one) on their configuration.
+                backend.ConnectTimeoutSeconds ??= settings.Resilience.ConnectTimeoutSeconds;
+            }
+
             _settings = settings;
             return settings;
         }

@@ -176,11 +176,17 @@ internal sealed class LlmService : ILlmService
                 // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
                 Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error);
                 breakCause ??= error;
+                var brokenBackend = current.Entry.Name;
                 await current.DisposeAsync().ConfigureAwait(false);
                 current = null;
                 LlmError? continuationError = null;
                 if (Resilience.ContinueBrokenStreams && !sentToolCalls && sent.Length > 0)
                 {
+                    if (breakCause == error)
+                    {
+                        remaining = ContinuationOrder(remaining, route.Backends, brokenBackend, attempts);
+                    }
+
                     (current, continuationError) = await OpenAsync(remaining, request, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -686,6 +692,31 @@ internal sealed class LlmService : ILlmService
         }
 
         return (null, (prefill is null ? Summarize(attempts, last) : last) ?? new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = "No backend could be tried." });
+    }
+
+    /// <summary>
+    /// Where a broken stream may continue: the backends not tried yet, then those that failed before answering (their
+    /// failure may have been passing), then the one that broke — each once, and none that refused the request for good
+    /// (a fatal or context-length error).
+    /// </summary>
+    private static Queue<BackendEntry> ContinuationOrder(Queue<BackendEntry> untried, IReadOnlyList<BackendEntry> plan, string broken, List<BackendAttempt> attempts)
+    {
+        HashSet<string> refused;
+        lock (attempts)
+        {
+            refused = attempts
+                .Where(a => a.Error is { } e && LlmErrorClassifier.Disposition(e) is ErrorDisposition.Fatal or ErrorDisposition.FailOverToLargerContext)
+                .Select(a => a.BackendName)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+
+        var order = new Queue<BackendEntry>(untried);
+        foreach (var entry in plan.Where(e => !untried.Contains(e) && !refused.Contains(e.Name)).OrderBy(e => string.Equals(e.Name, broken, StringComparison.OrdinalIgnoreCase)))
+        {
+            order.Enqueue(entry);
+        }
+
+        return order;
     }
 
     private async Task<StreamAttempt> OpenOnceAsync(BackendEntry entry, ChatRequest request, List<BackendAttempt> attempts, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Brain;
 /// Decides what the fake provider answers, the same way for every wire format:
 /// <list type="bullet">
 /// <item>model <c>error-&lt;status&gt;</c>, <c>context-too-long</c>, <c>content-filtered</c>, <c>garbage-response</c> fail as named;</item>
+/// <item>models named <c>story…</c> or <c>fault:…</c> answer <see cref="Story"/>, continuing after an assistant prefill;</item>
 /// <item>a conversation ending in tool results is answered "The tool said: &lt;results&gt;";</item>
 /// <item>offered tools are called: the first tool with its first parameter set to "Paris" (a model whose name contains
 /// "parallel" calls two tools at once, the second with "London");</item>
@@ -18,6 +19,9 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Brain;
 /// </summary>
 public static class FakeBrain
 {
+    /// <summary>The answer of <c>story…</c> and <c>fault:…</c> models: 60 words, <c>word01 word02 … word60</c>, one per stream event.</summary>
+    public static readonly string Story = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"word{i:00}"));
+
     private static readonly string[] Cities = { "Paris", "London", "Tokyo" };
 
     /// <summary>Decides the outcome of a chat request.</summary>
@@ -48,6 +52,10 @@ public static class FakeBrain
             }
 
             answer.FinishReason = "tool_calls";
+        }
+        else if (conversation.Model.StartsWith("story", StringComparison.Ordinal) || conversation.Model.StartsWith(Faults.FakeFault.ModelPrefix, StringComparison.Ordinal))
+        {
+            answer.Text = Continue(Story, conversation);
         }
         else
         {
@@ -114,6 +122,16 @@ public static class FakeBrain
         return options.RejectUnknownModels && !options.Models.Contains(model)
             ? new FakeFailure(FakeFailureKind.ModelNotFound, 404, $"The model `{model}` does not exist or you do not have access to it.")
             : null;
+    }
+
+    /// <summary>
+    /// Answers a conversation that ends with an assistant prefill the way prefill-capable models do: with the rest of the
+    /// answer after the prefill (when the prefill is the answer's beginning).
+    /// </summary>
+    private static string Continue(string answer, FakeConversation conversation)
+    {
+        var prefill = conversation.Messages.LastOrDefault() is { Role: "assistant" } last ? last.Text.TrimEnd() : string.Empty;
+        return prefill.Length > 0 && answer.StartsWith(prefill, StringComparison.Ordinal) ? answer[prefill.Length..] : answer;
     }
 
     /// <summary>Makes a deterministic unit vector for a text: the same text always gives the same vector.</summary>

@@ -157,7 +157,7 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
             conversation.Tools.Add(new FakeTool(FakeHttp.Text(tool, "name") ?? string.Empty, FakeHttp.Text(tool, "description"), tool?["input_schema"]?.DeepClone()));
         }
 
-        var (answer, failure) = server.Answer(conversation);
+        var (answer, failure) = await server.AnswerAsync(context, conversation).ConfigureAwait(false);
         if (failure is not null)
         {
             await WriteFailureAsync(context, failure).ConfigureAwait(false);

@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.FakeProvider.Faults;
 
 namespace Mostlyucid.LlmBackend.FakeProvider.Formats;
 
-/// <summary>Small writers the formats share.</summary>
+/// <summary>Small writers the formats share; they apply the request's <see cref="FakeFault"/> body faults.</summary>
 public static class FakeHttp
 {
     /// <summary>Writes a JSON body with a status.</summary>
@@ -12,6 +13,12 @@ public static class FakeHttp
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
+        if (status == 200 && FakeFaultWriter.Of(context) is { } faulty)
+        {
+            await faulty.WriteBodyAsync(context, body.ToJsonString()).ConfigureAwait(false);
+            return;
+        }
+
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -27,6 +34,16 @@ public static class FakeHttp
     /// <summary>Writes one server-sent event (with an <c>event:</c> line when named) and flushes it.</summary>
     public static async Task WriteEventAsync(HttpContext context, string? eventName, string data)
     {
+        var faulty = FakeFaultWriter.Of(context);
+        if (faulty is not null)
+        {
+            if (await faulty.BeforeEventAsync(context, eventName, data).ConfigureAwait(false) is not { } shaped)
+            {
+                return;
+            }
+
+            data = shaped;
+        }
         var frame = new StringBuilder();
         if (eventName is not null)
         {
@@ -36,13 +53,32 @@ public static class FakeHttp
         frame.Append("data: ").Append(data).Append("\n\n");
         await context.Response.WriteAsync(frame.ToString(), context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (faulty is not null)
+        {
+            await faulty.AfterEventAsync(context).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes one newline-terminated JSON line and flushes it.</summary>
     public static async Task WriteLineAsync(HttpContext context, JsonNode line)
     {
-        await context.Response.WriteAsync(line.ToJsonString() + "\n", context.RequestAborted).ConfigureAwait(false);
+        var faulty = FakeFaultWriter.Of(context);
+        var text = line.ToJsonString();
+        if (faulty is not null)
+        {
+            if (await faulty.BeforeEventAsync(context, null, text).ConfigureAwait(false) is not { } shaped)
+            {
+                return;
+            }
+
+            text = shaped;
+        }
+        await context.Response.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (faulty is not null)
+        {
+            await faulty.AfterEventAsync(context).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes the body of a <see cref="Brain.FakeFailureKind.GarbageBody"/> failure.</summary>

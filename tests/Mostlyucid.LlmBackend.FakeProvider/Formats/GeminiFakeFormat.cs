@@ -208,7 +208,7 @@ public sealed class GeminiFakeFormat : IFakeProviderFormat
             }
         }
 
-        var (answer, failure) = server.Answer(conversation);
+        var (answer, failure) = await server.AnswerAsync(context, conversation).ConfigureAwait(false);
         if (failure is not null)
         {
             await WriteFailureAsync(context, failure).ConfigureAwait(false);

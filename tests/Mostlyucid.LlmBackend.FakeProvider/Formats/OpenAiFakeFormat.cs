@@ -119,7 +119,7 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             conversation.Tools.Add(new FakeTool(FakeHttp.Text(function, "name") ?? string.Empty, FakeHttp.Text(function, "description"), function?["parameters"]?.DeepClone()));
         }
 
-        var (answer, failure) = server.Answer(conversation);
+        var (answer, failure) = await server.AnswerAsync(context, conversation).ConfigureAwait(false);
         if (failure is not null)
         {
             await WriteFailureAsync(context, failure).ConfigureAwait(false);

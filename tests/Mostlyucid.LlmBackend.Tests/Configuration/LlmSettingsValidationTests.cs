@@ -26,6 +26,36 @@ public class LlmSettingsValidationTests
     }
 
     [Fact]
+    public void ResilienceProblems_AreAllReportedAtOnce_WithTheirPaths()
+    {
+        var problems = ProblemsOf(settings =>
+        {
+            settings.Backends.Add(OpenAi("a"));
+            settings.Backends[0].MaxRetries = -1;
+            settings.Backends[0].IdleTimeoutSeconds = 0;
+            settings.Resilience.MaxRetries = -2;
+            settings.Resilience.RetryBaseDelayMs = 1000;
+            settings.Resilience.RetryMaxDelayMs = 100;
+            settings.Resilience.FirstTokenTimeoutSeconds = 0;
+            settings.Resilience.CircuitBreaker.FailureRatio = 1.5;
+            settings.Resilience.CircuitBreaker.BreakSeconds = 0;
+        });
+
+        Assert.Equal(
+            new[]
+            {
+                "LlmSettings:Resilience:MaxRetries must be 0 or more (found -2).",
+                "LlmSettings:Resilience:RetryMaxDelayMs (100) must be at least RetryBaseDelayMs (1000).",
+                "LlmSettings:Resilience:FirstTokenTimeoutSeconds must be greater than 0 (found 0).",
+                "LlmSettings:Resilience:CircuitBreaker:FailureRatio must be above 0 and at most 1 (found 1.5); to turn circuit breaking off set CircuitBreaker:Enabled to false.",
+                "LlmSettings:Resilience:CircuitBreaker:BreakSeconds must be greater than 0 (found 0).",
+                "LlmSettings:Backends:0 (backend 'a'): IdleTimeoutSeconds must be greater than 0 (found 0).",
+                "LlmSettings:Backends:0 (backend 'a'): MaxRetries must be 0 or more (found -1).",
+            },
+            problems);
+    }
+
+    [Fact]
     public void MissingSection_SaysWhichSectionIsExpected()
     {
         using var host = LlmTestHost.FromJson("""{ "Other": {} }""");

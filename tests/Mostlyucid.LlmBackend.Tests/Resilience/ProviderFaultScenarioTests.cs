@@ -426,4 +426,39 @@ public sealed class ProviderFaultScenarioTests : IDisposable
         Assert.StartsWith("The request did not finish within its deadline of 5 s", result.Error.Message, StringComparison.Ordinal);
         Assert.True(_time.GetUtcNow() - started < TimeSpan.FromSeconds(6));
     }
+
+    [Fact]
+    public async Task BrokenStream_ContinuesOnABackendThatFailedBeforeAnswering_WhenNoUntriedOneIsLeft()
+    {
+        Setup();
+        for (var i = 0; i < 3; i++)
+        {
+            Primary.Faults.Enqueue(new Fault.Status(503));
+        }
+
+        Primary.SupportsAssistantPrefill = true;
+        Fallback.Faults.Enqueue(new Fault.CutAfter(40));
+
+        var result = await RunAsync(stream: true);
+
+        Assert.True(result.Success, result.Error?.Message);
+        Assert.Equal(ScriptedBackend.Story, result.Text);
+        Assert.Equal(4, Primary.Calls.Count);
+        Assert.True(Primary.Calls[^1].Prefill);
+    }
+
+    [Fact]
+    public async Task BrokenStream_ContinuesOnTheSameBackend_WhenItIsTheOnlyOneTakingAPrefill()
+    {
+        Setup();
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Primary.SupportsAssistantPrefill = true;
+
+        var result = await RunAsync(stream: true);
+
+        Assert.True(result.Success, result.Error?.Message);
+        Assert.Equal((ScriptedBackend.Story, "primary"), (result.Text, result.Backend));
+        Assert.Equal(new[] { false, true }, Primary.Calls.Select(c => c.Prefill));
+        Assert.Empty(Fallback.Calls);
+    }
 }

@@ -36,11 +36,6 @@ public sealed class ScriptedBackend : ILlmBackend, IStreamingLlmBackend, ILlmBac
 
     public bool SupportsAssistantPrefill { get; set; }
 
-    /// <summary>Gets or sets the chance (0–1) that a call shows a random fault, with a seeded random (load tests).</summary>
-    public double FlapRate { get; set; }
-
-    public Random Flaps { get; set; } = new(1);
-
     /// <summary>Gets when each call arrived and whether it carried a prefill.</summary>
     public List<(DateTimeOffset At, bool Prefill)> Calls { get; } = new();
 
@@ -77,10 +72,6 @@ public sealed class ScriptedBackend : ILlmBackend, IStreamingLlmBackend, ILlmBac
         {
             Calls.Add((_time.GetUtcNow(), prefill is not null));
             fault = Faults.Count > 0 ? Faults.Dequeue() : Always;
-            if (fault is null && FlapRate > 0 && Flaps.NextDouble() < FlapRate)
-            {
-                fault = Flaps.Next(4) switch { 0 => new Fault.Status(503), 1 => new Fault.Reset(), 2 => new Fault.CutAfter(Flaps.Next(1, 59)), _ => new Fault.MalformedAt(Flaps.Next(2, 40)) };
-            }
         }
 
         if (OutageUntil is { } until && _time.GetUtcNow() < until)

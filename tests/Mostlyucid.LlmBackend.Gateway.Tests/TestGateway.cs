@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests;
+
+/// <summary>The gateway application, started in-process on a free port on 127.0.0.1 with the given settings.</summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGateway(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Gets the gateway's base URL (no trailing slash).</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Gets the running gateway's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a gateway whose configuration is the embedded defaults overlaid with <paramref name="settings"/>.</summary>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings)
+    {
+        var app = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        return new TestGateway(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
