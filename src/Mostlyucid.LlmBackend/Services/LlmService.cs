@@ -142,6 +142,8 @@ internal sealed class LlmService : ILlmService
         var sent = new StringBuilder();
         var sentToolCalls = false;
         LlmError? breakCause = null;
+        LlmError? continuationBroke = null;
+        var continuationPlanned = false;
         string? model = null;
         try
         {
@@ -175,6 +177,7 @@ internal sealed class LlmService : ILlmService
 
                 // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
                 Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error);
+                continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
                 var brokenBackend = current.Entry.Name;
                 await current.DisposeAsync().ConfigureAwait(false);
@@ -182,17 +185,25 @@ internal sealed class LlmService : ILlmService
                 LlmError? continuationError = null;
                 if (Resilience.ContinueBrokenStreams && !sentToolCalls && sent.Length > 0)
                 {
-                    if (breakCause == error)
+                    if (!continuationPlanned)
                     {
+                        // Planned at the first break only, so each backend gets at most one continuation attempt.
                         remaining = ContinuationOrder(remaining, route.Backends, brokenBackend, attempts);
+                        continuationPlanned = true;
                     }
 
+                    var tried = attempts.Count;
                     (current, continuationError) = await OpenAsync(remaining, request, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
+                    if (attempts.Count == tried)
+                    {
+                        // Nothing left could take a prefill: that, not "no backend could be tried", is the reason.
+                        continuationError = null;
+                    }
                 }
 
                 if (current is null)
                 {
-                    var incomplete = Incomplete(breakCause, sent.Length, sentToolCalls, continuationError);
+                    var incomplete = Incomplete(breakCause, sent.Length, sentToolCalls, continuationError, continuationBroke);
                     Log.AllBackendsFailed(_logger, attempts.Count, incomplete.Message);
                     Count(success: false, failedOver: false);
                     counted = true;
@@ -329,13 +340,15 @@ internal sealed class LlmService : ILlmService
         return copy;
     }
 
-    private static LlmError Incomplete(LlmError cause, int characters, bool toolCalls, LlmError? continuation)
+    private static LlmError Incomplete(LlmError cause, int characters, bool toolCalls, LlmError? continuation, LlmError? continuationBroke)
     {
         var why = toolCalls
             ? "A tool call was being streamed, which cannot be continued elsewhere."
             : continuation is not null
                 ? $"Continuing it elsewhere failed: {continuation.Message}"
-                : "No remaining backend can continue a partial answer (SupportsAssistantPrefill), so it was not continued.";
+                : continuationBroke is not null
+                    ? $"It was continued on backend '{continuationBroke.BackendName}', which broke too ({continuationBroke.Message}), and no other backend can continue it."
+                    : "No remaining backend can continue a partial answer (SupportsAssistantPrefill), so it was not continued.";
         return cause with
         {
             Message = $"The stream from backend '{cause.BackendName}' broke after {characters} characters of output: {cause.Message} {why} The answer is incomplete.",

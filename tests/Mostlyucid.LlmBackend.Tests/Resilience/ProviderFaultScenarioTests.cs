@@ -461,4 +461,22 @@ public sealed class ProviderFaultScenarioTests : IDisposable
         Assert.Equal(new[] { false, true }, Primary.Calls.Select(c => c.Prefill));
         Assert.Empty(Fallback.Calls);
     }
+
+    [Fact]
+    public async Task BrokenStream_EachBackendContinuesItOnce_AndTheErrorSaysTheContinuationBrokeToo()
+    {
+        Setup();
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Primary.Faults.Enqueue(new Fault.CutAfter(10));
+        Primary.SupportsAssistantPrefill = true;
+
+        var result = await RunAsync(stream: true);
+
+        Assert.False(result.Success);
+        Assert.Equal(string.Join(' ', Words.Take(50)) + " ", result.Text);
+        Assert.Equal(new[] { false, true }, Primary.Calls.Select(c => c.Prefill));
+        Assert.StartsWith("The stream from backend 'primary' broke after", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("It was continued on backend 'primary', which broke too (", result.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(Fallback.Calls);
+    }
 }

@@ -123,7 +123,10 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
             }
         }
 
-        throw Failure(LlmErrorKind.Network, $"Backend '{Name}' ended its stream before message_stop: the answer is incomplete.");
+        if (!decoder.Finished)
+        {
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' ended its stream before its stop reason (no message_delta with stop_reason, no message_stop): the answer is incomplete.");
+        }
     }
 
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)

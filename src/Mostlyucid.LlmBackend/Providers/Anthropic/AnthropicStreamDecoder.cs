@@ -15,9 +15,16 @@ internal sealed class AnthropicStreamDecoder
     private string? _model;
     private string? _id;
     private AnthropicUsage? _startUsage;
+    private bool _stopReasonSeen;
 
-    /// <summary>Gets whether <c>message_stop</c> arrived (a stream that ends without it was cut off).</summary>
+    /// <summary>Gets whether <c>message_stop</c> arrived.</summary>
     public bool Stopped { get; private set; }
+
+    /// <summary>
+    /// Gets whether the answer is whole: <c>message_stop</c> arrived, or a <c>message_delta</c> with the stop reason did (a
+    /// body that ends after that lost only the closing event); a stream that ends before either was cut off.
+    /// </summary>
+    public bool Finished => Stopped || _stopReasonSeen;
 
     /// <summary>Reads one event.</summary>
     /// <param name="item">The event's data.</param>
@@ -29,11 +36,7 @@ internal sealed class AnthropicStreamDecoder
             "message_start" => Start(item.Message),
             "content_block_start" when item.Index is { } index => BlockStart(index, item.ContentBlock),
             "content_block_delta" when item.Index is { } index => BlockDelta(index, item.Delta),
-            "message_delta" => new ChatStreamUpdate
-            {
-                FinishReason = AnthropicMapper.FinishReason(item.Delta?.StopReason),
-                Usage = AnthropicMapper.ToUsage(_startUsage, item.Usage),
-            },
+            "message_delta" => MessageDelta(item),
             "message_stop" => Stop(),
 
             // ping, content_block_stop and event types added after this was written carry nothing to pass on.
@@ -55,6 +58,16 @@ internal sealed class AnthropicStreamDecoder
         _id = message?.Id;
         _startUsage = message?.Usage;
         return null;
+    }
+
+    private ChatStreamUpdate MessageDelta(AnthropicStreamEvent item)
+    {
+        _stopReasonSeen |= !string.IsNullOrEmpty(item.Delta?.StopReason);
+        return new ChatStreamUpdate
+        {
+            FinishReason = AnthropicMapper.FinishReason(item.Delta?.StopReason),
+            Usage = AnthropicMapper.ToUsage(_startUsage, item.Usage),
+        };
     }
 
     private ChatStreamUpdate? Stop()

@@ -133,6 +133,11 @@ internal sealed partial class GeminiBackend : HttpProviderBackend, IEmbeddingLlm
                 yield return update;
             }
         }
+
+        if (!state.Finished)
+        {
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' ended its stream before a finishReason: the answer is incomplete.");
+        }
     }
 
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)

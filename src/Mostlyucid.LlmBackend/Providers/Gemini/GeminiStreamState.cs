@@ -12,6 +12,9 @@ internal sealed class GeminiStreamState
     private readonly string _model;
     private int _toolCalls;
 
+    /// <summary>Gets whether a candidate's finish reason arrived (a stream that ends before it was cut off).</summary>
+    public bool Finished { get; private set; }
+
     public GeminiStreamState(string model)
     {
         _model = model;
@@ -25,6 +28,7 @@ internal sealed class GeminiStreamState
         var (text, reasoning, signature, calls) = GeminiMapper.ReadParts(candidate?.Content?.Parts, first);
         _toolCalls += calls.Count;
         var finish = string.IsNullOrEmpty(candidate?.FinishReason) ? null : GeminiMapper.FinishReason(candidate.FinishReason, _toolCalls > 0);
+        Finished |= finish is not null;
         var usage = finish is not null || candidate is null ? GeminiMapper.ToUsage(chunk.UsageMetadata) : null;
         if (text.Length == 0 && reasoning.Length == 0 && signature is null && calls.Count == 0 && finish is null && usage is null)
         {

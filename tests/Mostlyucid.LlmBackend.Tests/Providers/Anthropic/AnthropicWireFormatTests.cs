@@ -170,7 +170,7 @@ public class AnthropicWireFormatTests
     }
 
     [Fact]
-    public async Task Stream_EndingBeforeMessageStop_IsANetworkError()
+    public async Task Stream_EndingBeforeItsStopReason_IsANetworkError()
     {
         var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(Config, new CannedHttpHandler(
             "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n",
@@ -184,7 +184,7 @@ public class AnthropicWireFormatTests
         });
 
         Assert.Equal(LlmErrorKind.Network, error.Error.Kind);
-        Assert.Equal("Backend 'anthropic' ended its stream before message_stop: the answer is incomplete.", error.Error.Message);
+        Assert.Equal("Backend 'anthropic' ended its stream before its stop reason (no message_delta with stop_reason, no message_stop): the answer is incomplete.", error.Error.Message);
     }
 
     [Fact]

@@ -331,6 +331,64 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("cut-after=8", false)]
+    [InlineData("cut-after=8", true)]
+    [InlineData("malformed-at=6", true)]
+    public async Task BrokenAnswers_AreErrors_NeverATruncatedSuccess(string fault, bool stream)
+    {
+        using var host = FaultyHost(fault);
+        var text = new System.Text.StringBuilder();
+        LlmError error;
+        if (stream)
+        {
+            var thrown = await Assert.ThrowsAsync<LlmBackendException>(async () =>
+            {
+                await foreach (var update in host.Llm.StreamChatAsync(Ask(User("tell me a story"))))
+                {
+                    text.Append(update.ContentDelta);
+                }
+            });
+            error = thrown.Error;
+        }
+        else
+        {
+            var answer = await host.Llm.ChatAsync(Ask(User("tell me a story")));
+            Assert.False(answer.Success, $"a cut answer was reported as success: '{answer.Content}'");
+            error = answer.Error!;
+        }
+
+        Assert.True(FakeBrain.Story.StartsWith(text.ToString(), StringComparison.Ordinal) && text.Length < FakeBrain.Story.Length, $"streamed '{text}'");
+        Assert.Contains(error.Kind, new[] { LlmErrorKind.Network, LlmErrorKind.InvalidResponse });
+        Assert.Equal("under-test", error.BackendName);
+    }
+
+    [Fact]
+    public async Task Stream_WithoutItsTerminator_CompletesWhenTheBodyEnds()
+    {
+        using var host = FaultyHost("no-done");
+        var accumulator = new ChatStreamAccumulator();
+
+        await foreach (var update in host.Llm.StreamChatAsync(Ask(User("tell me a story"))))
+        {
+            accumulator.Add(update);
+        }
+
+        var streamed = accumulator.ToResponse();
+        Assert.Equal(FakeBrain.Story, streamed.Content);
+        Assert.Equal(FinishReasons.Stop, streamed.FinishReason);
+        Assert.Equal(60, streamed.CompletionTokens);
+    }
+
+    /// <summary>A host whose backend asks the fake provider for the 60-word story with a fault (see FakeFault).</summary>
+    private LlmTestHost FaultyHost(string fault) => LlmTestHost.Create(s =>
+    {
+        var backend = Backend("story", Key);
+        backend.Name = "under-test";
+        backend.Headers[FakeProvider.Faults.FakeFault.Header] = fault;
+        s.Backends.Add(backend);
+    });
+
     private static async Task<LlmResponse> ChatOrStreamAsync(LlmTestHost host, ChatRequest request, bool stream)
     {
         if (!stream)
