@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need beyond the .NET SDK, so a fresh machine can run scripts/test.sh:
-# - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` npm package).
+# - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` npm package);
+# - the Extism sidecar's npm packages (src/Mostlyucid.LlmBackend.Wasm/sidecar), which run WebAssembly plugins.
+# The sample plugins' toolchains (AssemblyScript from npm; clang, lld and wasi-libc from apt) are installed by
+# samples/wasm/build.sh, which scripts/test.sh runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +26,4 @@ if [ "$major" -lt 20 ]; then
 fi
 
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error

@@ -20,6 +20,12 @@ if ! bash scripts/install-prerequisites.sh; then
   exit 1
 fi
 
+step "Sample plugins: build the AssemblyScript and C providers from source (Wasm and native)"
+if ! bash samples/wasm/build.sh; then
+  echo "The sample plugins did not build; the plugin tests will fail."
+  status=1
+fi
+
 step "Build (solution, $configuration)"
 if ! dotnet build LlmBackend.slnx -c "$configuration" -nologo; then
   echo "Build failed; no tests were run."

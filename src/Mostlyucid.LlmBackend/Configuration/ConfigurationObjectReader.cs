@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 
 namespace Mostlyucid.LlmBackend.Configuration;
@@ -54,6 +55,18 @@ internal static class ConfigurationObjectReader
             return;
         }
 
+        if (type == typeof(JsonObject))
+        {
+            if (section.Value is not null && !section.GetChildren().Any())
+            {
+                problems.Add($"{section.Path}: expected a section of settings, not a single value.");
+                return;
+            }
+
+            property.SetValue(target, ToJson(section));
+            return;
+        }
+
         if (type == typeof(Dictionary<string, string>))
         {
             var dictionary = (Dictionary<string, string>?)property.GetValue(target) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -87,6 +100,44 @@ internal static class ConfigurationObjectReader
         var nested = property.GetValue(target) ?? Activator.CreateInstance(type)!;
         Read(section, nested, problems);
         property.SetValue(target, nested);
+    }
+
+    /// <summary>
+    /// Copies a section as JSON: leaves are strings (configuration has no types; a consumer that knows the schema converts
+    /// them), a section whose keys are 0, 1, 2… is an array.
+    /// </summary>
+    private static JsonObject ToJson(IConfigurationSection section)
+    {
+        var result = new JsonObject();
+        foreach (var child in section.GetChildren())
+        {
+            result[child.Key] = ToJsonNode(child);
+        }
+
+        return result;
+    }
+
+    private static JsonNode? ToJsonNode(IConfigurationSection section)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            return section.Value is null ? null : JsonValue.Create(section.Value);
+        }
+
+        var indexes = children.Select(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).ToList();
+        if (indexes.All(i => i >= 0) && indexes.OrderBy(i => i).SequenceEqual(Enumerable.Range(0, children.Count)))
+        {
+            var array = new JsonArray();
+            foreach (var child in children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture)))
+            {
+                array.Add(ToJsonNode(child));
+            }
+
+            return array;
+        }
+
+        return ToJson(section);
     }
 
     private static System.Collections.IList? ReadList(IConfigurationSection section, Type itemType, List<string> problems)

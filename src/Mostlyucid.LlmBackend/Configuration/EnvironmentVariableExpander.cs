@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Mostlyucid.LlmBackend.Configuration;
 
@@ -46,6 +47,44 @@ internal sealed class EnvironmentVariableExpander
 
         ExpandValues(backend.Headers, backend, path, "Headers", problems);
         ExpandValues(backend.ProviderOptions, backend, path, "ProviderOptions", problems);
+        if (backend.PluginConfig is not null)
+        {
+            ExpandJson(backend.PluginConfig, backend, path, "PluginConfig", problems);
+        }
+    }
+
+    private void ExpandJson(JsonNode node, LlmBackendConfig backend, string path, string setting, List<string> problems)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj.ToList())
+                {
+                    ExpandChild(child, value => obj[key] = value, $"{setting}:{key}");
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var index = i;
+                    ExpandChild(array[i], value => array[index] = value, $"{setting}:{i}");
+                }
+
+                break;
+        }
+
+        void ExpandChild(JsonNode? child, Action<JsonNode> replace, string childSetting)
+        {
+            if (child is JsonValue value && value.TryGetValue<string>(out var text) && text.Contains('$', StringComparison.Ordinal))
+            {
+                replace(JsonValue.Create(Expand(text, backend, path, childSetting, problems)));
+            }
+            else if (child is JsonObject or JsonArray)
+            {
+                ExpandJson(child, backend, path, childSetting, problems);
+            }
+        }
     }
 
     private void ExpandValues(Dictionary<string, string> values, LlmBackendConfig backend, string path, string setting, List<string> problems)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Mostlyucid.LlmBackend.Configuration;
 
 /// <summary>
@@ -97,6 +99,25 @@ public class LlmBackendConfig
 
     /// <summary>Gets or sets extra HTTP headers sent with every request (values may use <c>${ENV_VAR}</c>).</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets, for a WebAssembly (<c>Wasm</c>) or native (<c>Native</c>) plugin backend, the plugin file: a
+    /// <c>.wasm</c> module or a shared library.
+    /// </summary>
+    public string? PluginPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets, for a Wasm or native plugin backend, the plugin's own configuration (checked against the JSON Schema
+    /// the plugin publishes; string values are converted to the types the schema asks for; values may use <c>${ENV_VAR}</c>).
+    /// The plugin sees this, its <see cref="ApiKey"/> and nothing else of the host.
+    /// </summary>
+    public JsonObject? PluginConfig { get; set; }
+
+    /// <summary>
+    /// Gets or sets, for a Wasm or native plugin backend, the hosts its requests may go to besides the host of its base URL;
+    /// a request to any other host is refused.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = new();
 
     /// <summary>Gets the type that decides which plugin creates this backend: <see cref="CustomBackendType"/>, else <see cref="Type"/>.</summary>
     public string EffectiveBackendType =>

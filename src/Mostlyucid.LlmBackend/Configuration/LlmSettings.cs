@@ -29,4 +29,7 @@ public class LlmSettings
 
     /// <summary>Gets or sets how statistics and health are kept.</summary>
     public MonitoringSettings Monitoring { get; set; } = new();
+
+    /// <summary>Gets or sets the limits WebAssembly plugins run under (used with the <c>Mostlyucid.LlmBackend.Wasm</c> package).</summary>
+    public SandboxSettings Sandbox { get; set; } = new();
 }

@@ -33,6 +33,7 @@ internal static class LlmSettingsValidator
         }
 
         ValidateResilience(settings.Resilience, $"{Root}:Resilience", problems);
+        ValidateSandbox(settings.Sandbox, $"{Root}:Sandbox", problems);
         var firstByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < settings.Backends.Count; i++)
         {
@@ -164,6 +165,21 @@ internal static class LlmSettingsValidator
                     $"Types available: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}. " +
                     $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
             }
+        }
+    }
+
+    private static void ValidateSandbox(SandboxSettings sandbox, string path, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(sandbox.NodePath))
+        {
+            problems.Add($"{path}:NodePath must name the Node.js executable (for example 'node' or '/usr/bin/node').");
+        }
+
+        Positive(sandbox.InstancesPerPlugin, $"{path}:InstancesPerPlugin", problems);
+        Positive(sandbox.CallTimeoutMs, $"{path}:CallTimeoutMs", problems);
+        if (sandbox.MemoryLimitMb is < 1 or > 4096)
+        {
+            problems.Add($"{path}:MemoryLimitMb must be between 1 and 4096 (found {sandbox.MemoryLimitMb}): WebAssembly memory is at most 4 GiB.");
         }
     }
 

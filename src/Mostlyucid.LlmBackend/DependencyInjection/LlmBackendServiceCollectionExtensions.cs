@@ -75,6 +75,14 @@ public static class LlmBackendServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<IHostEnvironment>()?.ContentRootPath);
             loader.RegisterBuiltIn(sp.GetRequiredService<BuiltInProvidersPlugin>(), BuiltInProvidersPlugin.Id);
+
+            // Plugins the application registered as services (for example the Wasm package's) are registered like
+            // programmatic ones, before any backend is created.
+            foreach (var plugin in sp.GetServices<ILlmBackendPlugin>())
+            {
+                loader.RegisterPlugin(plugin);
+            }
+
             return loader;
         });
         services.TryAddSingleton(sp => new BackendRegistry(

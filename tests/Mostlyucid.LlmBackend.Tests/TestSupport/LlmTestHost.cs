@@ -27,15 +27,22 @@ public sealed class LlmTestHost : IDisposable
 
     public LlmPluginLoader Loader => Services.GetRequiredService<LlmPluginLoader>();
 
-    public static LlmTestHost Create(Action<LlmSettings> configure, TimeProvider? time = null, bool registerTestPlugin = true) =>
-        Build(services => services.AddLlmBackend(settings =>
-        {
-            settings.Plugins.DiscoverReferencedAssemblies = false;
+    public static LlmTestHost Create(Action<LlmSettings> configure, TimeProvider? time = null, bool registerTestPlugin = true, Action<IServiceCollection>? services = null) =>
+        Build(
+            s =>
+            {
+                s.AddLlmBackend(settings =>
+                {
+                    settings.Plugins.DiscoverReferencedAssemblies = false;
 
-            // Most tests are about routing and providers: one attempt per backend. Resilience tests turn retries back on.
-            settings.Resilience.MaxRetries = 0;
-            configure(settings);
-        }), time, registerTestPlugin);
+                    // Most tests are about routing and providers: one attempt per backend. Resilience tests turn retries back on.
+                    settings.Resilience.MaxRetries = 0;
+                    configure(settings);
+                });
+                services?.Invoke(s);
+            },
+            time,
+            registerTestPlugin);
 
     public static LlmTestHost FromJson(string json, TimeProvider? time = null, bool registerTestPlugin = true)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.FakeProvider;
@@ -53,12 +54,22 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
     /// <summary>Configures this provider's backend against <see cref="Server"/>.</summary>
     protected abstract LlmBackendConfig Backend(string model, string apiKey);
 
-    protected LlmTestHost Host(string model = Model, string apiKey = Key) => LlmTestHost.Create(s =>
+    /// <summary>Gets whether the provider lets a request choose the embeddings' dimensions.</summary>
+    protected virtual bool SupportsEmbeddingDimensions => true;
+
+    protected LlmTestHost Host(string model = Model, string apiKey = Key) => LlmTestHost.Create(
+        s =>
+        {
+            var backend = Backend(model, apiKey);
+            backend.Name = "under-test";
+            s.Backends.Add(backend);
+        },
+        services: AddServices);
+
+    /// <summary>Adds what this provider needs besides the library (for example a plugin runtime).</summary>
+    protected virtual void AddServices(IServiceCollection services)
     {
-        var backend = Backend(model, apiKey);
-        backend.Name = "under-test";
-        s.Backends.Add(backend);
-    });
+    }
 
     protected static ChatRequest Ask(params ChatMessage[] messages) => new() { Messages = messages.ToList() };
 
@@ -244,15 +255,18 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Embeddings_OneVectorPerInput_InOrder_WithRequestedDimensions()
     {
-        using var host = LlmTestHost.Create(s =>
-        {
-            var backend = Backend(Model, Key);
-            backend.Name = "under-test";
-            backend.EmbeddingModelName = "embed-model";
-            s.Backends.Add(backend);
-        });
+        using var host = LlmTestHost.Create(
+            s =>
+            {
+                var backend = Backend(Model, Key);
+                backend.Name = "under-test";
+                backend.EmbeddingModelName = "embed-model";
+                s.Backends.Add(backend);
+            },
+            services: AddServices);
+        var dimensions = SupportsEmbeddingDimensions ? 16 : Server.Options.EmbeddingDimensions;
 
-        var response = await host.Llm.EmbedAsync(new EmbeddingRequest { Inputs = { "alpha", "beta gamma" }, Dimensions = 16 });
+        var response = await host.Llm.EmbedAsync(new EmbeddingRequest { Inputs = { "alpha", "beta gamma" }, Dimensions = SupportsEmbeddingDimensions ? 16 : null });
 
         if (!SupportsEmbeddings)
         {
@@ -262,8 +276,8 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
 
         Assert.True(response.Success, response.Error?.Message);
         Assert.Equal(2, response.Embeddings.Count);
-        Assert.Equal(FakeBrain.Embed("alpha", 16), response.Embeddings[0], (a, b) => Math.Abs(a - b) < 1e-6);
-        Assert.Equal(FakeBrain.Embed("beta gamma", 16), response.Embeddings[1], (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(FakeBrain.Embed("alpha", dimensions), response.Embeddings[0], (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(FakeBrain.Embed("beta gamma", dimensions), response.Embeddings[1], (a, b) => Math.Abs(a - b) < 1e-6);
         Assert.Equal("embed-model", response.ModelUsed);
         var (_, model, inputs) = Assert.Single(Server.Embeddings);
         Assert.Equal("embed-model", model);
@@ -381,13 +395,15 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
     }
 
     /// <summary>A host whose backend asks the fake provider for the 60-word story with a fault (see FakeFault).</summary>
-    private LlmTestHost FaultyHost(string fault) => LlmTestHost.Create(s =>
-    {
-        var backend = Backend("story", Key);
-        backend.Name = "under-test";
-        backend.Headers[FakeProvider.Faults.FakeFault.Header] = fault;
-        s.Backends.Add(backend);
-    });
+    private LlmTestHost FaultyHost(string fault) => LlmTestHost.Create(
+        s =>
+        {
+            var backend = Backend("story", Key);
+            backend.Name = "under-test";
+            backend.Headers[FakeProvider.Faults.FakeFault.Header] = fault;
+            s.Backends.Add(backend);
+        },
+        services: AddServices);
 
     private static async Task<LlmResponse> ChatOrStreamAsync(LlmTestHost host, ChatRequest request, bool stream)
     {

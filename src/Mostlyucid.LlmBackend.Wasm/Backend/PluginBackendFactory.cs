@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Wasm.Abi;
+using Mostlyucid.LlmBackend.Wasm.Carriers;
+using Mostlyucid.LlmBackend.Wasm.Native;
+using Mostlyucid.LlmBackend.Wasm.Sidecar;
+
+namespace Mostlyucid.LlmBackend.Wasm.Backend;
+
+/// <summary>
+/// Loads a plugin for a backend and checks everything before it serves: the file, the exports QueryMT's ABI requires
+/// (all missing ones named), the plugin's own configuration against its published schema (every wrong field named), its
+/// <c>from_config</c> verdict, and where its requests may go. Every problem is reported together.
+/// </summary>
+internal sealed class PluginBackendFactory
+{
+    private readonly Func<IWasmRuntime> _runtime;
+    private readonly SandboxSettings _sandbox;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<string> _searchRoots;
+
+    public PluginBackendFactory(Func<IWasmRuntime> runtime, SandboxSettings sandbox, TimeProvider time, IReadOnlyList<string> searchRoots)
+    {
+        _runtime = runtime;
+        _sandbox = sandbox;
+        _time = time;
+        _searchRoots = searchRoots;
+    }
+
+    public async Task<PluginBackend> CreateAsync(LlmBackendConfig config, bool native, ILogger logger, HttpClient httpClient, CancellationToken cancellationToken)
+    {
+        var label = $"Backend '{config.Name}'";
+        var path = ResolvePath(config, label);
+        PluginBackend? backend = null;
+        IPluginCarrier carrier;
+        try
+        {
+            carrier = native
+                ? NativePluginCarrier.Load(path)
+                : await _runtime().LoadAsync(
+                    new WasmPluginLoadRequest
+                    {
+                        Key = config.Name,
+                        Path = path,
+                        Instances = _sandbox.InstancesPerPlugin,
+                        CallTimeout = TimeSpan.FromMilliseconds(_sandbox.CallTimeoutMs),
+                        MemoryLimitBytes = _sandbox.MemoryLimitMb * 1024L * 1024L,
+                        HttpHandler = (request, ct) => backend?.SendForPluginAsync(request, ct) ?? Task.FromResult(Array.Empty<byte>()),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginCallException ex)
+        {
+            throw new InvalidOperationException($"{label}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            var descriptor = await DescribeAsync(config, carrier, label, cancellationToken).ConfigureAwait(false);
+            backend = new PluginBackend(config, logger, httpClient, _time, carrier, descriptor);
+            var carrierName = native ? "native" : "WebAssembly";
+            var allowedHosts = descriptor.AllowedHosts.ToString();
+            WasmLog.PluginLoaded(logger, carrierName, descriptor.Name, path, config.Name, allowedHosts);
+            return backend;
+        }
+        catch
+        {
+            await carrier.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<string?> RawStringAsync(IPluginCarrier carrier, string function, List<string> problems, string label, CancellationToken cancellationToken)
+    {
+        if (!carrier.Exports.Contains(function))
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = await carrier.CallAsync(function, "null"u8.ToArray(), null, cancellationToken).ConfigureAwait(false);
+            return Encoding.UTF8.GetString(result.Output.Span);
+        }
+        catch (PluginCallException ex)
+        {
+            problems.Add($"{label}: the plugin's {function} failed: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static string? HostOf(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.IdnHost : null;
+
+    private static async Task<PluginDescriptor> DescribeAsync(LlmBackendConfig config, IPluginCarrier carrier, string label, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var missing = PluginExports.Required.Where(e => !carrier.Exports.Contains(e)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{label}: {carrier.Path} is not a provider plugin of QueryMT's ABI: it does not export {string.Join(", ", missing)} (it exports {string.Join(", ", carrier.Exports.Order(StringComparer.Ordinal))}).");
+        }
+
+        var name = await RawStringAsync(carrier, PluginExports.Name, problems, label, cancellationToken).ConfigureAwait(false) ?? config.Name;
+        var defaultBaseUrl = await RawStringAsync(carrier, PluginExports.BaseUrl, problems, label, cancellationToken).ConfigureAwait(false);
+        var apiKeyName = await RawStringAsync(carrier, PluginExports.ApiKeyName, problems, label, cancellationToken).ConfigureAwait(false);
+        var schemaText = await RawStringAsync(carrier, PluginExports.ConfigSchema, problems, label, cancellationToken).ConfigureAwait(false);
+        var schema = ConfigSchema.None;
+        try
+        {
+            schema = ConfigSchema.Parse(schemaText ?? string.Empty);
+        }
+        catch (FormatException ex)
+        {
+            problems.Add($"{label}: {ex.Message}.");
+        }
+
+        if (carrier.Exports.Contains(PluginExports.InitLogging))
+        {
+            try
+            {
+                await carrier.CallAsync(PluginExports.InitLogging, "3"u8.ToArray(), null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PluginCallException ex)
+            {
+                problems.Add($"{label}: the plugin's init_logging failed: {ex.Message}");
+            }
+        }
+
+        var cfg = config.PluginConfig?.DeepClone().AsObject() ?? new JsonObject();
+        schema.Coerce(cfg);
+        if (!string.IsNullOrWhiteSpace(config.BaseUrl))
+        {
+            if (schema.Declares("base_url"))
+            {
+                cfg["base_url"] = config.BaseUrl;
+            }
+            else
+            {
+                problems.Add($"{label}: BaseUrl is set, but plugin '{name}' has no base_url setting; remove BaseUrl.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(config.ModelName) && schema.Declares("model") && !cfg.ContainsKey("model"))
+        {
+            cfg["model"] = config.ModelName;
+        }
+
+        // The plugin's key is the backend's ApiKey — never a variable the plugin names: a plugin must not be able to
+        // ask for someone else's secret.
+        if (!string.IsNullOrEmpty(config.ApiKey))
+        {
+            cfg["api_key"] = config.ApiKey;
+        }
+        else if (!cfg.ContainsKey("api_key") && (schema.Requires("api_key") || !string.IsNullOrEmpty(apiKeyName)))
+        {
+            var hint = string.IsNullOrEmpty(apiKeyName) ? "${YOUR_KEY_VARIABLE}" : $"${{{apiKeyName}}}";
+            problems.Add($"{label}: plugin '{name}' needs an API key: set ApiKey (for example \"{hint}\").");
+        }
+
+        problems.AddRange(schema.Validate(cfg, $"{label}: PluginConfig").Where(p => !p.Contains(":api_key is required", StringComparison.Ordinal)));
+
+        if (problems.Count == 0 && carrier.Exports.Contains(PluginExports.FromConfig))
+        {
+            try
+            {
+                await carrier.CallAsync(PluginExports.FromConfig, QueryMtRequests.Bare(cfg), null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PluginCallException ex)
+            {
+                problems.Add($"{label}: plugin '{name}' refused its configuration: {QueryMtErrors.From(ex, config.Name, PluginExports.FromConfig).Message}");
+            }
+        }
+
+        var hosts = new List<string>(config.AllowedHosts);
+        if (HostOf((cfg["base_url"] as JsonValue)?.GetValue<string>()) is { } configuredHost)
+        {
+            hosts.Add(configuredHost);
+        }
+        else if (HostOf(defaultBaseUrl) is { } defaultHost)
+        {
+            hosts.Add(defaultHost);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+
+        return new PluginDescriptor
+        {
+            Name = name,
+            Schema = schema,
+            Configuration = cfg,
+            AllowedHosts = new AllowedHosts(hosts),
+            CanStream = PluginExports.Streaming.All(carrier.Exports.Contains),
+            CanEmbed = PluginExports.Embedding.All(carrier.Exports.Contains),
+            CanComplete = PluginExports.Completion.All(carrier.Exports.Contains),
+        };
+    }
+
+    private string ResolvePath(LlmBackendConfig config, string label)
+    {
+        if (string.IsNullOrWhiteSpace(config.PluginPath))
+        {
+            throw new InvalidOperationException($"{label}: PluginPath is required for a {config.EffectiveBackendType} backend: set it to the plugin file (.wasm, or .so/.dylib/.dll for Native).");
+        }
+
+        var candidates = Path.IsPathRooted(config.PluginPath)
+            ? new[] { config.PluginPath }
+            : _searchRoots.Select(root => Path.GetFullPath(Path.Combine(root, config.PluginPath))).ToArray();
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"{label}: PluginPath '{config.PluginPath}' does not exist (looked in {string.Join(", ", candidates)}).");
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Wasm.Sidecar;
+
+namespace Mostlyucid.LlmBackend.Wasm;
+
+/// <summary>Adds WebAssembly and native plugin backends to the library.</summary>
+public static class WasmServiceCollectionExtensions
+{
+    /// <summary>
+    /// Makes the backend types <c>Wasm</c> and <c>Native</c> available. Call it next to <c>AddLlmBackend</c>. WebAssembly
+    /// plugins need Node.js 20+ (see <c>LlmSettings:Sandbox:NodePath</c>); the sidecar starts on first use.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddLlmBackendWasm(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IWasmRuntime>(sp => new NodeSidecarRuntime(
+            sp.GetRequiredService<IOptions<LlmSettings>>().Value.Sandbox.NodePath,
+            sidecarDirectory: null,
+            sp.GetService<ILoggerFactory>()?.CreateLogger<NodeSidecarRuntime>()));
+        services.AddSingleton<ILlmBackendPlugin, WasmBackendPlugin>();
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace Mostlyucid.LlmBackend.Tests.TestSupport;
+
+/// <summary>
+/// The sample provider plugins under samples/wasm, built from source by samples/wasm/build.sh (AssemblyScript with asc,
+/// C with clang for wasm32-wasi and with gcc as a native library). scripts/test.sh builds them before the tests; when a
+/// test runs without them (a plain <c>dotnet test</c>), the first one to need them runs the build.
+/// </summary>
+internal static class WasmSamples
+{
+    private static readonly Lazy<string?> BuildFailure = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string AssemblyScript => Require(Path.Combine("samples", "wasm", "assemblyscript", "build", "openai-compatible.wasm"));
+
+    public static string CWasm => Require(Path.Combine("samples", "wasm", "c", "build", "openai-compatible.wasm"));
+
+    public static string CNative => Require(Path.Combine("samples", "wasm", "c", "build", "libopenai_compatible.so"));
+
+    private static string Require(string relative)
+    {
+        var path = Path.Combine(TestPaths.RepositoryRoot, relative);
+        if (!File.Exists(path) && BuildFailure.Value is { } failure)
+        {
+            Assert.Fail($"The sample plugins could not be built (bash samples/wasm/build.sh):\n{failure}");
+        }
+
+        Assert.True(File.Exists(path), $"samples/wasm/build.sh ran but {relative} is missing.");
+        return path;
+    }
+
+    private static string? Build()
+    {
+        var start = new ProcessStartInfo("bash", Path.Combine(TestPaths.RepositoryRoot, "samples", "wasm", "build.sh"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = TestPaths.RepositoryRoot,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? null : output.Result + errors.Result;
+    }
+}
