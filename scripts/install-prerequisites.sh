@@ -26,4 +26,9 @@ if [ "$major" -lt 20 ]; then
 fi
 
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+# wat2wasm compiles the sandbox tests' misbehaving plugin (tests/Mostlyucid.LlmBackend.Tests/Wasm/Plugins).
+if ! command -v wat2wasm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq wabt) || echo "Could not install wabt (wat2wasm); the sandbox tests will fail."
+fi
+
 npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error

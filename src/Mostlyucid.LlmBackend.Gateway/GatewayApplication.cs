@@ -14,6 +14,7 @@ using Mostlyucid.LlmBackend.Gateway.Health;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
+using Mostlyucid.LlmBackend.Wasm;
 
 namespace Mostlyucid.LlmBackend.Gateway;
 
@@ -50,6 +51,9 @@ public static class GatewayApplication
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
         builder.Services.AddLlmBackend(builder.Configuration);
+
+        // Backends of Type Wasm (Extism plugins, sandboxed) and Native (C-ABI libraries) are available to every configuration.
+        builder.Services.AddLlmBackendWasm();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(report);

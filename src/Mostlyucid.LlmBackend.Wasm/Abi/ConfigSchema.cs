@@ -14,7 +14,7 @@ namespace Mostlyucid.LlmBackend.Wasm.Abi;
 /// </summary>
 internal sealed class ConfigSchema
 {
-    private static readonly string[] SecretWords = { "key", "secret", "token", "password", "credential" };
+    private static readonly string[] SecretWords = { "key", "secret", "password", "credential" };
 
     private readonly JsonObject? _root;
 
@@ -245,7 +245,7 @@ internal sealed class ConfigSchema
     private static bool IsSecret(string path)
     {
         var field = path[(path.LastIndexOf(':') + 1)..];
-        return SecretWords.Any(word => field.Contains(word, StringComparison.OrdinalIgnoreCase));
+        return field.EndsWith("token", StringComparison.OrdinalIgnoreCase) || SecretWords.Any(word => field.Contains(word, StringComparison.OrdinalIgnoreCase));
     }
 
     private static HashSet<string> Types(JsonObject schema) => schema["type"] switch

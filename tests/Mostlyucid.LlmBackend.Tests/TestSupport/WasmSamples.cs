@@ -17,6 +17,21 @@ internal static class WasmSamples
 
     public static string CNative => Require(Path.Combine("samples", "wasm", "c", "build", "libopenai_compatible.so"));
 
+    /// <summary>Gets the misbehaving test plugin (Wasm/Plugins/misbehaving.wat), compiled with wat2wasm.</summary>
+    public static string Misbehaving => Misbehaved.Value;
+
+    private static readonly Lazy<string> Misbehaved = new(() =>
+    {
+        var source = Path.Combine(TestPaths.RepositoryRoot, "tests", "Mostlyucid.LlmBackend.Tests", "Wasm", "Plugins", "misbehaving.wat");
+        var output = Path.Combine(Path.GetTempPath(), $"llmb-misbehaving-{Environment.ProcessId}.wasm");
+        var start = new ProcessStartInfo("wat2wasm") { ArgumentList = { source, "-o", output }, RedirectStandardError = true };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wat2wasm did not start: install wabt (scripts/install-prerequisites.sh does).");
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"wat2wasm failed: {errors}");
+        return output;
+    });
+
     private static string Require(string relative)
     {
         var path = Path.Combine(TestPaths.RepositoryRoot, relative);

@@ -1,0 +1,116 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text;
+using Mostlyucid.LlmBackend.FakeProvider;
+using OpenAI;
+using OpenAI.Chat;
+using OpenAI.Models;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests.Plugins;
+
+/// <summary>
+/// The sample WebAssembly plugins (AssemblyScript and C, built by samples/wasm/build.sh) as gateway backends, driven by
+/// the official OpenAI SDK: chat, streaming and model listing go SDK → gateway → plugin-built request → upstream; and a
+/// plugin backend that fails is failed over like any other.
+/// </summary>
+public sealed class WasmPluginOverHttpTests : IAsyncDisposable
+{
+    private FakeProviderServer? _upstream;
+    private TestGateway? _gateway;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("assemblyscript")]
+    [InlineData("c")]
+    public async Task ThePlugin_AnswersChatStreamsAndModels_ThroughTheGateway(string sample)
+    {
+        await StartAsync(sample);
+        var chat = Client().GetChatClient("plugin");
+
+        ChatCompletion completion = await chat.CompleteChatAsync(new SystemChatMessage("Be brief."), new UserChatMessage("héllo ✓"));
+        var streamed = new StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync(new UserChatMessage("héllo ✓")))
+        {
+            streamed.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        }
+
+        var models = (await Client().GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
+
+        Assert.Equal("Echo from sample-model (system: Be brief.): héllo ✓", completion.Content[0].Text);
+        Assert.Equal("sample-model", completion.Model);
+        Assert.Equal("Echo from sample-model: héllo ✓", streamed.ToString());
+        Assert.Contains("plugin", models);
+    }
+
+    [Fact]
+    public async Task APluginBackendThatFails_IsFailedOver()
+    {
+        await StartAsync("assemblyscript", pluginFault: "status=503");
+        var chat = Client().GetChatClient("both");
+
+        ChatCompletion completion = await chat.CompleteChatAsync(new UserChatMessage("hello"));
+
+        Assert.StartsWith("Mock answer from fallback", completion.Content[0].Text);
+        Assert.Equal(1, _upstream!.Faults.Count("status=503"));
+    }
+
+    private static string SamplePath(string sample)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlmBackend.slnx")))
+            {
+                var path = Path.Combine(dir.FullName, "samples", "wasm", sample, "build", "openai-compatible.wasm");
+                Assert.True(File.Exists(path), $"{path} is missing: run bash samples/wasm/build.sh (scripts/test.sh does).");
+                return path;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (LlmBackend.slnx).");
+    }
+
+    private OpenAIClient Client() =>
+        new(new ApiKeyCredential("unused-on-loopback"), new OpenAIClientOptions { Endpoint = new Uri(_gateway!.BaseUrl + "/v1"), RetryPolicy = new ClientRetryPolicy(maxRetries: 0) });
+
+    private async Task StartAsync(string sample, string? pluginFault = null)
+    {
+        _upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "plugin-key", Models = { "sample-model" }, Format = "openai" });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["LlmSettings:Resilience:MaxRetries"] = "0",
+            ["LlmSettings:Backends:0:Name"] = "plugin",
+            ["LlmSettings:Backends:0:Type"] = "Wasm",
+            ["LlmSettings:Backends:0:PluginPath"] = SamplePath(sample),
+            ["LlmSettings:Backends:0:BaseUrl"] = _upstream.BaseUrl + "/v1",
+            ["LlmSettings:Backends:0:ApiKey"] = "plugin-key",
+            ["LlmSettings:Backends:0:ModelName"] = "sample-model",
+            ["LlmSettings:Backends:0:PluginConfig:temperature"] = "0.5",
+            ["LlmSettings:Backends:0:Priority"] = "1",
+            ["LlmSettings:Backends:1:Name"] = "fallback",
+            ["LlmSettings:Backends:1:Type"] = "Mock",
+            ["LlmSettings:Backends:1:Priority"] = "2",
+            ["LlmSettings:Routes:0:Name"] = "both",
+            ["LlmSettings:Routes:0:Backends:0"] = "plugin",
+            ["LlmSettings:Routes:0:Backends:1"] = "fallback",
+        };
+        if (pluginFault is not null)
+        {
+            settings["LlmSettings:Backends:0:Headers:x-fake-fault"] = pluginFault;
+        }
+
+        _gateway = await TestGateway.StartAsync(settings);
+    }
+}
