@@ -48,7 +48,9 @@ dotnet test samples/PluginGuide/PluginGuide.slnx -c "$configuration" -nologo \
   --logger "trx;LogFilePrefix=samples" --results-directory "$results" || status=1
 
 step "Main test suite"
-dotnet test LlmBackend.slnx -c "$configuration" --no-build -nologo \
+# One test assembly at a time (-m:1): the suites start real servers, sidecars and load tests, and on two cores running
+# them side by side turns timing tests into tests of the machine's load.
+dotnet test LlmBackend.slnx -c "$configuration" --no-build -nologo -m:1 \
   --logger "trx;LogFilePrefix=main" --results-directory "$results" || status=1
 
 step "Summary"

@@ -82,13 +82,15 @@ public sealed class FlappingBackendsLoadTests : IAsyncDisposable
         Assert.Equal(complete, statistics.SuccessfulRequests);
         Assert.Equal(failed, statistics.FailedRequests);
 
-        // Every request the upstream received is one attempt the gateway recorded against that backend, and each success
-        // was billed to exactly one backend.
+        // Every attempt the gateway recorded against a backend reached the upstream, and each success was billed to exactly
+        // one backend. The upstream may see slightly more: when a pooled connection is reset before any response byte
+        // (the "reset" fault), SocketsHttpHandler itself sends the request again on a new connection — one attempt for us.
         var perBackend = statistics.Backends.ToDictionary(b => b.BackendName);
         foreach (var name in new[] { "a", "b", "c" })
         {
             var received = _upstream!.Conversations.Count(c => c.Model == "story-" + name);
-            Assert.Equal(received, perBackend[name].SuccessfulRequests + perBackend[name].FailedRequests);
+            var recorded = perBackend[name].SuccessfulRequests + perBackend[name].FailedRequests;
+            Assert.InRange(received, recorded, recorded + (recorded / 50));
         }
 
         Assert.Equal(complete, statistics.Backends.Sum(b => b.SuccessfulRequests));
