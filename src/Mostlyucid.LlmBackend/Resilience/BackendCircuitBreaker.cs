@@ -18,6 +18,10 @@ internal sealed class BackendCircuitBreaker
     private readonly TimeProvider _time;
     private readonly CircuitBreakerSettings _settings;
     private readonly Queue<(long Timestamp, bool Failed)> _window = new();
+
+    // Failures in _window, kept as entries come and go: counting the window on every attempt made each one cost as much
+    // as the attempts of the last SamplingWindowSeconds (hundreds of thousands under load).
+    private int _windowFailures;
     private CircuitState _state;
     private DateTimeOffset _openedAt;
     private bool _probeInFlight;
@@ -97,7 +101,7 @@ internal sealed class BackendCircuitBreaker
                 else
                 {
                     _state = CircuitState.Closed;
-                    _window.Clear();
+                    ClearWindow();
                 }
 
                 return;
@@ -110,9 +114,9 @@ internal sealed class BackendCircuitBreaker
 
             var now = _time.GetTimestamp();
             _window.Enqueue((now, failed));
+            _windowFailures += failed ? 1 : 0;
             Trim(now);
-            var failures = _window.Count(e => e.Failed);
-            if (_window.Count >= _settings.MinimumThroughput && failures >= _settings.FailureRatio * _window.Count)
+            if (_window.Count >= _settings.MinimumThroughput && _windowFailures >= _settings.FailureRatio * _window.Count)
             {
                 Open();
             }
@@ -143,7 +147,13 @@ internal sealed class BackendCircuitBreaker
     {
         _state = CircuitState.Open;
         _openedAt = _time.GetUtcNow();
+        ClearWindow();
+    }
+
+    private void ClearWindow()
+    {
         _window.Clear();
+        _windowFailures = 0;
     }
 
     private void Trim(long now)
@@ -151,7 +161,7 @@ internal sealed class BackendCircuitBreaker
         var window = TimeSpan.FromSeconds(_settings.SamplingWindowSeconds);
         while (_window.Count > 0 && _time.GetElapsedTime(_window.Peek().Timestamp, now) > window)
         {
-            _window.Dequeue();
+            _windowFailures -= _window.Dequeue().Failed ? 1 : 0;
         }
     }
 }
