@@ -1,5 +1,6 @@
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Http;
 
@@ -18,17 +19,32 @@ internal static class ModelAccess
         }
 
         var known = llm.GetRoutableModels();
-        var allowed = known.Where(m => caller.MayUse(m.Name)).Select(m => m.Name).ToArray();
-        if (!known.Any(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)))
+        if (!IsKnown(known, model))
         {
-            return (404, $"The model `{model}` does not exist on this gateway. Available models: {string.Join(", ", allowed)}.", "model_not_found");
+            return (404, $"The model `{model}` does not exist on this gateway. Available models: {Allowed(known, caller)}.", "model_not_found");
         }
 
         if (!caller.MayUse(model))
         {
-            return (403, $"The API key '{caller.KeyName}' may not use the model `{model}`. It may use: {string.Join(", ", allowed)}.", "model_not_allowed");
+            return (403, $"The API key '{caller.KeyName}' may not use the model `{model}`. It may use: {Allowed(known, caller)}.", "model_not_allowed");
         }
 
         return null;
     }
+
+    private static bool IsKnown(IReadOnlyList<RoutableModel> known, string model)
+    {
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (string.Equals(known[i].Name, model, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Allowed(IReadOnlyList<RoutableModel> known, GatewayCaller caller) =>
+        string.Join(", ", known.Where(m => caller.MayUse(m.Name)).Select(m => m.Name));
 }

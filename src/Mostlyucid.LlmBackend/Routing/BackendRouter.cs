@@ -17,6 +17,7 @@ internal sealed class BackendRouter
     private readonly BackendRegistry _registry;
     private readonly Random _random;
     private readonly ConcurrentDictionary<string, IBackendSelectionPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
+    private volatile RoutableModelsSnapshot? _routable;
 
     public BackendRouter(BackendRegistry registry, Random random)
     {
@@ -163,10 +164,27 @@ internal sealed class BackendRouter
     }
 
     /// <summary>Lists the names a request's model can use: routes, backends, and configured models, with the ready backends each reaches.</summary>
+    /// <remarks>
+    /// Built once per set of ready backends (the registry swaps that set whole when a backend's state changes) and shared:
+    /// the gateway checks every request's model against it.
+    /// </remarks>
     public IReadOnlyList<RoutableModel> RoutableModels()
     {
         var settings = _registry.Settings;
-        var ready = _registry.Entries.Where(e => e.State.Status == BackendStatus.Ready).ToArray();
+        var ready = _registry.ReadyEntries;
+        var cached = _routable;
+        if (cached is not null && ReferenceEquals(cached.Ready, ready) && ReferenceEquals(cached.Settings, settings))
+        {
+            return cached.Models;
+        }
+
+        var models = BuildRoutableModels(settings, ready);
+        _routable = new RoutableModelsSnapshot(ready, settings, models);
+        return models;
+    }
+
+    private static RoutableModel[] BuildRoutableModels(LlmSettings settings, IReadOnlyList<BackendEntry> ready)
+    {
         var models = new List<RoutableModel>();
         foreach (var route in settings.Routes)
         {
@@ -193,7 +211,7 @@ internal sealed class BackendRouter
             });
         }
 
-        return models;
+        return models.ToArray();
     }
 
     private static int IndexIn(RouteConfig route, BackendEntry entry) => route.Backends.FindIndex(b => Same(b, entry.Name));
@@ -247,4 +265,7 @@ internal sealed class BackendRouter
 
     private static RoutePlan Fail(string message) =>
         new(new List<BackendEntry>(), null, new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = message });
+
+    /// <summary>The routable models computed for one set of ready backends and settings.</summary>
+    private sealed record RoutableModelsSnapshot(IReadOnlyList<BackendEntry> Ready, LlmSettings Settings, RoutableModel[] Models);
 }
