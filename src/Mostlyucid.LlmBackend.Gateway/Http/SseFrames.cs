@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace Mostlyucid.LlmBackend.Gateway.Http;
@@ -20,13 +23,31 @@ internal static class SseFrames
         return response.StartAsync(context.RequestAborted);
     }
 
+    /// <summary>Writes <c>data: {json}</c> and flushes, as one write to the response's pipe.</summary>
     public static async Task WriteDataAsync(HttpContext context, ReadOnlyMemory<byte> json)
     {
-        var body = context.Response.Body;
-        await body.WriteAsync(DataPrefix, context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(FrameEnd, context.RequestAborted).ConfigureAwait(false);
-        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        var writer = context.Response.BodyWriter;
+        writer.Write(DataPrefix);
+        writer.Write(json.Span);
+        writer.Write(FrameEnd);
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <c>data: {value as JSON}</c> and flushes, serializing straight into the response's pipe (no intermediate
+    /// array: a stream writes one of these per token).
+    /// </summary>
+    public static async Task WriteDataAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)
+    {
+        var writer = context.Response.BodyWriter;
+        writer.Write(DataPrefix);
+        using (var json = new Utf8JsonWriter(writer))
+        {
+            JsonSerializer.Serialize(json, value, typeInfo);
+        }
+
+        writer.Write(FrameEnd);
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     public static async Task WriteEventAsync(HttpContext context, string name, string json)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
@@ -47,8 +46,7 @@ internal static class ChatCompletionsEndpoint
                 return;
             }
 
-            context.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(context.Response.Body, OpenAiGatewayMapper.ToWire(response, id, created), OpenAiJsonContext.Default.OpenAiChatResponse, context.RequestAborted).ConfigureAwait(false);
+            await JsonResponse.WriteAsync(context, OpenAiGatewayMapper.ToWire(response, id, created), OpenAiJsonContext.Default.OpenAiChatResponse).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

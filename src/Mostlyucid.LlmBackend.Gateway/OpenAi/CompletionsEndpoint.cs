@@ -126,5 +126,5 @@ internal static class CompletionsEndpoint
     }
 
     private static Task FrameAsync(HttpContext context, CompletionResponse chunk) =>
-        SseFrames.WriteDataAsync(context, JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJsonContext.Default.CompletionResponse));
+        SseFrames.WriteDataAsync(context, chunk, GatewayJsonContext.Default.CompletionResponse);
 }

@@ -12,6 +12,7 @@ namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
 /// </summary>
 internal sealed class OpenAiChunkWriter
 {
+    private static readonly ReadOnlyMemory<byte> Done = "[DONE]"u8.ToArray();
     private readonly HttpContext _context;
     private readonly string _id;
     private readonly long _created;
@@ -83,7 +84,7 @@ internal sealed class OpenAiChunkWriter
     public Task ErrorAsync(LlmError error) =>
         WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(error), OpenAiJsonContext.Default.OpenAiErrorEnvelope));
 
-    public Task DoneAsync() => WriteFrameAsync("[DONE]"u8.ToArray());
+    public Task DoneAsync() => WriteFrameAsync(Done);
 
     private Task WriteChunkAsync(List<OpenAiChoice> choices, OpenAiUsage? usage)
     {
@@ -96,8 +97,8 @@ internal sealed class OpenAiChunkWriter
             Choices = choices,
             Usage = usage,
         };
-        return WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(chunk, OpenAiJsonContext.Default.OpenAiChatResponse));
+        return Http.SseFrames.WriteDataAsync(_context, chunk, OpenAiJsonContext.Default.OpenAiChatResponse);
     }
 
-    private Task WriteFrameAsync(byte[] json) => Http.SseFrames.WriteDataAsync(_context, json);
+    private Task WriteFrameAsync(ReadOnlyMemory<byte> json) => Http.SseFrames.WriteDataAsync(_context, json);
 }
