@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mostlyucid.LlmBackend.Benchmarks.Load;
+
+/// <summary>
+/// The table: one row per measure, one column per target, then the issue's target for our gateway and whether it was met.
+/// "Added" is a gateway's percentile minus the direct column's percentile in the same run; ratios compare columns of the
+/// same run.
+/// </summary>
+internal sealed class Report
+{
+    private const long TwoHundredMiB = 200L * 1024 * 1024;
+
+    private readonly IReadOnlyList<Target> _targets;
+    private readonly IReadOnlyDictionary<(string Target, string Scenario), Measurement> _results;
+    private readonly IReadOnlyDictionary<string, MemoryRun> _memory;
+    private readonly IReadOnlyDictionary<string, long> _peaks;
+
+    public Report(IReadOnlyList<Target> targets, IReadOnlyDictionary<(string, string), Measurement> results, IReadOnlyDictionary<string, MemoryRun> memory, IReadOnlyDictionary<string, long> peaks)
+    {
+        _targets = targets;
+        _results = results;
+        _memory = memory;
+        _peaks = peaks;
+    }
+
+    private bool HasPeer => _targets.Any(t => t.Key == Targets.PeerKey);
+
+    public string Render()
+    {
+        var header = new List<string> { "Measure" };
+        header.AddRange(_targets.Select(t => t.Name));
+        header.Add("Target (our gateway)");
+        header.Add("Met?");
+        var rows = new List<string[]>();
+
+        Latency(rows, "Latency p50, 1 request in flight, 0 ms upstream", m => m.P50Us, 50);
+        Latency(rows, "Latency p99, 1 request in flight, 0 ms upstream", m => m.P99Us, 150);
+        Throughput(rows, "throughput-20ms-64", "Throughput, 64 connections, 20 ms upstream", null);
+        Throughput(rows, "throughput-20ms-256", "Throughput, 256 connections, 20 ms upstream", 0.90);
+        Throughput(rows, "throughput-0ms-64", "Throughput, 64 connections, 0 ms upstream", 0.40);
+        foreach (var (key, label) in new[] { ("ttft-1", "1 stream"), ("ttft-100", "100 concurrent streams"), ("ttft-1000", "1000 concurrent streams") })
+        {
+            Ttft(rows, key, label, key == "ttft-1000");
+        }
+
+        if (HasPeer)
+        {
+            PeerRatios(rows);
+        }
+
+        MemoryRows(rows);
+        return Render(header, rows);
+    }
+
+    private void Latency(List<string[]> rows, string label, Func<Measurement, double> pick, double targetUs)
+    {
+        var direct = pick(Get(Targets.DirectKey, "latency-1"));
+        var row = Row(label, target =>
+        {
+            var value = pick(Get(target.Key, "latency-1"));
+            return target.Key == Targets.DirectKey ? Us(value) : $"{Us(value)} (+{Us(value - direct)})";
+        });
+        var added = pick(Get(Targets.GatewayKey, "latency-1")) - direct;
+        Finish(row, $"added ≤ {Us(targetUs)}", added <= targetUs, $"{Us(added)}, {added / targetUs:0.0}× the target");
+        rows.Add(row);
+    }
+
+    private void Throughput(List<string[]> rows, string scenario, string label, double? minimumShare)
+    {
+        var direct = Get(Targets.DirectKey, scenario).PerSecond;
+        var row = Row(label, target =>
+        {
+            var measurement = Get(target.Key, scenario);
+            var text = target.Key == Targets.DirectKey ? Rate(measurement.PerSecond) : $"{Rate(measurement.PerSecond)} ({measurement.PerSecond / direct:0%})";
+            return measurement.Errors > 0 ? text + $", {measurement.Errors} errors" : text;
+        });
+        var share = Get(Targets.GatewayKey, scenario).PerSecond / direct;
+        if (minimumShare is { } minimum)
+        {
+            Finish(row, $"≥ {minimum:0%} of direct", share >= minimum && Get(Targets.GatewayKey, scenario).Errors == 0, $"{share:0%} of direct");
+        }
+        else
+        {
+            Finish(row, "—", null, string.Empty);
+        }
+
+        rows.Add(row);
+    }
+
+    private void Ttft(List<string[]> rows, string scenario, string label, bool checkTarget)
+    {
+        var direct = Get(Targets.DirectKey, scenario);
+        var row = Row($"Time to first token p50 / p99, {label}", target =>
+        {
+            var m = Get(target.Key, scenario);
+            var text = $"{Us(m.P50Us)} / {Us(m.P99Us)}";
+            if (target.Key != Targets.DirectKey)
+            {
+                text += $" (+{Us(m.P50Us - direct.P50Us)} / +{Us(m.P99Us - direct.P99Us)})";
+            }
+
+            return text + $"; {m.Completed} done" + (m.Errors > 0 ? $", {m.Errors} FAILED" : string.Empty);
+        });
+        var ours = Get(Targets.GatewayKey, scenario);
+        var added = ours.P99Us - direct.P99Us;
+        if (checkTarget)
+        {
+            Finish(row, "all complete; added p99 ≤ 1 ms", ours.Errors == 0 && added <= 1000, $"{ours.Errors} failed, added p99 {Us(added)}");
+        }
+        else
+        {
+            Finish(row, "—", null, string.Empty);
+        }
+
+        rows.Add(row);
+    }
+
+    private void PeerRatios(List<string[]> rows)
+    {
+        foreach (var (scenario, label) in new[] { ("throughput-20ms-256", "256 connections, 20 ms upstream"), ("throughput-0ms-64", "64 connections, 0 ms upstream") })
+        {
+            var ratio = Get(Targets.GatewayKey, scenario).PerSecond / Get(Targets.PeerKey, scenario).PerSecond;
+            var row = Row($"Our throughput ÷ Portkey's, {label}", target => target.Key == Targets.GatewayKey ? $"{ratio:0.0}×" : string.Empty);
+            Finish(row, "≥ 10×", ratio >= 10, $"{ratio:0.0}×");
+            rows.Add(row);
+        }
+
+        var direct = Get(Targets.DirectKey, "latency-1");
+        foreach (var (name, pick) in new (string, Func<Measurement, double>)[] { ("p50", m => m.P50Us), ("p99", m => m.P99Us) })
+        {
+            var ours = pick(Get(Targets.GatewayKey, "latency-1")) - pick(direct);
+            var theirs = pick(Get(Targets.PeerKey, "latency-1")) - pick(direct);
+            var share = ours / theirs;
+            var row = Row($"Our added latency ÷ Portkey's, {name} at 1 in flight", target => target.Key == Targets.GatewayKey ? $"1/{1 / share:0}" : string.Empty);
+            Finish(row, "≤ 1/10", share <= 0.1, $"1/{1 / share:0}");
+            rows.Add(row);
+        }
+    }
+
+    private void MemoryRows(List<string[]> rows)
+    {
+        foreach (var (key, run) in _memory)
+        {
+            var row = Row($"Memory (RSS) over {run.Duration:0} s at 256 connections, 20 ms upstream: peak / steady (last minute) / growth in the last minute", target =>
+                target.Key == key ? $"{Harness.Mib(run.PeakBytes)} / {Harness.Mib(run.SteadyBytes)} / {(run.GrowthBytes >= 0 ? "+" : string.Empty)}{Harness.Mib(run.GrowthBytes)} ({Rate(run.Load.PerSecond)})" : string.Empty);
+            var steady = Math.Abs(run.GrowthBytes) <= Math.Max(5L * 1024 * 1024, run.SteadyBytes / 20);
+            if (key == Targets.GatewayKey)
+            {
+                Finish(row, "< 200 MB, no growth after the first minute", run.PeakBytes < TwoHundredMiB && steady, $"peak {Harness.Mib(run.PeakBytes)}, growth {Harness.Mib(run.GrowthBytes)}");
+            }
+            else
+            {
+                Finish(row, "—", null, string.Empty);
+            }
+
+            rows.Add(row);
+        }
+
+        if (_peaks.Count > 0)
+        {
+            var row = Row("Peak RSS over everything the process served (VmHWM)", target => _peaks.TryGetValue(target.Key, out var peak) ? Harness.Mib(peak) : string.Empty);
+            Finish(row, "—", null, string.Empty);
+            rows.Add(row);
+        }
+    }
+
+    private string[] Row(string label, Func<Target, string> cell)
+    {
+        var row = new string[_targets.Count + 3];
+        row[0] = label;
+        for (var i = 0; i < _targets.Count; i++)
+        {
+            row[i + 1] = cell(_targets[i]);
+        }
+
+        return row;
+    }
+
+    private static void Finish(string[] row, string target, bool? met, string detail)
+    {
+        row[^2] = target;
+        row[^1] = met switch
+        {
+            true => $"yes ({detail})",
+            false => $"**no** ({detail})",
+            null => string.Empty,
+        };
+    }
+
+    private Measurement Get(string target, string scenario) =>
+        _results.TryGetValue((target, scenario), out var measurement) ? measurement : new Measurement();
+
+    private static string Render(List<string> header, List<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        var text = new StringBuilder();
+        void Line(IReadOnlyList<string> cells) => text.Append("| ").AppendJoin(" | ", cells.Select((c, i) => c.PadRight(widths[i]))).AppendLine(" |");
+        Line(header);
+        text.Append('|').AppendJoin('|', widths.Select(w => new string('-', w + 2))).AppendLine("|");
+        foreach (var row in rows)
+        {
+            Line(row);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Us(double us) => Math.Abs(us) switch
+    {
+        < 1000 => string.Create(CultureInfo.InvariantCulture, $"{us:0} µs"),
+        < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{us / 1000:0.00} ms"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{us / 1e6:0.00} s"),
+    };
+
+    private static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0}/s");
+}

@@ -1,0 +1,132 @@
+namespace Mostlyucid.LlmBackend.Benchmarks.Load;
+
+/// <summary>
+/// The columns of the table, in order: the upstream called directly, our gateway, and the peer gateway.
+/// </summary>
+/// <remarks>
+/// Extension point: a gateway configured differently is one more <see cref="Target"/> here — for the "Wasm backend
+/// overhead" row, our gateway with a Wasm plugin backend in front of the same upstream (a second call of
+/// <see cref="Gateway"/> with that backend's settings and another port); the report then shows its added latency and
+/// throughput beside the built-in backend's (see docs/benchmarks.md, "Adding a column").
+/// </remarks>
+internal static class Targets
+{
+    public const string DirectKey = "direct";
+    public const string GatewayKey = "llmbackend";
+    public const string PeerKey = "portkey";
+
+    public static IReadOnlyList<Target> All(string root, bool peer)
+    {
+        var targets = new List<Target> { Direct(), Gateway(GatewayKey, "LlmBackend gateway", 8080, BuiltInBackends) };
+        if (peer)
+        {
+            targets.Add(Portkey(root, 8790));
+        }
+
+        return targets;
+    }
+
+    /// <summary>The fake upstream itself: what a client gets with no gateway at all.</summary>
+    public static Target Direct() => new(
+        DirectKey,
+        "Direct (no gateway)",
+        null,
+        _ => null,
+        upstream => new Endpoint(new Uri(upstream.BaseUrl + "/chat/completions"), "m", Array.Empty<KeyValuePair<string, string>>()));
+
+    /// <summary>Our gateway (Release build), one backend per upstream port; the request's model names the backend.</summary>
+    public static Target Gateway(string key, string name, int port, IReadOnlyDictionary<string, string> backends) => new(
+        key,
+        name,
+        port,
+        context => ManagedProcess.Start(
+            name,
+            context.Core,
+            "dotnet",
+            new[] { Path.Combine(context.Root, "src", "Mostlyucid.LlmBackend.Gateway", "bin", "Release", "net10.0", "Mostlyucid.LlmBackend.Gateway.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            Path.Combine(context.LogDirectory, key + ".log"),
+            GatewayEnvironment(backends)),
+        upstream => new Endpoint(new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), BackendName(upstream), Array.Empty<KeyValuePair<string, string>>()))
+    {
+        MeasureSustainedMemory = true,
+    };
+
+    /// <summary>The Portkey AI gateway (open source, npm), pointed at the same upstream with its custom-host headers.</summary>
+    public static Target Portkey(string root, int port) => new(
+        PeerKey,
+        "Portkey gateway " + PortkeyVersion(root),
+        port,
+        context => ManagedProcess.Start(
+            "Portkey",
+            context.Core,
+            "node",
+            new[] { Path.Combine("node_modules", "@portkey-ai", "gateway", "build", "start-server.js"), $"--port={port}", "--headless" },
+            Path.Combine(context.LogDirectory, PeerKey + ".log"),
+            new Dictionary<string, string> { ["NODE_ENV"] = "production" },
+            context.Benchmarks),
+        upstream => new Endpoint(
+            new Uri($"http://127.0.0.1:{port}/v1/chat/completions"),
+            "m",
+            new KeyValuePair<string, string>[]
+            {
+                new("x-portkey-provider", "openai"),
+                new("x-portkey-custom-host", upstream.BaseUrl),
+                new("Authorization", "Bearer sk-fake"),
+            }))
+    {
+        WarmupSeconds = 10,
+    };
+
+    /// <summary>Built-in OpenAI-compatible backends, one per upstream port.</summary>
+    public static IReadOnlyDictionary<string, string> BuiltInBackends { get; } = Backends(Upstream.All.Select(u => (BackendName(u), u)).ToArray());
+
+    /// <summary>The gateway's backend (and so the request's model) for an upstream port: <c>up9100</c>, ….</summary>
+    public static string BackendName(Upstream upstream) => $"up{upstream.Port}";
+
+    private static Dictionary<string, string> Backends(params (string Name, Upstream Upstream)[] backends)
+    {
+        var settings = new Dictionary<string, string>();
+        for (var i = 0; i < backends.Length; i++)
+        {
+            var prefix = $"LlmSettings__Backends__{i}__";
+            settings[prefix + "Name"] = backends[i].Name;
+            settings[prefix + "Type"] = "OpenAICompatible";
+            settings[prefix + "BaseUrl"] = backends[i].Upstream.BaseUrl;
+            settings[prefix + "ApiKey"] = "sk-fake";
+            settings[prefix + "ModelName"] = "m";
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// The gateway's settings for the run: the backends, Production, and Warning as the log level (the gateway logs
+    /// nothing per request at Warning; startup lines are kept so its log shows what it listened on).
+    /// </summary>
+    private static Dictionary<string, string> GatewayEnvironment(IReadOnlyDictionary<string, string> backends)
+    {
+        var environment = new Dictionary<string, string>(backends)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__Mostlyucid.LlmBackend"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        return environment;
+    }
+
+    private static string PortkeyVersion(string root)
+    {
+        var package = Path.Combine(root, "benchmarks", "node_modules", "@portkey-ai", "gateway", "package.json");
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(package));
+            return document.RootElement.GetProperty("version").GetString() ?? "?";
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or KeyNotFoundException or UnauthorizedAccessException)
+        {
+            return "(version unknown)";
+        }
+    }
+}
