@@ -20,7 +20,7 @@ internal static class GatewayHeaders
         var given = context.Request.Headers[RequestId].ToString();
         id = given.Length is > 0 and <= 128 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? given
-            : "req_" + Guid.NewGuid().ToString("N");
+            : RequestIds.Next();
         context.Items[RequestId] = id;
         context.Response.Headers[RequestId] = id;
         return id;
