@@ -86,6 +86,11 @@ internal static class Harness
         var table = report.Render();
         Console.WriteLine();
         Console.WriteLine(table);
+        foreach (var (key, run) in memory)
+        {
+            Console.WriteLine($"RSS of {targets.First(t => t.Key == key).Name} during the sustained run: {run.Series()}.");
+        }
+
         var markdown = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {clock.Elapsed.TotalMinutes:0.0} min: `bash benchmarks/run-load.sh` (durations {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up; sustained run {options.SustainedSeconds} s)")
             .AppendLine()
@@ -95,6 +100,8 @@ internal static class Harness
             .AppendLine("```")
             .AppendLine()
             .AppendLine(table)
+            .AppendJoin(Environment.NewLine, memory.Select(m => $"RSS of {targets.First(t => t.Key == m.Key).Name} during the sustained run: {m.Value.Series()}."))
+            .AppendLine()
             .ToString();
         Directory.CreateDirectory(Path.GetDirectoryName(options.Out)!);
         await File.WriteAllTextAsync(options.Out, markdown).ConfigureAwait(false);

@@ -20,6 +20,11 @@ internal sealed record MemoryRun(IReadOnlyList<(double Seconds, long Bytes)> Sam
 
     public double Duration => Samples.Count == 0 ? 0 : Samples[^1].Seconds;
 
+    /// <summary>Describes the samples every <paramref name="step"/> seconds, so growth (or its absence) can be seen.</summary>
+    public string Series(int step = 15) => string.Join(", ", Enumerable.Range(1, (int)(Duration / step))
+        .Select(i => Samples.First(s => s.Seconds >= (i * step) - 0.5))
+        .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Seconds:0} s {s.Bytes / (1024.0 * 1024):0} MB")));
+
     private long Mean(double from, double to)
     {
         var window = Samples.Where(s => s.Seconds >= from && s.Seconds <= to).Select(s => s.Bytes).ToArray();
