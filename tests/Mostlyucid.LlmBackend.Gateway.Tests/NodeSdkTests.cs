@@ -56,7 +56,7 @@ public sealed class NodeSdkTests(GatewayFixture gateway)
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -117,13 +117,7 @@ internal static class HttpWire
         writer.WriteEndObject();
         writer.WriteString("version", "HTTP/1.1");
         writer.WriteEndObject();
-        writer.WriteStartArray("body");
-        foreach (var b in body)
-        {
-            writer.WriteNumberValue(b);
-        }
-
-        writer.WriteEndArray();
+        WriteBytes(writer, "body", body);
         writer.WriteEndObject();
     }
 

@@ -121,8 +121,8 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
                 }
 
                 // The end of the body: flush a last line without its newline, then let the parser finish.
-                var tail = pending.WrittenSpan.ToArray();
-                var flush = await CallAsync(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, tail.Concat(Newline).ToArray()), instance, cancellationToken).ConfigureAwait(false);
+                pending.Write(Newline);
+                var flush = await CallAsync(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, pending.WrittenSpan), instance, cancellationToken).ConfigureAwait(false);
                 foreach (var update in state.Apply(Read(flush, QueryMtResults.Chunks), model))
                 {
                     yield return update;
@@ -343,7 +343,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
             throw InvalidResponse($"the plugin returned {vectors.Count} embeddings for {request.Inputs.Count} inputs");
         }
 
-        return new EmbeddingResponse { Embeddings = vectors, ModelUsed = model ?? QueryMtResults.String(JsonSerializer.SerializeToElement(cfg, WasmNodeJsonContext.Default.JsonNode), "model"), BackendUsed = Name };
+        return new EmbeddingResponse { Embeddings = vectors, ModelUsed = model ?? Model(cfg, null), BackendUsed = Name };
     }
 
     private async Task<(int Status, List<KeyValuePair<string, IEnumerable<string>>> Headers, byte[] Body)> SendBuiltAsync(PluginCallResult built, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
@@ -161,7 +162,7 @@ public sealed class NodeSidecarRuntime : IWasmRuntime, IDisposable
 
     private static byte[] Header(Action<Utf8JsonWriter> write)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -169,7 +170,7 @@ public sealed class NodeSidecarRuntime : IWasmRuntime, IDisposable
             writer.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private async Task<int> EnsureStartedAsync(CancellationToken cancellationToken)

@@ -68,17 +68,9 @@ public sealed class WasmPluginOverHttpTests : IAsyncDisposable
 
     private static string SamplePath(string sample)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LlmBackend.slnx")))
-            {
-                var path = Path.Combine(dir.FullName, "samples", "wasm", sample, "build", "openai-compatible.wasm");
-                Assert.True(File.Exists(path), $"{path} is missing: run bash samples/wasm/build.sh (scripts/test.sh does).");
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (LlmBackend.slnx).");
+        var path = Path.Combine(NodeSdkTests.RepositoryRoot(), "samples", "wasm", sample, "build", "openai-compatible.wasm");
+        Assert.True(File.Exists(path), $"{path} is missing: run bash samples/wasm/build.sh (scripts/test.sh does).");
+        return path;
     }
 
     private OpenAIClient Client() =>
