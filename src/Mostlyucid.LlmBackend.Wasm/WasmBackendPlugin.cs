@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mostlyucid.LlmBackend.Configuration;
@@ -53,9 +52,7 @@ public sealed class WasmBackendPlugin : ILlmBackendPlugin
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         var settings = _services.GetRequiredService<IOptions<LlmSettings>>().Value;
-        var roots = new[] { _services.GetService<IHostEnvironment>()?.ContentRootPath, AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
-            .OfType<string>()
-            .ToArray();
+        var roots = PluginSearchRoots.For(_services);
         var factory = new PluginBackendFactory(() => _services.GetRequiredService<IWasmRuntime>(), settings.Sandbox, _services.GetRequiredService<TimeProvider>(), roots);
         var native = string.Equals(backendType, NativeType, StringComparison.OrdinalIgnoreCase);
 

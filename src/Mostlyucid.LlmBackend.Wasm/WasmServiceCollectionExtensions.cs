@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Wasm.ProvidersFiles;
 using Mostlyucid.LlmBackend.Wasm.Sidecar;
 
 namespace Mostlyucid.LlmBackend.Wasm;
@@ -13,7 +14,8 @@ public static class WasmServiceCollectionExtensions
 {
     /// <summary>
     /// Makes the backend types <c>Wasm</c> and <c>Native</c> available. Call it next to <c>AddLlmBackend</c>. WebAssembly
-    /// plugins need Node.js 20+ (see <c>LlmSettings:Sandbox:NodePath</c>); the sidecar starts on first use.
+    /// plugins need Node.js 20+ (see <c>LlmSettings:Sandbox:NodePath</c>); the sidecar starts on first use. Also reads
+    /// the QueryMT providers file named by <c>LlmSettings:Plugins:ProvidersFile</c> (TOML, JSON or YAML).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The services, for chaining.</returns>
@@ -25,6 +27,7 @@ public static class WasmServiceCollectionExtensions
             sidecarDirectory: null,
             sp.GetService<ILoggerFactory>()?.CreateLogger<NodeSidecarRuntime>()));
         services.AddSingleton<ILlmBackendPlugin, WasmBackendPlugin>();
+        services.TryAddSingleton<IProvidersFileReader>(sp => new ProvidersFileReader(PluginSearchRoots.For(sp)));
         return services;
     }
 }

@@ -157,7 +157,7 @@ internal sealed class PluginBackendFactory
         else if (!cfg.ContainsKey("api_key") && (schema.Requires("api_key") || !string.IsNullOrEmpty(apiKeyName)))
         {
             var hint = string.IsNullOrEmpty(apiKeyName) ? "${YOUR_KEY_VARIABLE}" : $"${{{apiKeyName}}}";
-            problems.Add($"{label}: plugin '{name}' needs an API key: set ApiKey (for example \"{hint}\").");
+            problems.Add($"{label}: plugin '{name}' needs an API key: set ApiKey (for example \"{hint}\"), or config.api_key in a providers file.");
         }
 
         problems.AddRange(schema.Validate(cfg, $"{label}: PluginConfig").Where(p => !p.Contains(":api_key is required", StringComparison.Ordinal)));

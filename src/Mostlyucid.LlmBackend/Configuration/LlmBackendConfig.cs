@@ -126,6 +126,12 @@ public class LlmBackendConfig
         : !string.IsNullOrWhiteSpace(Preset) ? LlmBackendTypes.OpenAICompatible
         : string.Empty;
 
+    /// <summary>
+    /// Gets or sets where this backend was declared when that is not <c>LlmSettings:Backends:N</c> (a providers file entry),
+    /// for messages.
+    /// </summary>
+    internal string? DeclaredAt { get; set; }
+
     /// <summary>Describes the backend without its secrets.</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() =>

@@ -38,14 +38,14 @@ internal static class LlmSettingsValidator
         for (var i = 0; i < settings.Backends.Count; i++)
         {
             var backend = settings.Backends[i];
-            var path = $"{Root}:Backends:{i}";
+            var path = PathOf(backend, i);
             if (string.IsNullOrWhiteSpace(backend.Name))
             {
                 problems.Add($"{path}:Name: every backend needs a unique Name.");
             }
             else if (firstByName.TryGetValue(backend.Name.Trim(), out var first))
             {
-                problems.Add($"{path}:Name: '{backend.Name}' is also the name of {Root}:Backends:{first}; backend names must be unique.");
+                problems.Add($"{path}:Name: '{backend.Name}' is also the name of {PathOf(settings.Backends[first], first)}; backend names must be unique.");
             }
             else
             {
@@ -149,7 +149,7 @@ internal static class LlmSettingsValidator
                 continue;
             }
 
-            var label = $"{LlmSettings.SectionName}:Backends:{i} ({Describe(backend)})";
+            var label = $"{PathOf(backend, i)} ({Describe(backend)})";
             if (!string.IsNullOrWhiteSpace(backend.Type) && !known.Contains(backend.Type.Trim()) && !string.IsNullOrWhiteSpace(backend.CustomBackendType) && unresolvedIsProblem)
             {
                 problems.Add($"{label}: Type '{backend.Type}' is not a known backend type ({string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}).");
@@ -224,6 +224,13 @@ internal static class LlmSettingsValidator
             problems.Add($"{path} must be greater than 0 (found {value}).");
         }
     }
+
+    /// <summary>Names where a backend was declared, for messages: <c>LlmSettings:Backends:N</c> or its providers file entry.</summary>
+    /// <param name="backend">The backend.</param>
+    /// <param name="index">Its index in <see cref="LlmSettings.Backends"/>.</param>
+    /// <returns>The path.</returns>
+    public static string PathOf(LlmBackendConfig backend, int index) =>
+        backend.DeclaredAt ?? $"{LlmSettings.SectionName}:Backends:{index}";
 
     /// <summary>Names a backend for messages.</summary>
     public static string Describe(LlmBackendConfig backend) =>

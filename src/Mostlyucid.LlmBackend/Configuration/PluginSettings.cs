@@ -40,4 +40,13 @@ public class PluginSettings
     /// error. <value>The default value is <see langword="false"/>.</value>
     /// </summary>
     public bool AllowUnresolvedTypes { get; set; }
+
+    /// <summary>
+    /// Gets or sets a providers file in QueryMT's format (<c>providers = [{ name, path, config }]</c>; TOML, JSON or YAML,
+    /// chosen by the extension) whose entries become WebAssembly or native plugin backends after those of
+    /// <see cref="LlmSettings.Backends"/>. A relative path is looked up like <see cref="PluginDirectory"/>. Reading it needs
+    /// the <c>Mostlyucid.LlmBackend.Wasm</c> package (<c>services.AddLlmBackendWasm()</c>); it does not depend on
+    /// <see cref="Enabled"/>. <value>The default value is <see langword="null"/>: no providers file.</value>
+    /// </summary>
+    public string? ProvidersFile { get; set; }
 }

@@ -92,7 +92,8 @@ public static class LlmBackendServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            Environment.GetEnvironmentVariable));
+            Environment.GetEnvironmentVariable,
+            sp.GetService<IProvidersFileReader>()));
         services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared));
         services.TryAddSingleton<ILlmService, LlmService>();
         services.AddHostedService<LlmBackendHostedService>();

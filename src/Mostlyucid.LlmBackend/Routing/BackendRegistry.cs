@@ -25,6 +25,7 @@ internal sealed class BackendRegistry : IDisposable
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly Func<string, string?> _environment;
+    private readonly IProvidersFileReader? _providersFileReader;
     private readonly ILogger _logger;
     private LlmSettings? _settings;
     private BackendEntry[] _entries = Array.Empty<BackendEntry>();
@@ -39,7 +40,8 @@ internal sealed class BackendRegistry : IDisposable
         ILoggerFactory loggerFactory,
         IHttpClientFactory httpClientFactory,
         TimeProvider time,
-        Func<string, string?> environment)
+        Func<string, string?> environment,
+        IProvidersFileReader? providersFileReader = null)
     {
         _source = source;
         _loader = loader;
@@ -48,6 +50,7 @@ internal sealed class BackendRegistry : IDisposable
         _httpClientFactory = httpClientFactory;
         _time = time;
         _environment = environment;
+        _providersFileReader = providersFileReader;
         _logger = loggerFactory.CreateLogger<BackendRegistry>();
         _loader.PluginLoaded += OnPluginLoaded;
         _loader.PluginUnloaded += OnPluginUnloaded;
@@ -95,6 +98,7 @@ internal sealed class BackendRegistry : IDisposable
 
             var settings = _source.Settings;
             var problems = new List<string>(_source.Problems);
+            AddProvidersFileBackends(settings, problems);
             foreach (var backend in settings.Backends.Where(b => b.Enabled && !string.IsNullOrWhiteSpace(b.EnabledIfSet)))
             {
                 if (string.IsNullOrEmpty(_environment(backend.EnabledIfSet!.Trim())))
@@ -109,7 +113,7 @@ internal sealed class BackendRegistry : IDisposable
             {
                 if (settings.Backends[i].Enabled)
                 {
-                    expander.ExpandInPlace(settings.Backends[i], $"{LlmSettings.SectionName}:Backends:{i}", problems);
+                    expander.ExpandInPlace(settings.Backends[i], LlmSettingsValidator.PathOf(settings.Backends[i], i), problems);
                 }
             }
 
@@ -119,7 +123,7 @@ internal sealed class BackendRegistry : IDisposable
                 var backend = settings.Backends[i];
                 if (backend.Enabled && _builtIn.IsBuiltIn(backend.EffectiveBackendType))
                 {
-                    _builtIn.Validate(backend, $"{LlmSettings.SectionName}:Backends:{i} ({LlmSettingsValidator.Describe(backend)})", problems);
+                    _builtIn.Validate(backend, $"{LlmSettingsValidator.PathOf(backend, i)} ({LlmSettingsValidator.Describe(backend)})", problems);
                 }
             }
             if (problems.Count > 0)
@@ -135,6 +139,28 @@ internal sealed class BackendRegistry : IDisposable
 
             _settings = settings;
             return settings;
+        }
+    }
+
+    /// <summary>Appends the backends of <see cref="PluginSettings.ProvidersFile"/>, once, after the configured ones.</summary>
+    private void AddProvidersFileBackends(LlmSettings settings, List<string> problems)
+    {
+        var file = settings.Plugins.ProvidersFile;
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        if (_providersFileReader is null)
+        {
+            problems.Add($"{LlmSettings.SectionName}:Plugins:ProvidersFile is set ('{file}'), but no providers file reader is registered: add the mostlylucid.llmbackend.wasm package and call services.AddLlmBackendWasm().");
+            return;
+        }
+
+        foreach (var declared in _providersFileReader.Read(file.Trim(), problems))
+        {
+            declared.Backend.DeclaredAt = declared.Location;
+            settings.Backends.Add(declared.Backend);
         }
     }
 

@@ -66,6 +66,46 @@ public sealed class WasmPluginOverHttpTests : IAsyncDisposable
         Assert.Equal(1, _upstream!.Faults.Count("status=503"));
     }
 
+    [Fact]
+    public async Task ThePlugins_OfAQueryMtProvidersFile_AreServedByTheGateway()
+    {
+        _upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "plugin-key", Models = { "sample-model" }, Format = "openai" });
+        var file = Path.Combine(Path.GetTempPath(), $"llmb-providers-{Guid.NewGuid():N}.toml");
+        await File.WriteAllTextAsync(file, $$"""
+            [[providers]]
+            name = "as-plugin"
+            path = '{{SamplePath("assemblyscript")}}'
+            config = { base_url = "{{_upstream.BaseUrl}}/v1", api_key = "plugin-key", model = "sample-model" }
+
+            [[providers]]
+            name = "c-plugin"
+            path = '{{SamplePath("c")}}'
+            config = { base_url = "{{_upstream.BaseUrl}}/v1", api_key = "plugin-key", model = "sample-model" }
+            """);
+        try
+        {
+            _gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+            {
+                ["LlmSettings:Resilience:MaxRetries"] = "0",
+                ["LlmSettings:Plugins:ProvidersFile"] = file,
+            });
+
+            foreach (var backend in new[] { "as-plugin", "c-plugin" })
+            {
+                ChatCompletion completion = await Client().GetChatClient(backend).CompleteChatAsync(new UserChatMessage("hello"));
+                Assert.Equal("Echo from sample-model: hello", completion.Content[0].Text);
+            }
+
+            var models = (await Client().GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
+            Assert.Contains("as-plugin", models);
+            Assert.Contains("c-plugin", models);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string SamplePath(string sample)
     {
         var path = Path.Combine(NodeSdkTests.RepositoryRoot(), "samples", "wasm", sample, "build", "openai-compatible.wasm");
