@@ -6,7 +6,8 @@ using Mostlyucid.LlmBackend.Gateway.Configuration;
 namespace Mostlyucid.LlmBackend.Gateway.Defaults;
 
 /// <summary>
-/// The gateway's embedded default configuration, used when the configuration lists no <c>LlmSettings:Backends</c>: every
+/// The gateway's embedded default configuration, used when the configuration lists no <c>LlmSettings:Backends</c> and
+/// names no providers file (<c>LlmSettings:Plugins:ProvidersFile</c>): every
 /// well-known provider, each enabled only when its key variable is set; a local Ollama when one answers; and — only when
 /// none of those is usable — the Mock provider, which is announced at startup and names itself in every answer.
 /// </summary>
@@ -14,11 +15,12 @@ internal static class DefaultBackends
 {
     private const string ResourceName = "Mostlyucid.LlmBackend.Gateway.Defaults.llmsettings.defaults.json";
 
-    /// <summary>Adds the defaults to <paramref name="configuration"/> when it has no backends of its own.</summary>
+    /// <summary>Adds the defaults to <paramref name="configuration"/> when it has no backends of its own (in the settings or a providers file).</summary>
     /// <returns>What was decided, for the startup log.</returns>
     public static DefaultBackendsReport Apply(ConfigurationManager configuration, GatewaySettings settings, Func<string, string?> environment, Func<string, bool> ollamaAnswers)
     {
-        if (configuration.GetSection("LlmSettings:Backends").GetChildren().Any())
+        if (configuration.GetSection("LlmSettings:Backends").GetChildren().Any()
+            || !string.IsNullOrWhiteSpace(configuration["LlmSettings:Plugins:ProvidersFile"]))
         {
             return new DefaultBackendsReport(UsedDefaults: false, Enabled: Array.Empty<string>(), MockOnly: false, OllamaUrl: null);
         }

@@ -99,6 +99,9 @@ public sealed class WasmPluginOverHttpTests : IAsyncDisposable
             var models = (await Client().GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
             Assert.Contains("as-plugin", models);
             Assert.Contains("c-plugin", models);
+
+            // A providers file is the operator's own backends: the embedded defaults (and their Mock) are not added.
+            Assert.DoesNotContain(models, m => m.Equals("mock", StringComparison.OrdinalIgnoreCase));
         }
         finally
         {
