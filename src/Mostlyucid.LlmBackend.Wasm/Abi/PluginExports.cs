@@ -23,6 +23,7 @@ internal static class PluginExports
     public const string ParseEmbedResponse = "parse_embed_response";
     public const string CompleteRequest = "complete_request";
     public const string ParseCompleteResponse = "parse_complete_response";
+    public const string SupportsStreaming = "supports_streaming";
 
     /// <summary>The exports every provider plugin must have (QueryMT's own test for its request/parse ABI).</summary>
     public static readonly string[] Required = { Name, ChatRequest, ChatStreamRequest, ParseChatResponse, ListModelsRequest, ParseListModelsResponse };

@@ -91,6 +91,31 @@ internal sealed class PluginBackendFactory
         }
     }
 
+    /// <summary>
+    /// Asks the plugin whether this configuration streams (QueryMT's <c>supports_streaming</c>); when it says no, streamed
+    /// requests are answered whole and sent as one update.
+    /// </summary>
+    private static async Task<bool> SupportsStreamingAsync(IPluginCarrier carrier, JsonObject cfg, string name, string label, List<string> problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await carrier.CallAsync(PluginExports.SupportsStreaming, QueryMtRequests.Bare(cfg), null, cancellationToken).ConfigureAwait(false);
+            var answer = Encoding.UTF8.GetString(result.Output.Span).Trim();
+            if (bool.TryParse(answer, out var streams))
+            {
+                return streams;
+            }
+
+            problems.Add($"{label}: plugin '{name}' answered supports_streaming with '{(answer.Length > 40 ? answer[..40] + "…" : answer)}'; expected true or false.");
+        }
+        catch (PluginCallException ex)
+        {
+            problems.Add($"{label}: the plugin's supports_streaming failed: {ex.Message}");
+        }
+
+        return false;
+    }
+
     private static string? HostOf(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.IdnHost : null;
 
@@ -174,6 +199,12 @@ internal sealed class PluginBackendFactory
             }
         }
 
+        var streams = PluginExports.Streaming.All(carrier.Exports.Contains);
+        if (problems.Count == 0 && streams && carrier.Exports.Contains(PluginExports.SupportsStreaming))
+        {
+            streams = await SupportsStreamingAsync(carrier, cfg, name, label, problems, cancellationToken).ConfigureAwait(false);
+        }
+
         var hosts = new List<string>(config.AllowedHosts);
         if (HostOf((cfg["base_url"] as JsonValue)?.GetValue<string>()) is { } configuredHost)
         {
@@ -195,7 +226,7 @@ internal sealed class PluginBackendFactory
             Schema = schema,
             Configuration = cfg,
             AllowedHosts = new AllowedHosts(hosts),
-            CanStream = PluginExports.Streaming.All(carrier.Exports.Contains),
+            CanStream = streams,
             CanEmbed = PluginExports.Embedding.All(carrier.Exports.Contains),
             CanComplete = PluginExports.Completion.All(carrier.Exports.Contains),
         };
