@@ -11,6 +11,7 @@ using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Wasm.Abi;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
+using Mostlyucid.LlmBackend.Wasm.Sidecar;
 
 namespace Mostlyucid.LlmBackend.Wasm.Backend;
 
@@ -23,6 +24,9 @@ namespace Mostlyucid.LlmBackend.Wasm.Backend;
 internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend, IEmbeddingLlmBackend
 {
     private const int MaxResponseBytes = 64 * 1024 * 1024;
+
+    /// <summary>The most stream lines sent to the parser in one round trip (a long burst is split).</summary>
+    private const int MaxLinesPerBatch = 64;
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
     private readonly IPluginCarrier _carrier;
@@ -77,16 +81,25 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
             yield break;
         }
 
+        // The request and its parser in one round trip to the sandbox; both need only the configuration.
         var cfg = ConfigurationFor(request);
-        var built = await CallAsync(PluginExports.ChatStreamRequest, QueryMtRequests.Chat(cfg, request), null, cancellationToken).ConfigureAwait(false);
-        using var response = await SendAsync(ToHttpRequest(built.Output), cancellationToken).ConfigureAwait(false);
-        var started = await CallAsync(PluginExports.StreamParserStart, QueryMtRequests.Bare(cfg), null, cancellationToken).ConfigureAwait(false);
-        var parserId = Read(started, o => QueryMtResults.Number(o, PluginExports.StreamParserStart));
-        var instance = started.Instance;
+        var opened = await CallEachAsync(
+            new[] { new PluginCall(PluginExports.ChatStreamRequest, QueryMtRequests.Chat(cfg, request)), new PluginCall(PluginExports.StreamParserStart, QueryMtRequests.Bare(cfg)) },
+            null,
+            cancellationToken).ConfigureAwait(false);
+        if (opened.Failure is { } openFailure)
+        {
+            throw ToBackendException(openFailure, opened.Outputs.Count == 0 ? PluginExports.ChatStreamRequest : PluginExports.StreamParserStart);
+        }
+
+        var parserId = Read(opened.Outputs[1], o => QueryMtResults.Number(o, PluginExports.StreamParserStart));
+        var instance = opened.Instance;
         var model = Model(cfg, request);
         var state = new StreamState();
+        var closed = false;
         try
         {
+            using var response = await SendAsync(ToHttpRequest(opened.Outputs[0]), cancellationToken).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
@@ -109,35 +122,70 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
                         break;
                     }
 
+                    // Every line goes to the parser on its own call, as the ABI says; the lines that arrived together
+                    // travel to the sandbox together.
                     pending.Write(buffer.AsSpan(0, read));
-                    foreach (var line in TakeLines(pending))
+                    var lines = TakeLines(pending);
+                    for (var first = 0; first < lines.Count; first += MaxLinesPerBatch)
                     {
-                        var parsed = await CallAsync(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, line), instance, cancellationToken).ConfigureAwait(false);
-                        foreach (var update in state.Apply(Read(parsed, QueryMtResults.Chunks), model))
+                        var calls = new List<PluginCall>(Math.Min(MaxLinesPerBatch, lines.Count - first));
+                        for (var i = first; i < lines.Count && i < first + MaxLinesPerBatch; i++)
                         {
-                            yield return update;
+                            calls.Add(new PluginCall(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, lines[i])));
+                        }
+
+                        var parsed = await CallEachAsync(calls, instance, cancellationToken).ConfigureAwait(false);
+                        foreach (var output in parsed.Outputs)
+                        {
+                            foreach (var update in state.Apply(Read(output, QueryMtResults.Chunks), model))
+                            {
+                                yield return update;
+                            }
+                        }
+
+                        if (parsed.Failure is { } parseFailure)
+                        {
+                            throw ToBackendException(parseFailure, PluginExports.StreamParserParse);
                         }
                     }
                 }
 
-                // The end of the body: flush a last line without its newline, then let the parser finish.
+                // The end of the body: flush a last line without its newline, let the parser finish, and close it — in
+                // one round trip.
                 pending.Write(Newline);
-                var flush = await CallAsync(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, pending.WrittenSpan), instance, cancellationToken).ConfigureAwait(false);
-                foreach (var update in state.Apply(Read(flush, QueryMtResults.Chunks), model))
+                var ending = new List<PluginCall>(3)
                 {
-                    yield return update;
+                    new(PluginExports.StreamParserParse, QueryMtRequests.ParserChunk(parserId, pending.WrittenSpan)),
+                    new(PluginExports.StreamParserFinish, QueryMtRequests.Bare(JsonValue.Create(parserId))),
+                };
+                if (_carrier.Exports.Contains(PluginExports.StreamParserClose))
+                {
+                    ending.Add(new(PluginExports.StreamParserClose, QueryMtRequests.Bare(JsonValue.Create(parserId))));
                 }
 
-                var finished = await CallAsync(PluginExports.StreamParserFinish, QueryMtRequests.Bare(JsonValue.Create(parserId)), instance, cancellationToken).ConfigureAwait(false);
-                foreach (var update in state.Apply(Read(finished, QueryMtResults.Chunks), model))
+                var ended = await CallEachAsync(ending, instance, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < ended.Outputs.Count && i < 2; i++)
                 {
-                    yield return update;
+                    foreach (var update in state.Apply(Read(ended.Outputs[i], QueryMtResults.Chunks), model))
+                    {
+                        yield return update;
+                    }
+                }
+
+                // A failed close is ignored, as when it is made alone: the parser is gone with its instance or was removed by finish.
+                closed = ended.Outputs.Count >= 2 && ending.Count == 3;
+                if (ended.Failure is { } endFailure && ended.Outputs.Count < 2)
+                {
+                    throw ToBackendException(endFailure, ending[ended.Outputs.Count].Function);
                 }
             }
         }
         finally
         {
-            await CloseParserAsync(parserId, instance).ConfigureAwait(false);
+            if (!closed)
+            {
+                await CloseParserAsync(parserId, instance).ConfigureAwait(false);
+            }
         }
 
         if (!state.Done)
@@ -475,21 +523,57 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         }
         catch (PluginCallException ex)
         {
-            var error = QueryMtErrors.From(ex, Name, function);
-            if (ex.Failure != PluginFailure.PluginError)
-            {
-                WasmLog.PluginCallFailed(_logger, Name, _carrier.Path, ex.Failure.ToString(), ex.Message);
-            }
-
-            throw new LlmBackendException(error, Array.Empty<BackendAttempt>());
+            throw ToBackendException(ex, function);
         }
     }
 
-    private T Read<T>(PluginCallResult result, Func<ReadOnlyMemory<byte>, T> read)
+    /// <summary>
+    /// Runs calls one after another on one instance — in one round trip when the carrier batches (the sandbox), else one
+    /// by one — and stops at the first that fails.
+    /// </summary>
+    private async Task<PluginBatchResult> CallEachAsync(IReadOnlyList<PluginCall> calls, PluginInstance? instance, CancellationToken cancellationToken)
+    {
+        if (_carrier is IBatchPluginCarrier batching && calls.Count > 1)
+        {
+            return await batching.CallEachAsync(calls, instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        var outputs = new List<ReadOnlyMemory<byte>>(calls.Count);
+        foreach (var call in calls)
+        {
+            try
+            {
+                var result = await _carrier.CallAsync(call.Function, call.Input, instance, cancellationToken).ConfigureAwait(false);
+                outputs.Add(result.Output);
+                instance ??= result.Instance;
+            }
+            catch (PluginCallException ex)
+            {
+                return new PluginBatchResult(outputs, instance, ex);
+            }
+        }
+
+        return new PluginBatchResult(outputs, instance, null);
+    }
+
+    private LlmBackendException ToBackendException(PluginCallException exception, string function)
+    {
+        var error = QueryMtErrors.From(exception, Name, function);
+        if (exception.Failure != PluginFailure.PluginError)
+        {
+            WasmLog.PluginCallFailed(_logger, Name, _carrier.Path, exception.Failure.ToString(), exception.Message);
+        }
+
+        return new LlmBackendException(error, Array.Empty<BackendAttempt>());
+    }
+
+    private T Read<T>(PluginCallResult result, Func<ReadOnlyMemory<byte>, T> read) => Read(result.Output, read);
+
+    private T Read<T>(ReadOnlyMemory<byte> output, Func<ReadOnlyMemory<byte>, T> read)
     {
         try
         {
-            return read(result.Output);
+            return read(output);
         }
         catch (FormatException ex)
         {

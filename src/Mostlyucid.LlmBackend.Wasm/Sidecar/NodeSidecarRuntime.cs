@@ -93,6 +93,69 @@ public sealed class NodeSidecarRuntime : IWasmRuntime, IDisposable
         return new PluginCallResult(reply.Body, new PluginInstance(generation, id));
     }
 
+    /// <summary>
+    /// Runs several calls of a loaded plugin one after another on one instance, in one frame each way. A failure to reach
+    /// the plugin at all (the runtime restarted, the pinned instance gone) is the failure of the first call.
+    /// </summary>
+    internal async ValueTask<PluginBatchResult> CallEachAsync(string key, IReadOnlyList<PluginCall> calls, PluginInstance? instance, CancellationToken cancellationToken)
+    {
+        var generation = await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        if (instance is { } pinned && pinned.Generation != generation)
+        {
+            return new PluginBatchResult(Array.Empty<ReadOnlyMemory<byte>>(), instance, new PluginCallException(PluginFailure.InstanceLost, "The plugin runtime was restarted after a failure, and the state this call needed (for example a stream parser) went with it."));
+        }
+
+        var header = Header(writer =>
+        {
+            writer.WriteString("plugin", key);
+            writer.WriteStartArray("calls");
+            foreach (var call in calls)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(call.Function);
+                writer.WriteNumberValue(call.Input.Length);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+            if (instance is { } target)
+            {
+                writer.WriteNumber("instance", target.Id);
+            }
+        });
+
+        var body = new byte[calls.Sum(c => c.Input.Length)];
+        var offset = 0;
+        foreach (var call in calls)
+        {
+            call.Input.Span.CopyTo(body.AsSpan(offset));
+            offset += call.Input.Length;
+        }
+
+        SidecarFrame reply;
+        try
+        {
+            reply = await RequestAsync(SidecarFrameKind.Call, header, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginCallException ex)
+        {
+            return new PluginBatchResult(Array.Empty<ReadOnlyMemory<byte>>(), instance, ex);
+        }
+
+        var outputs = new List<ReadOnlyMemory<byte>>(calls.Count);
+        var start = 0;
+        foreach (var length in reply.Header.GetProperty("lengths").EnumerateArray())
+        {
+            var size = length.GetInt32();
+            outputs.Add(reply.Body.Slice(start, size));
+            start += size;
+        }
+
+        var id = reply.Header.TryGetProperty("instance", out var value) ? value.GetInt32() : 0;
+        var failure = reply.Header.TryGetProperty("error", out var error) ? ToException(error) : null;
+        return new PluginBatchResult(outputs, new PluginInstance(generation, id), failure);
+    }
+
     /// <summary>Unloads a plugin.</summary>
     internal async Task UnloadAsync(string key)
     {

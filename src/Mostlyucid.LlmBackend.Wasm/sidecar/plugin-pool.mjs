@@ -14,6 +14,9 @@ export class CallFailure extends Error {
 
 const PLUGIN_ERROR_PREFIX = 'Plugin-originated error: ';
 
+/** How many calls an instance makes between two resets of its Extism memory (see #resetAndRelease). */
+const RESET_AFTER_CALLS = 16;
+
 export class PluginPool {
   #wasm;
   #options;
@@ -24,6 +27,7 @@ export class PluginPool {
   #waiting = []; // unpinned calls waiting for any instance
   #creating = 0;
   #closed = false;
+  #resets = true;
 
   constructor(name, wasm, options, { instances, timeoutMs }) {
     this.name = name;
@@ -39,6 +43,8 @@ export class PluginPool {
     const plugin = await instance.plugin;
     const exports = (await plugin.getExports()).filter(e => e.kind === 'function').map(e => e.name);
     const imports = (await plugin.getImports()).map(i => `${i.module}::${i.name}`);
+    // Extism's variables live in the blocks a reset clears: a module that keeps state in them is never reset.
+    this.#resets = !imports.includes('extism:host/env::var_set');
     return { exports, imports };
   }
 
@@ -47,6 +53,18 @@ export class PluginPool {
    * instance); it fails with 'lost' when that instance is gone. Returns { output, instanceId }.
    */
   async call(functionName, input, instanceId) {
+    const { outputs, failure, instanceId: id } = await this.callEach([{ functionName, input }], instanceId);
+    if (failure) throw failure;
+    return { output: outputs[0], instanceId: id };
+  }
+
+  /**
+   * Calls exports one after another on one instance (`instanceId`, or any free one), as one call would: the calls of
+   * one frame, such as the lines of a stream that arrived together. Stops at the first that fails. Returns
+   * { outputs, failure, instanceId }: the outputs of the calls that returned, in order, and the CallFailure of the one
+   * that did not (undefined when all returned). Throws only when no instance can take the calls.
+   */
+  async callEach(calls, instanceId) {
     if (this.#closed) throw new CallFailure('host', `plugin '${this.name}' was unloaded`);
     const instance = instanceId ? this.#instances.get(instanceId) : await this.#acquire();
     if (!instance) {
@@ -61,14 +79,22 @@ export class PluginPool {
       }
     }
 
+    const outputs = [];
     try {
-      const plugin = await instance.plugin;
-      const output = await this.#withTimeout(plugin.call(functionName, input), instance, functionName);
-      return { output: output ? output.bytes() : new Uint8Array(0), instanceId: instance.id };
-    } catch (error) {
-      throw this.#failure(error, instance, functionName);
+      for (const { functionName, input } of calls) {
+        try {
+          const plugin = await instance.plugin;
+          const output = await this.#withTimeout(plugin.call(functionName, input), instance, functionName);
+          outputs.push(output ? output.bytes() : new Uint8Array(0));
+        } catch (error) {
+          return { outputs, failure: this.#failure(error, instance, functionName), instanceId: instance.id };
+        }
+      }
+
+      return { outputs, instanceId: instance.id };
     } finally {
-      this.#release(instance);
+      // The answer goes back at once; when a reset is due, the instance takes its next call once it is done.
+      this.#resetAndRelease(instance, calls.length);
     }
   }
 
@@ -111,6 +137,31 @@ export class PluginPool {
     }
 
     return new Promise(resolve => instance.queue.push(resolve));
+  }
+
+  /**
+   * Extism's JavaScript runtime keeps every call's input and output in host-side blocks until the plugin is reset, and
+   * passes the whole list of blocks between the threads on every call: never reset, each call costs more than the one
+   * before (a few thousand calls in, over a millisecond each) and the memory is never given back. Extism's own runtime
+   * resets before every call; this pool resets an instance after every RESET_AFTER_CALLS calls, once the answer has
+   * gone back (a reset is a round trip to the worker, as costly as a small call). The reset clears those blocks only:
+   * the module's linear memory, where a stream parser keeps its state, is untouched.
+   */
+  #resetAndRelease(instance, calls) {
+    instance.callsSinceReset = (instance.callsSinceReset ?? 0) + calls;
+    if (!this.#resets || !this.#instances.has(instance.id) || instance.callsSinceReset < RESET_AFTER_CALLS) {
+      this.#release(instance);
+      return;
+    }
+
+    // A reset that fails or does not come back means the instance's worker is gone: throw the instance away.
+    instance.plugin
+      .then(plugin => this.#withTimeout(plugin.reset(), instance, 'reset'))
+      .catch(() => this.#discard(instance))
+      .finally(() => {
+        instance.callsSinceReset = 0;
+        this.#release(instance);
+      });
   }
 
   #release(instance) {

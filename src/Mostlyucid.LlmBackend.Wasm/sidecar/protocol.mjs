@@ -8,6 +8,12 @@
 //   the body: raw bytes (a plugin call's input or output), possibly empty
 //
 // Ids let many calls be in flight at once; replies come back in whatever order calls finish.
+//
+// A Call frame's header is {plugin, function, instance?} with the input as its body; or, for several calls run one after
+// another on one instance (the lines of a stream that arrived together: one frame, not one per line), {plugin, instance?,
+// calls: [[function, input length], …]} with the inputs one after another as its body. A batch is answered Ok with
+// {instance, lengths: [output length, …], error?: {code, message}} and the outputs one after another: the calls before
+// the one that failed (if one did) returned those outputs; the calls after it were not made.
 
 export const Kind = Object.freeze({
   // host → sidecar

@@ -93,8 +93,24 @@ async function load(header) {
 async function call(header, body) {
   const pool = pools.get(header.plugin);
   if (!pool) throw new CallFailure('host', `plugin '${header.plugin}' is not loaded`);
-  const { output, instanceId } = await pool.call(header.function, body, header.instance);
-  return { header: { instance: instanceId }, body: output };
+  if (!header.calls) {
+    const { output, instanceId } = await pool.call(header.function, body, header.instance);
+    return { header: { instance: instanceId }, body: output };
+  }
+
+  // Several calls in one frame (see protocol.mjs): run one after another on one instance; the reply carries the
+  // outputs of those that returned and, if one failed, its error.
+  const calls = [];
+  let offset = 0;
+  for (const [functionName, length] of header.calls) {
+    calls.push({ functionName, input: body.slice(offset, offset + length) });
+    offset += length;
+  }
+
+  const { outputs, failure, instanceId } = await pool.callEach(calls, header.instance);
+  const reply = { instance: instanceId, lengths: outputs.map(output => output.length) };
+  if (failure) reply.error = { code: failure.code, message: failure.message };
+  return { header: reply, body: Buffer.concat(outputs) };
 }
 
 async function handle(id, kind, header, body) {
