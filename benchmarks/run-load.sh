@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The load comparison of docs/benchmarks.md: the same load straight at a fake upstream, through our gateway, and through
-# the Portkey gateway, side by side in one run; prints one table and writes it to artifacts/benchmarks/load-results.md.
-#   bash benchmarks/run-load.sh                  # everything (about 8 minutes on 2 cores)
+# The load comparison of docs/benchmarks.md: the same load straight at a fake upstream, through our gateway, through our
+# gateway with a WebAssembly plugin backend, and through the Portkey gateway, side by side in one run; prints one table
+# and writes it to artifacts/benchmarks/load-results.md.
+#   bash benchmarks/run-load.sh                  # everything (about 12 minutes on 2 cores)
 #   bash benchmarks/run-load.sh --no-peer        # without Portkey
+#   bash benchmarks/run-load.sh --no-wasm        # without the Wasm backend column
 #   bash benchmarks/run-load.sh --duration 4 --sustained 30   # a quicker, rougher run
 # Installs what it needs on a fresh Debian machine (wrk, Node.js, the npm packages), builds in Release, then runs
 # benchmarks/LoadHarness. Needs the .NET 10 SDK.
@@ -36,6 +38,12 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 npm ci --prefix benchmarks --no-audit --no-fund --loglevel=error
+
+if [[ " $* " != *" --no-wasm "* ]]; then
+  step "The Wasm column: the AssemblyScript sample plugin and the sidecar's packages"
+  [ -f samples/wasm/assemblyscript/build/openai-compatible.wasm ] || bash samples/wasm/build.sh
+  [ -d src/Mostlyucid.LlmBackend.Wasm/sidecar/node_modules/@extism/extism ] || npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error
+fi
 
 step "Build (Release): the gateway, the fake upstream, the harness"
 for project in src/Mostlyucid.LlmBackend.Gateway benchmarks/FakeUpstream benchmarks/LoadHarness; do

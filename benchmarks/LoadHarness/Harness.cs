@@ -33,7 +33,12 @@ internal static class Harness
             await upstream.WaitForPortAsync(port, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
-        var targets = Targets.All(options.Root, options.Peer);
+        if (options.Wasm && !File.Exists(Path.Combine(options.Root, Targets.WasmPlugin)))
+        {
+            throw new InvalidOperationException($"The Wasm column needs the sample plugin {Targets.WasmPlugin}: run `bash samples/wasm/build.sh` (benchmarks/run-load.sh does), or pass --no-wasm.");
+        }
+
+        var targets = Targets.All(options.Root, options.Peer, options.Wasm);
         var results = new Dictionary<(string Target, string Scenario), Measurement>();
         var memory = new Dictionary<string, MemoryRun>();
         var peaks = new Dictionary<string, long>();

@@ -20,6 +20,12 @@ internal sealed class HarnessOptions
     /// <summary>Gets whether the peer gateway (Portkey) is measured. <value>The default value is <see langword="true"/>.</value></summary>
     public bool Peer { get; init; } = true;
 
+    /// <summary>
+    /// Gets whether our gateway is also measured with a WebAssembly plugin backend (the AssemblyScript sample) in front of
+    /// the same upstream. <value>The default value is <see langword="true"/>.</value>
+    /// </summary>
+    public bool Wasm { get; init; } = true;
+
     /// <summary>Gets whether processes are pinned to cores (needs two or more). <value>The default value is <see langword="true"/>.</value></summary>
     public bool Pin { get; init; } = true;
 
@@ -30,7 +36,7 @@ internal sealed class HarnessOptions
     {
         var root = Directory.GetCurrentDirectory();
         int duration = 8, warmup = 2, sustained = 120;
-        bool peer = true, pin = true;
+        bool peer = true, pin = true, wasm = true;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -42,9 +48,10 @@ internal sealed class HarnessOptions
                 case "--warmup": warmup = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--sustained": sustained = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--no-peer": peer = false; break;
+                case "--no-wasm": wasm = false; break;
                 case "--no-pin": pin = false; break;
                 case "--out": output = Value(); break;
-                default: throw new ArgumentException($"Unknown option {args[i]} for 'run': --root DIR, --duration S, --warmup S, --sustained S, --no-peer, --no-pin, --out FILE.");
+                default: throw new ArgumentException($"Unknown option {args[i]} for 'run': --root DIR, --duration S, --warmup S, --sustained S, --no-peer, --no-wasm, --no-pin, --out FILE.");
             }
         }
 
@@ -55,6 +62,7 @@ internal sealed class HarnessOptions
             WarmupSeconds = Math.Max(0, warmup),
             SustainedSeconds = Math.Max(0, sustained),
             Peer = peer,
+            Wasm = wasm,
             Pin = pin,
             Out = output ?? Path.Combine(root, "artifacts", "benchmarks", "load-results.md"),
         };

@@ -27,6 +27,8 @@ internal sealed class Report
 
     private bool HasPeer => _targets.Any(t => t.Key == Targets.PeerKey);
 
+    private bool HasWasm => _targets.Any(t => t.Key == Targets.WasmGatewayKey);
+
     public string Render()
     {
         var header = new List<string> { "Measure" };
@@ -43,6 +45,11 @@ internal sealed class Report
         foreach (var (key, label) in new[] { ("ttft-1", "1 stream"), ("ttft-100", "100 concurrent streams"), ("ttft-1000", "1000 concurrent streams") })
         {
             Ttft(rows, key, label, key == "ttft-1000");
+        }
+
+        if (HasWasm)
+        {
+            WasmOverhead(rows);
         }
 
         if (HasPeer)
@@ -115,6 +122,38 @@ internal sealed class Report
         }
 
         rows.Add(row);
+    }
+
+    /// <summary>
+    /// The cost of the plugin alone: the Wasm column minus the built-in gateway's column (not minus direct), since
+    /// everything else on the path is the same.
+    /// </summary>
+    private void WasmOverhead(List<string[]> rows)
+    {
+        var builtIn = Get(Targets.GatewayKey, "latency-1");
+        var wasm = Get(Targets.WasmGatewayKey, "latency-1");
+        var p50 = wasm.P50Us - builtIn.P50Us;
+        var p99 = wasm.P99Us - builtIn.P99Us;
+        var row = Row("Wasm backend overhead: latency p50 / p99, 1 request in flight, 0 ms upstream, minus the built-in gateway's", target =>
+            target.Key == Targets.WasmGatewayKey ? $"{Added(p50)} / {Added(p99)}" : string.Empty);
+        Finish(row, "p50 ≤ 1 ms", p50 <= 1000 && wasm.Errors == 0, $"{Added(p50)} at p50");
+        rows.Add(row);
+
+        var ttftBuiltIn = Get(Targets.GatewayKey, "ttft-1");
+        var ttftWasm = Get(Targets.WasmGatewayKey, "ttft-1");
+        row = Row("Wasm backend overhead: time to first token p50 / p99, 1 stream, minus the built-in gateway's", target =>
+            target.Key == Targets.WasmGatewayKey ? $"{Added(ttftWasm.P50Us - ttftBuiltIn.P50Us)} / {Added(ttftWasm.P99Us - ttftBuiltIn.P99Us)}" : string.Empty);
+        Finish(row, "—", null, string.Empty);
+        rows.Add(row);
+
+        foreach (var (scenario, label) in new[] { ("throughput-20ms-256", "256 connections, 20 ms upstream"), ("throughput-0ms-64", "64 connections, 0 ms upstream") })
+        {
+            var share = Get(Targets.WasmGatewayKey, scenario).PerSecond / Get(Targets.GatewayKey, scenario).PerSecond;
+            row = Row($"Wasm backend: throughput as a share of the built-in gateway's, {label}", target =>
+                target.Key == Targets.WasmGatewayKey ? $"{share:0%}" : string.Empty);
+            Finish(row, "—", null, string.Empty);
+            rows.Add(row);
+        }
     }
 
     private void PeerRatios(List<string[]> rows)
@@ -213,6 +252,8 @@ internal sealed class Report
         < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{us / 1000:0.00} ms"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{us / 1e6:0.00} s"),
     };
+
+    private static string Added(double us) => us >= 0 ? "+" + Us(us) : Us(us);
 
     private static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0}/s");
 }

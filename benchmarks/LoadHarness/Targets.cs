@@ -1,23 +1,32 @@
 namespace Mostlyucid.LlmBackend.Benchmarks.Load;
 
 /// <summary>
-/// The columns of the table, in order: the upstream called directly, our gateway, and the peer gateway.
+/// The columns of the table, in order: the upstream called directly, our gateway, our gateway with a WebAssembly plugin
+/// backend in front of the same upstream, and the peer gateway.
 /// </summary>
 /// <remarks>
-/// Extension point: a gateway configured differently is one more <see cref="Target"/> here — for the "Wasm backend
-/// overhead" row, our gateway with a Wasm plugin backend in front of the same upstream (a second call of
-/// <see cref="Gateway"/> with that backend's settings and another port); the report then shows its added latency and
-/// throughput beside the built-in backend's (see docs/benchmarks.md, "Adding a column").
+/// Extension point: a gateway configured differently is one more <see cref="Target"/> here — a second call of
+/// <see cref="Gateway"/> with other backends and another port; the report then shows its latency and throughput beside
+/// the others (see docs/benchmarks.md, "Adding a column").
 /// </remarks>
 internal static class Targets
 {
     public const string DirectKey = "direct";
     public const string GatewayKey = "llmbackend";
+    public const string WasmGatewayKey = "llmbackend-wasm";
     public const string PeerKey = "portkey";
 
-    public static IReadOnlyList<Target> All(string root, bool peer)
+    /// <summary>The sample plugin the Wasm column's backends run (built by samples/wasm/build.sh).</summary>
+    public static readonly string WasmPlugin = Path.Combine("samples", "wasm", "assemblyscript", "build", "openai-compatible.wasm");
+
+    public static IReadOnlyList<Target> All(string root, bool peer, bool wasm)
     {
         var targets = new List<Target> { Direct(), Gateway(GatewayKey, "LlmBackend gateway", 8080, BuiltInBackends) };
+        if (wasm)
+        {
+            targets.Add(Gateway(WasmGatewayKey, "LlmBackend gateway, Wasm backend", 8081, WasmBackends(Path.Combine(root, WasmPlugin))));
+        }
+
         if (peer)
         {
             targets.Add(Portkey(root, 8790));
@@ -78,19 +87,31 @@ internal static class Targets
     };
 
     /// <summary>Built-in OpenAI-compatible backends, one per upstream port.</summary>
-    public static IReadOnlyDictionary<string, string> BuiltInBackends { get; } = Backends(Upstream.All.Select(u => (BackendName(u), u)).ToArray());
+    public static IReadOnlyDictionary<string, string> BuiltInBackends { get; } = Backends("OpenAICompatible", null, Upstream.All.Select(u => (BackendName(u), u)).ToArray());
+
+    /// <summary>
+    /// The same backends (names, upstreams, key, model) served by a WebAssembly plugin (QueryMT's ABI, in the Extism
+    /// sidecar with the default sandbox settings), so the same requests reach the same upstream through it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WasmBackends(string pluginPath) =>
+        Backends("Wasm", pluginPath, Upstream.All.Select(u => (BackendName(u), u)).ToArray());
 
     /// <summary>The gateway's backend (and so the request's model) for an upstream port: <c>up9100</c>, ….</summary>
     public static string BackendName(Upstream upstream) => $"up{upstream.Port}";
 
-    private static Dictionary<string, string> Backends(params (string Name, Upstream Upstream)[] backends)
+    private static Dictionary<string, string> Backends(string type, string? pluginPath, params (string Name, Upstream Upstream)[] backends)
     {
         var settings = new Dictionary<string, string>();
         for (var i = 0; i < backends.Length; i++)
         {
             var prefix = $"LlmSettings__Backends__{i}__";
             settings[prefix + "Name"] = backends[i].Name;
-            settings[prefix + "Type"] = "OpenAICompatible";
+            settings[prefix + "Type"] = type;
+            if (pluginPath is not null)
+            {
+                settings[prefix + "PluginPath"] = pluginPath;
+            }
+
             settings[prefix + "BaseUrl"] = backends[i].Upstream.BaseUrl;
             settings[prefix + "ApiKey"] = "sk-fake";
             settings[prefix + "ModelName"] = "m";

@@ -1,0 +1,61 @@
+namespace Mostlyucid.LlmBackend.Benchmarks;
+
+/// <summary>
+/// Files of the repository the plugin benchmarks need: the sample plugins (built by <c>samples/wasm/build.sh</c>) and the
+/// Extism sidecar with its installed packages. BenchmarkDotNet runs each case from a generated project's output folder,
+/// so they are found from the repository root, not from the working directory.
+/// </summary>
+internal static class RepositoryFiles
+{
+    private const string BuildCommand = "bash samples/wasm/build.sh";
+
+    /// <summary>Gets the repository root: the nearest folder above this assembly holding <c>LlmBackend.slnx</c>.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The built sample plugin for <paramref name="plugin"/>, or an exception naming the command that builds it.</summary>
+    public static string SamplePlugin(PluginUnderTest plugin)
+    {
+        var relative = plugin switch
+        {
+            PluginUnderTest.WasmAssemblyScript => Path.Combine("samples", "wasm", "assemblyscript", "build", "openai-compatible.wasm"),
+            PluginUnderTest.WasmC => Path.Combine("samples", "wasm", "c", "build", "openai-compatible.wasm"),
+            PluginUnderTest.NativeC => Path.Combine("samples", "wasm", "c", "build", "libopenai_compatible.so"),
+            _ => throw new ArgumentOutOfRangeException(nameof(plugin), plugin, "The built-in backend has no plugin file."),
+        };
+        var path = Path.Combine(Root, relative);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The sample plugin {relative} is not built: run `{BuildCommand}` from the repository root (its prerequisites: bash scripts/install-prerequisites.sh), then run the benchmark again.");
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// The Extism sidecar to run: the copy next to this assembly (<c>wasm-sidecar</c>, what an application ships) when its
+    /// packages are installed, else the one in the source tree.
+    /// </summary>
+    public static string SidecarDirectory()
+    {
+        var candidates = new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "wasm-sidecar"),
+            Path.Combine(Root, "src", "Mostlyucid.LlmBackend.Wasm", "sidecar"),
+        };
+        return candidates.FirstOrDefault(c => Directory.Exists(Path.Combine(c, "node_modules", "@extism", "extism")))
+            ?? throw new InvalidOperationException($"The Extism sidecar's packages are not installed (looked in {string.Join(" and ", candidates)}): run `npm ci` in src/Mostlyucid.LlmBackend.Wasm/sidecar (bash scripts/install-prerequisites.sh does), rebuild, and run the benchmark again.");
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LlmBackend.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"The repository root (the folder with LlmBackend.slnx) is not above {AppContext.BaseDirectory}: run the benchmarks from a clone with bash benchmarks/run-micro.sh.");
+    }
+}
