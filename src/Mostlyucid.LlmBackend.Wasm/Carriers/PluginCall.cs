@@ -1,4 +1,4 @@
-namespace Mostlyucid.LlmBackend.Wasm.Sidecar;
+namespace Mostlyucid.LlmBackend.Wasm.Carriers;
 
 /// <summary>One call of a batch: a plugin function and its input.</summary>
 /// <param name="Function">The function's name.</param>

@@ -1,6 +1,4 @@
-using Mostlyucid.LlmBackend.Wasm.Carriers;
-
-namespace Mostlyucid.LlmBackend.Wasm.Sidecar;
+namespace Mostlyucid.LlmBackend.Wasm.Carriers;
 
 /// <summary>
 /// What a batch of calls returned: the outputs of the calls that returned, in order, and — when one failed — why; the

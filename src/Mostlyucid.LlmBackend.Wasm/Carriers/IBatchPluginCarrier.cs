@@ -1,6 +1,4 @@
-using Mostlyucid.LlmBackend.Wasm.Carriers;
-
-namespace Mostlyucid.LlmBackend.Wasm.Sidecar;
+namespace Mostlyucid.LlmBackend.Wasm.Carriers;
 
 /// <summary>
 /// A carrier for which one message per call is the expensive part (the sandbox is another process): it runs several calls
