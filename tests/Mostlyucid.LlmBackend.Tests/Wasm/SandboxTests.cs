@@ -99,6 +99,24 @@ public sealed class SandboxTests : IAsyncLifetime
         Assert.DoesNotContain("LLMB_SANDBOX_TEST_SECRET", environment, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnInstancesHostMemory_IsGivenBackBetweenCalls_NotKeptForever()
+    {
+        // One instance, so every call lands on it; each call leaves an input and an output block behind until a reset.
+        var plugin = await LoadAsync(instances: 1);
+        var input = new byte[4096];
+        var offsets = new List<long>();
+        for (var call = 0; call < 120; call++)
+        {
+            var result = await plugin.CallAsync("next_block", input, null, CancellationToken.None);
+            offsets.Add((long)BinaryPrimitives.ReadUInt64LittleEndian(result.Output.Span));
+        }
+
+        // Kept forever, every call's block would come after all the earlier ones; given back, later calls reuse the start.
+        var early = offsets.Take(20).Max();
+        Assert.True(offsets.Skip(100).Max() <= early, $"the blocks keep growing: call 20 at {early}, calls 100–120 up to {offsets.Skip(100).Max()}");
+    }
+
     private static async Task<long> PagesAfterGrowingAsync(IPluginCarrier plugin)
     {
         var result = await plugin.CallAsync("grow", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None);
