@@ -204,7 +204,8 @@ internal static class ProvidersFileMapper
         JsonArray => "a list",
         JsonValue value => value.GetValueKind() switch
         {
-            JsonValueKind.String => $"the string \"{value.GetValue<string>()}\"",
+            // A string's content is never repeated: a value in the wrong place may be a credential.
+            JsonValueKind.String => "a string",
             JsonValueKind.Number => $"the number {value.ToJsonString()}",
             JsonValueKind.True or JsonValueKind.False => $"the boolean {value.ToJsonString()}",
             _ => value.ToJsonString(),

@@ -19,4 +19,12 @@ internal sealed class ProvidersFileSyntaxException : FormatException
 
     /// <summary>Gets the column of the problem, from 1.</summary>
     public int Column { get; }
+
+    /// <summary>
+    /// Quotes a value for a message: short values whole, longer ones by their start only — a value in the wrong place may
+    /// be a credential, and the line and column already say where it is.
+    /// </summary>
+    /// <param name="value">The value as written.</param>
+    /// <returns>The value, or its first characters and an ellipsis.</returns>
+    public static string Excerpt(string value) => value.Length <= 12 ? value : value[..8] + "…";
 }

@@ -334,7 +334,7 @@ internal sealed partial class TomlDocumentReader
 
         if (DateOrTime().IsMatch(token))
         {
-            throw new ProvidersFileSyntaxException(line, column, $"dates and times are not supported in providers files; write '{token}' as a quoted string");
+            throw new ProvidersFileSyntaxException(line, column, $"dates and times are not supported in providers files; write '{ProvidersFileSyntaxException.Excerpt(token)}' as a quoted string");
         }
 
         if (token.Length > 2 && token[0] == '0' && token[1] is 'x' or 'o' or 'b')
@@ -343,7 +343,7 @@ internal sealed partial class TomlDocumentReader
             var radix = token[1] switch { 'x' => 16, 'o' => 8, _ => 2 };
             if (!RadixDigits().IsMatch(digits) || !TryParseRadix(digits.Replace("_", string.Empty, StringComparison.Ordinal), radix, out var based))
             {
-                throw new ProvidersFileSyntaxException(line, column, $"'{token}' is not a valid {(radix == 16 ? "hexadecimal" : radix == 8 ? "octal" : "binary")} integer of 64 bits");
+                throw new ProvidersFileSyntaxException(line, column, $"'{ProvidersFileSyntaxException.Excerpt(token)}' is not a valid {(radix == 16 ? "hexadecimal" : radix == 8 ? "octal" : "binary")} integer of 64 bits");
             }
 
             return JsonValue.Create(based);
@@ -354,7 +354,7 @@ internal sealed partial class TomlDocumentReader
         {
             return long.TryParse(plain, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
                 ? JsonValue.Create(integer)
-                : throw new ProvidersFileSyntaxException(line, column, $"'{token}' does not fit in a 64-bit integer");
+                : throw new ProvidersFileSyntaxException(line, column, $"'{ProvidersFileSyntaxException.Excerpt(token)}' does not fit in a 64-bit integer");
         }
 
         if (DecimalFloat().IsMatch(token) && double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
@@ -363,8 +363,8 @@ internal sealed partial class TomlDocumentReader
         }
 
         throw char.IsAsciiLetter(token[0])
-            ? new ProvidersFileSyntaxException(line, column, $"'{token}' is not a TOML value; quote strings (\"{token}\"), booleans are true or false")
-            : new ProvidersFileSyntaxException(line, column, $"'{token}' is not a TOML number (for example 42, -7, 1_000, 3.14, 1e-3, 0xFF)");
+            ? new ProvidersFileSyntaxException(line, column, $"'{ProvidersFileSyntaxException.Excerpt(token)}' is not a TOML value; quote strings (\"{ProvidersFileSyntaxException.Excerpt(token)}\"), booleans are true or false")
+            : new ProvidersFileSyntaxException(line, column, $"'{ProvidersFileSyntaxException.Excerpt(token)}' is not a TOML number (for example 42, -7, 1_000, 3.14, 1e-3, 0xFF)");
     }
 
     private static bool TryParseRadix(string digits, int radix, out long value)

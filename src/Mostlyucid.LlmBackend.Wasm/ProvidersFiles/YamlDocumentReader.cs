@@ -99,7 +99,7 @@ internal static partial class YamlDocumentReader
             {
                 var (wanted, found) when wanted == found => resolved,
                 ("float", "int") => JsonValue.Create((double)resolved!.GetValue<long>()),
-                _ => throw At(scalar, $"'{value}' is not a valid !!{kind}"),
+                _ => throw At(scalar, $"'{ProvidersFileSyntaxException.Excerpt(value)}' is not a valid !!{kind}"),
             };
         }
 
@@ -122,7 +122,7 @@ internal static partial class YamlDocumentReader
         {
             return TryInteger(value, out var integer)
                 ? JsonValue.Create(integer)
-                : throw At(scalar, $"'{value}' does not fit in a 64-bit integer; quote it if it is text");
+                : throw At(scalar, $"'{ProvidersFileSyntaxException.Excerpt(value)}' does not fit in a 64-bit integer; quote it if it is text");
         }
 
         if (Float().IsMatch(value))
@@ -132,7 +132,7 @@ internal static partial class YamlDocumentReader
 
         if (NotFinite().IsMatch(value))
         {
-            throw At(scalar, $"'{value}' has no JSON form, so providers files cannot use it; write a finite number, or quote it if it is text");
+            throw At(scalar, $"'{ProvidersFileSyntaxException.Excerpt(value)}' has no JSON form, so providers files cannot use it; write a finite number, or quote it if it is text");
         }
 
         return JsonValue.Create(value);

@@ -97,6 +97,7 @@ public sealed class TomlDocumentReaderTests
     [InlineData("t = { a = 1 }\n[t]", 2, 1, "'t' is already set to a value")]
     [InlineData("t = { a = 1 }\nt.b = 2", 2, 1, "'t' is already defined")]
     [InlineData("x = openai", 1, 5, "'openai' is not a TOML value; quote strings (\"openai\")")]
+    [InlineData("x = sk-proj-0123456789abcdef", 1, 5, "'sk-proj-…' is not a TOML value")]
     [InlineData("x = 07", 1, 5, "'07' is not a TOML number")]
     [InlineData("x = 0x1_0000_0000_0000_0000", 1, 5, "not a valid hexadecimal integer of 64 bits")]
     [InlineData("x = 99999999999999999999", 1, 5, "does not fit in a 64-bit integer")]
@@ -110,5 +111,6 @@ public sealed class TomlDocumentReaderTests
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.DoesNotContain("0123456789abcdef", error.Message, StringComparison.Ordinal);
     }
 }
