@@ -32,6 +32,7 @@ internal sealed class BackendRegistry : IDisposable
     private BackendEntry[] _ready = Array.Empty<BackendEntry>();
     private readonly Dictionary<LlmBackendConfig, string> _disabledReasons = new();
     private volatile bool _initialized;
+    private List<string>? _providersFileProblems;
 
     public BackendRegistry(
         LlmSettingsSource source,
@@ -142,7 +143,11 @@ internal sealed class BackendRegistry : IDisposable
         }
     }
 
-    /// <summary>Appends the backends of <see cref="PluginSettings.ProvidersFile"/>, once, after the configured ones.</summary>
+    /// <summary>
+    /// Appends the backends of <see cref="PluginSettings.ProvidersFile"/> after the configured ones. The file is read once:
+    /// the settings object is kept, so a validation repeated after a failed one reports the file's problems again without
+    /// adding its backends twice.
+    /// </summary>
     private void AddProvidersFileBackends(LlmSettings settings, List<string> problems)
     {
         var file = settings.Plugins.ProvidersFile;
@@ -151,17 +156,24 @@ internal sealed class BackendRegistry : IDisposable
             return;
         }
 
-        if (_providersFileReader is null)
+        if (_providersFileProblems is null)
         {
-            problems.Add($"{LlmSettings.SectionName}:Plugins:ProvidersFile is set ('{file}'), but no providers file reader is registered: add the mostlylucid.llmbackend.wasm package and call services.AddLlmBackendWasm().");
-            return;
+            _providersFileProblems = new List<string>();
+            if (_providersFileReader is null)
+            {
+                _providersFileProblems.Add($"{LlmSettings.SectionName}:Plugins:ProvidersFile is set ('{file}'), but no providers file reader is registered: add the mostlylucid.llmbackend.wasm package and call services.AddLlmBackendWasm().");
+            }
+            else
+            {
+                foreach (var declared in _providersFileReader.Read(file.Trim(), _providersFileProblems))
+                {
+                    declared.Backend.DeclaredAt = declared.Location;
+                    settings.Backends.Add(declared.Backend);
+                }
+            }
         }
 
-        foreach (var declared in _providersFileReader.Read(file.Trim(), problems))
-        {
-            declared.Backend.DeclaredAt = declared.Location;
-            settings.Backends.Add(declared.Backend);
-        }
+        problems.AddRange(_providersFileProblems);
     }
 
     /// <summary>Phase two: loads configured plugins, resolves every backend type and creates the backends.</summary>

@@ -79,7 +79,9 @@ public sealed class ProvidersFileBackendsTests : IAsyncLifetime
             services: s => s.AddLlmBackendWasm());
 
         var error = Assert.Throws<LlmConfigurationException>(() => host.Llm.GetBackends());
+        var again = Assert.Throws<LlmConfigurationException>(() => host.Llm.GetBackends());
 
+        Assert.Equal(error.Problems, again.Problems);
         Assert.Contains($"{file}: providers[1]: 'path' is required.", error.Problems);
         Assert.Contains("LlmSettings:TimeoutSeconds: must be greater than 0 (found 0).", error.Problems);
         Assert.Contains($"{file}: providers[0]:Name: 'shared-name' is also the name of LlmSettings:Backends:0; backend names must be unique.", error.Problems);
