@@ -26,29 +26,8 @@ internal sealed class ManagedProcess : IDisposable
     /// <summary>Starts <paramref name="file"/> (through <c>taskset -c core</c> when pinned, which execs it: same process id).</summary>
     public static ManagedProcess Start(string name, string? core, string file, IEnumerable<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(core is null ? file : "taskset")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
-        };
-        if (core is not null)
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(core);
-            info.ArgumentList.Add(file);
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
+        var info = StartInfo(core, file, arguments, environment);
+        info.WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
 
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
@@ -64,24 +43,7 @@ internal sealed class ManagedProcess : IDisposable
     /// <summary>Runs a command to its end and returns its standard output.</summary>
     public static async Task<string> RunAsync(string? core, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(core is null ? file : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (core is not null)
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(core);
-            info.ArgumentList.Add(file);
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
+        var info = StartInfo(core, file, arguments, environment);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -183,5 +145,29 @@ internal sealed class ManagedProcess : IDisposable
         {
             log.WriteLine(line);
         }
+    }
+
+    /// <summary>Describes a start of <paramref name="file"/> with its output redirected, through <c>taskset -c core</c> when pinned.</summary>
+    private static ProcessStartInfo StartInfo(string? core, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo(core is null ? file : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (core is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(core);
+            info.ArgumentList.Add(file);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
     }
 }

@@ -13,4 +13,13 @@ internal static class PluginSearchRoots
         new[] { services.GetService<IHostEnvironment>()?.ContentRootPath, AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
             .OfType<string>()
             .ToArray();
+
+    /// <summary>Gets where a configured path is looked for: itself when rooted, else under each root, in order.</summary>
+    /// <param name="path">The path as configured.</param>
+    /// <param name="roots">The roots, most specific first.</param>
+    /// <returns>The full paths to try; the first that exists is the one meant.</returns>
+    public static string[] Candidates(string path, IEnumerable<string> roots) =>
+        Path.IsPathRooted(path)
+            ? new[] { path }
+            : roots.Select(root => Path.GetFullPath(Path.Combine(root, path))).Distinct(StringComparer.Ordinal).ToArray();
 }

@@ -239,9 +239,7 @@ internal sealed class PluginBackendFactory
             throw new InvalidOperationException($"{label}: PluginPath is required for a {config.EffectiveBackendType} backend: set it to the plugin file (.wasm, or .so/.dylib/.dll for Native).");
         }
 
-        var candidates = Path.IsPathRooted(config.PluginPath)
-            ? new[] { config.PluginPath }
-            : _searchRoots.Select(root => Path.GetFullPath(Path.Combine(root, config.PluginPath))).ToArray();
+        var candidates = PluginSearchRoots.Candidates(config.PluginPath, _searchRoots);
         return candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"{label}: PluginPath '{config.PluginPath}' does not exist (looked in {string.Join(", ", candidates)}).");
     }

@@ -35,9 +35,7 @@ internal sealed class ProvidersFileReader : IProvidersFileReader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuredPath);
         ArgumentNullException.ThrowIfNull(problems);
-        var candidates = Path.IsPathRooted(configuredPath)
-            ? new[] { configuredPath }
-            : _searchRoots.Select(root => Path.GetFullPath(Path.Combine(root, configuredPath))).Distinct(StringComparer.Ordinal).ToArray();
+        var candidates = PluginSearchRoots.Candidates(configuredPath, _searchRoots);
         var path = candidates.FirstOrDefault(File.Exists);
         if (path is null)
         {
@@ -87,9 +85,10 @@ internal sealed class ProvidersFileReader : IProvidersFileReader
         try
         {
             var document = JsonNode.Parse(text, documentOptions: JsonOptions);
-
-            // Reading every object now surfaces a key defined twice (on runtimes that do not report it while parsing).
+#if !NET10_0_OR_GREATER
+            // Reading every object now surfaces a key defined twice (this runtime does not report it while parsing).
             _ = document?.ToJsonString();
+#endif
             return document;
         }
         catch (JsonException ex)

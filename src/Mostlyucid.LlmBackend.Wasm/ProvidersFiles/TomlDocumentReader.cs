@@ -429,17 +429,7 @@ internal sealed partial class TomlDocumentReader
                 return table;
             }
 
-            var (line, column) = (_line, Column);
-            var keys = ParseKey();
-            SkipSpaces();
-            if (Current != '=')
-            {
-                throw Error($"expected '=' after the key '{Dotted(keys)}'");
-            }
-
-            _pos++;
-            SkipSpaces();
-            Assign(table, keys, ParseValue(), line, column);
+            ParseKeyValue(table);
             SkipBlankLines();
             if (Current == ',')
             {
