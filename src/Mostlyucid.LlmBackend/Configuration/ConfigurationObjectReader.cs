@@ -300,38 +300,6 @@ internal static class ConfigurationObjectReader
             .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && p.GetSetMethod() is not null)
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase));
 
-    private static string Suggest(string key, IEnumerable<string> known)
-    {
-        var best = known
-            .Select(name => (Name: name, Distance: EditDistance(key.ToUpperInvariant(), name.ToUpperInvariant())))
-            .Where(candidate => candidate.Distance <= Math.Max(2, key.Length / 4))
-            .OrderBy(candidate => candidate.Distance)
-            .FirstOrDefault();
-        var hint = best.Name is null ? string.Empty : $" Did you mean '{best.Name}'?";
-        return hint + " Known settings here: " + string.Join(", ", known.OrderBy(n => n, StringComparer.Ordinal)) + ".";
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    private static string Suggest(string key, IEnumerable<string> known) =>
+        NameSuggestions.DidYouMean(key, known) + " Known settings here: " + string.Join(", ", known.OrderBy(n => n, StringComparer.Ordinal)) + ".";
 }

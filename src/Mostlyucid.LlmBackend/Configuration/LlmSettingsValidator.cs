@@ -63,10 +63,16 @@ internal static class LlmSettingsValidator
                 problems.Add($"{label}: Preset applies only to Type {LlmBackendTypes.OpenAICompatible} (this backend's type is {backend.EffectiveBackendType}).");
             }
 
+            Uri? uri = null;
             if (!string.IsNullOrWhiteSpace(backend.BaseUrl)
-                && (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+                && (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
                 problems.Add($"{label}: BaseUrl must be an absolute http:// or https:// URL.");
+            }
+            else if (uri is { UserInfo.Length: > 0 })
+            {
+                // The URL's credential would be dropped by HttpClient, and URLs end up in logs: never accept one there.
+                problems.Add($"{label}: BaseUrl contains a user name or password ('user:password@'); credentials in a URL are not sent and end up in logs. Remove them from the URL and put the key in ApiKey, or a header in Headers (for example \"Authorization\": \"Basic …\").");
             }
 
             if (backend.Weight < 0)
@@ -89,11 +95,16 @@ internal static class LlmSettingsValidator
             {
                 problems.Add($"{label}: MaxRetries must be 0 or more (found {backend.MaxRetries}).");
             }
-            foreach (var header in backend.Headers.Keys)
+            foreach (var (header, value) in backend.Headers)
             {
                 if (header.Length == 0 || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
                 {
-                    problems.Add($"{label}: Headers: '{header}' is not a valid HTTP header name.");
+                    problems.Add($"{label}: Headers: '{Printable(header)}' is not a valid HTTP header name (letters, digits and -_.!#$%&'*+^`|~ only).");
+                }
+                else if (value is not null && value.Any(c => (char.IsControl(c) && c != '\t') || c == '\u007f'))
+                {
+                    // The value is never shown: it may be a credential. Line breaks in it would inject other headers.
+                    problems.Add($"{label}: Headers:{header}: the value contains a line break or another control character, which would let it add other headers to every request. Remove it (a value is one line of text).");
                 }
             }
         }
@@ -159,8 +170,11 @@ internal static class LlmSettingsValidator
             if (type.Length > 0 && !known.Contains(type) && unresolvedIsProblem)
             {
                 var preset = Providers.OpenAI.OpenAiPresets.Find(type);
+                var closest = preset is null ? NameSuggestions.Closest(type, known) : null;
                 problems.Add(
-                    $"{label}: Backend type {type} is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded. " +
+                    $"{label}: Backend type {type} is not supported. " +
+                    (closest is null ? string.Empty : $"Did you mean '{closest}'? ") +
+                    "If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded. " +
                     (preset is null ? string.Empty : $"For the built-in {preset.Name} preset write \"Type\": \"{LlmBackendTypes.OpenAICompatible}\", \"Preset\": \"{preset.Name}\". ") +
                     $"Types available: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}. " +
                     $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
@@ -224,6 +238,9 @@ internal static class LlmSettingsValidator
             problems.Add($"{path} must be greater than 0 (found {value}).");
         }
     }
+
+    private static string Printable(string text) =>
+        new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     /// <summary>Names where a backend was declared, for messages: <c>LlmSettings:Backends:N</c> or its providers file entry.</summary>
     /// <param name="backend">The backend.</param>

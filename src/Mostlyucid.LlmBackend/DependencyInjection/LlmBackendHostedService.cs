@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Routing;
 
 namespace Mostlyucid.LlmBackend.DependencyInjection;
@@ -18,7 +19,12 @@ internal sealed class LlmBackendHostedService : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var settings = _registry.ValidateConfiguration();
+        if (_registry.FindProblems() is { Count: > 0 } problems)
+        {
+            throw new LlmConfigurationException(problems);
+        }
+
+        var settings = _registry.Settings;
         if (settings.Plugins.LoadOnStartup || !settings.Plugins.Enabled)
         {
             _registry.EnsureInitialized();

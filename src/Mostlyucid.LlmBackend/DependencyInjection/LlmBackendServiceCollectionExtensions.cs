@@ -9,6 +9,8 @@ using Mostlyucid.LlmBackend.DependencyInjection;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Security;
+using Mostlyucid.LlmBackend.Validation;
 using Mostlyucid.LlmBackend.Services;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace so they are found without an extra using.
@@ -66,6 +68,7 @@ public static class LlmBackendServiceCollectionExtensions
             .RemoveAllLoggers();
 
         services.AddSingleton(source);
+        services.TryAddSingleton<SecretRedactor>();
         services.AddSingleton<IOptions<LlmSettings>>(sp => Options.Options.Create(sp.GetRequiredService<BackendRegistry>().Settings));
         services.TryAddSingleton(sp => new BuiltInProvidersPlugin(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
@@ -93,9 +96,13 @@ public static class LlmBackendServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             Environment.GetEnvironmentVariable,
+            sp.GetRequiredService<SecretRedactor>(),
             sp.GetService<IProvidersFileReader>()));
         services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared));
-        services.TryAddSingleton<ILlmService, LlmService>();
+        services.TryAddSingleton<LlmService>();
+
+        // The pipeline's stages, outermost first: requests are validated before anything is routed.
+        services.TryAddSingleton<ILlmService>(sp => new ValidatingLlmService(sp.GetRequiredService<LlmService>()));
         services.AddHostedService<LlmBackendHostedService>();
         return services;
     }

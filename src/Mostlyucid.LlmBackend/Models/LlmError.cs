@@ -20,4 +20,13 @@ public sealed record LlmError
 
     /// <summary>Gets the name of the backend that reported the error, when one did.</summary>
     public string? BackendName { get; init; }
+
+    /// <summary>
+    /// Gets the request parameter at fault, as the HTTP APIs name it (for example <c>temperature</c> or
+    /// <c>messages[2].content</c>), when the request was refused before any backend was called.
+    /// </summary>
+    public string? Parameter { get; init; }
+
+    /// <summary>Gets the exception behind an <see cref="LlmErrorKind.Internal"/> error, for the log only (never shown to callers).</summary>
+    internal Exception? Cause { get; init; }
 }

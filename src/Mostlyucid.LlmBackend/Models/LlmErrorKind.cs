@@ -44,4 +44,10 @@ public enum LlmErrorKind
 
     /// <summary>The backend's circuit is open after repeated failures; it is skipped until a probe finds it recovered.</summary>
     CircuitOpen,
+
+    /// <summary>
+    /// The library itself failed (a bug, or a request it could not encode) while calling a backend. It is not the
+    /// backend's fault, so it never counts against the backend's health or circuit; the details are logged.
+    /// </summary>
+    Internal,
 }

@@ -87,7 +87,11 @@ internal static class LlmErrorClassifier
         };
     }
 
-    /// <summary>Classifies an exception thrown by a backend.</summary>
+    /// <summary>
+    /// Classifies an exception thrown by a backend. Only exceptions that say something about the provider (HTTP, the
+    /// network, time, unreadable answers) are the backend's; anything else is a failure of the code itself
+    /// (<see cref="LlmErrorKind.Internal"/>), which must not be held against the backend.
+    /// </summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The kind.</returns>
     public static LlmErrorKind FromException(Exception exception) => exception switch
@@ -96,14 +100,15 @@ internal static class LlmErrorClassifier
         HttpRequestException or SocketException or IOException => LlmErrorKind.Network,
         TimeoutException or OperationCanceledException => LlmErrorKind.Timeout,
         System.Text.Json.JsonException => LlmErrorKind.InvalidResponse,
-        _ => LlmErrorKind.Unknown,
+        _ => LlmErrorKind.Internal,
     };
 
     /// <summary>
     /// Decides what a failure means for the request: retried on the same backend, failed over, failed over only to larger
     /// context windows, or fatal. Rate limits, 5xx, resets and garbled answers are retried; a time limit (a silent backend)
     /// and an unknown model fail over; a prompt too long for the context window goes to larger windows only; a bad request,
-    /// a content-policy refusal and rejected credentials stop the request, since no other attempt would do better.
+    /// a content-policy refusal and rejected credentials stop the request, since no other attempt would do better. An
+    /// internal failure fails over: another backend's code path may well work.
     /// </summary>
     public static ErrorDisposition Disposition(LlmError error) => error.Kind switch
     {
@@ -113,7 +118,10 @@ internal static class LlmErrorClassifier
         _ => ErrorDisposition.FailOver,
     };
 
-    /// <summary>Gets whether a failure says something about the backend's health (and so counts for its circuit breaker).</summary>
+    /// <summary>
+    /// Gets whether a failure says something about the backend's health (and so counts in its statistics and for its
+    /// circuit breaker). A refused request, a refused credential and an internal failure do not.
+    /// </summary>
     public static bool CountsAgainstBackend(LlmError error) =>
         error.Kind is LlmErrorKind.RateLimited or LlmErrorKind.ServerError or LlmErrorKind.Network or LlmErrorKind.InvalidResponse or LlmErrorKind.Timeout or LlmErrorKind.Unknown;
 

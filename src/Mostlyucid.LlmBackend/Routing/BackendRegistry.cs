@@ -4,6 +4,7 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Resilience;
+using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.Telemetry;
 
@@ -26,6 +27,8 @@ internal sealed class BackendRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<string, string?> _environment;
     private readonly IProvidersFileReader? _providersFileReader;
+    private readonly SecretRedactor _redactor;
+    private readonly ILoggerFactory _backendLoggerFactory;
     private readonly ILogger _logger;
     private LlmSettings? _settings;
     private BackendEntry[] _entries = Array.Empty<BackendEntry>();
@@ -42,8 +45,11 @@ internal sealed class BackendRegistry : IDisposable
         IHttpClientFactory httpClientFactory,
         TimeProvider time,
         Func<string, string?> environment,
+        SecretRedactor redactor,
         IProvidersFileReader? providersFileReader = null)
     {
+        _redactor = redactor;
+        _backendLoggerFactory = new RedactingLoggerFactory(loggerFactory, redactor);
         _source = source;
         _loader = loader;
         _builtIn = builtIn;
@@ -118,6 +124,8 @@ internal sealed class BackendRegistry : IDisposable
                 }
             }
 
+            // Known before anything can fail, so no error, health report or log line can show them.
+            _redactor.AddFrom(settings);
             LlmSettingsValidator.ValidateStructure(settings, problems);
             for (var i = 0; i < settings.Backends.Count; i++)
             {
@@ -174,6 +182,37 @@ internal sealed class BackendRegistry : IDisposable
         }
 
         problems.AddRange(_providersFileProblems);
+    }
+
+    /// <summary>
+    /// Runs both phases' checks and lists every problem at once — the settings' shape, values and references, and (when
+    /// plugins load at startup) every backend type against the plugins that loaded — so a broken configuration is
+    /// reported in one go rather than one phase at a time. Creates no backend.
+    /// </summary>
+    /// <returns>The problems; empty when the configuration can be used.</returns>
+    public IReadOnlyList<string> FindProblems()
+    {
+        var problems = new List<string>();
+        LlmSettings settings;
+        try
+        {
+            settings = ValidateConfiguration();
+        }
+        catch (LlmConfigurationException ex)
+        {
+            problems.AddRange(ex.Problems);
+            settings = _source.Settings;
+        }
+
+        if (_initialized || !(settings.Plugins.LoadOnStartup || !settings.Plugins.Enabled))
+        {
+            // Initialized already (types checked), or plugins load on first use, when the types are checked.
+            return problems;
+        }
+
+        _loader.LoadConfiguredPlugins(settings.Plugins);
+        LlmSettingsValidator.ValidateTypes(settings, _loader.KnownBackendTypes(), unresolvedIsProblem: !settings.Plugins.AllowUnresolvedTypes, problems);
+        return problems;
     }
 
     /// <summary>Phase two: loads configured plugins, resolves every backend type and creates the backends.</summary>
@@ -250,7 +289,7 @@ internal sealed class BackendRegistry : IDisposable
         ILlmBackend? backend;
         try
         {
-            backend = plugin.CreateBackend(type, entry.Config, _loggerFactory, _httpClientFactory);
+            backend = plugin.CreateBackend(type, entry.Config, _backendLoggerFactory, _httpClientFactory);
         }
         catch (Exception ex)
         {

@@ -7,6 +7,7 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Telemetry;
 
 namespace Mostlyucid.LlmBackend.Services;
@@ -29,6 +30,7 @@ internal sealed class LlmService : ILlmService
     private readonly BackendRegistry _registry;
     private readonly BackendRouter _router;
     private readonly RetryPipelines _retries;
+    private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _warnedEmptySuccess = new(StringComparer.OrdinalIgnoreCase);
@@ -37,9 +39,10 @@ internal sealed class LlmService : ILlmService
     private long _failedRequests;
     private long _failedOverRequests;
 
-    public LlmService(BackendRegistry registry, BackendRouter router, TimeProvider time, ILogger<LlmService> logger)
+    public LlmService(BackendRegistry registry, BackendRouter router, SecretRedactor redactor, TimeProvider time, ILogger<LlmService> logger)
     {
         _registry = registry;
+        _redactor = redactor;
         _router = router;
         _time = time;
         _logger = logger;
@@ -176,7 +179,7 @@ internal sealed class LlmService : ILlmService
                 }
 
                 // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
-                Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error);
+                error = Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error)!;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
                 var brokenBackend = current.Entry.Name;
@@ -265,11 +268,12 @@ internal sealed class LlmService : ILlmService
             }
             catch (LlmBackendException ex)
             {
-                return (Array.Empty<LlmModelInfo>(), ex.Error with { BackendName = entry.Name });
+                return (Array.Empty<LlmModelInfo>(), _redactor.Redact(ex.Error with { BackendName = entry.Name }));
             }
             catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                return (Array.Empty<LlmModelInfo>(), new LlmError { Kind = LlmErrorClassifier.FromException(ex), Message = $"Backend '{entry.Name}' could not list its models: {ex.Message}", BackendName = entry.Name });
+                var error = BackendExceptionErrors.From(entry.Name, ex);
+                return (Array.Empty<LlmModelInfo>(), _redactor.Redact(error with { Message = $"Listing its models failed. {error.Message}" }));
             }
         })).ConfigureAwait(false);
 
@@ -290,7 +294,7 @@ internal sealed class LlmService : ILlmService
         SuccessfulRequests = Interlocked.Read(ref _successfulRequests),
         FailedRequests = Interlocked.Read(ref _failedRequests),
         FailedOverRequests = Interlocked.Read(ref _failedOverRequests),
-        Backends = _registry.Entries.Where(e => e.State.Status != BackendStatus.Disabled).Select(e => e.Metrics.Snapshot(e.Name)).ToArray(),
+        Backends = _registry.Entries.Where(e => e.State.Status != BackendStatus.Disabled).Select(e => _redactor.Redact(e.Metrics.Snapshot(e.Name))).ToArray(),
     };
 
     public async Task<IReadOnlyList<BackendHealth>> GetHealthAsync(CancellationToken cancellationToken = default)
@@ -300,7 +304,7 @@ internal sealed class LlmService : ILlmService
         for (var i = 0; i < ready.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            health[i] = await ready[i].State.Backend!.GetHealthAsync().ConfigureAwait(false);
+            health[i] = _redactor.Redact(await ready[i].State.Backend!.GetHealthAsync().ConfigureAwait(false));
             health[i].CircuitState = ready[i].Breaker.State.ToString();
         }
 
@@ -612,9 +616,7 @@ internal sealed class LlmService : ILlmService
         {
             error = Volatile.Read(ref timedOut) == 1
                 ? TimedOut(entry, timeout)
-                : ex is LlmBackendException typed
-                    ? typed.Error.BackendName is null ? typed.Error with { BackendName = entry.Name } : typed.Error
-                    : new LlmError { Kind = LlmErrorClassifier.FromException(ex), Message = $"Backend '{entry.Name}' threw {ex.GetType().Name}: {ex.Message}", BackendName = entry.Name };
+                : BackendExceptionErrors.From(entry.Name, ex);
         }
         finally
         {
@@ -633,7 +635,7 @@ internal sealed class LlmService : ILlmService
             error = Volatile.Read(ref timedOut) == 1 ? TimedOut(entry, timeout) : resultError;
         }
 
-        Record(entry, attempts, modelOf(entry, result), started, null, error);
+        error = Record(entry, attempts, modelOf(entry, result), started, null, error);
         if (result is LlmResponse response)
         {
             response.DurationMs = Elapsed(started);
@@ -759,16 +761,26 @@ internal sealed class LlmService : ILlmService
 
         if (attempt.Error is not null)
         {
-            Record(entry, attempts, request.Model ?? entry.Config.ModelName, started, null, attempt.Error);
+            attempt.Error = Record(entry, attempts, request.Model ?? entry.Config.ModelName, started, null, attempt.Error);
         }
 
         return attempt;
     }
 
-    /// <summary>Records an attempt's outcome once: on the response, in the backend's statistics and in its circuit breaker.</summary>
-    private void Record(BackendEntry entry, List<BackendAttempt> attempts, string? model, long started, long? timeToFirstToken, LlmError? error)
+    /// <summary>
+    /// Records an attempt's outcome once: on the response, in the backend's statistics and in its circuit breaker — the
+    /// last two only when the backend caused the failure. Secrets are redacted from the error first, so every later use
+    /// (the caller's error, logs, statistics, health) sees the redacted text.
+    /// </summary>
+    /// <returns>The error as recorded (redacted), or <see langword="null"/> for a success.</returns>
+    private LlmError? Record(BackendEntry entry, List<BackendAttempt> attempts, string? model, long started, long? timeToFirstToken, LlmError? error)
     {
         var duration = Elapsed(started);
+        if (error is not null)
+        {
+            error = _redactor.Redact(error);
+        }
+
         lock (attempts)
         {
             attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = model, Success = error is null, DurationMs = duration, TimeToFirstTokenMs = timeToFirstToken, Error = error });
@@ -778,12 +790,12 @@ internal sealed class LlmService : ILlmService
         {
             entry.Metrics.RecordSuccess(duration);
             entry.Breaker.Record(failed: false);
-            return;
+            return null;
         }
 
-        entry.Metrics.RecordFailure(error.Message);
         if (LlmErrorClassifier.CountsAgainstBackend(error))
         {
+            entry.Metrics.RecordFailure(error.Message);
             entry.Breaker.Record(failed: true);
         }
         else
@@ -791,7 +803,13 @@ internal sealed class LlmService : ILlmService
             entry.Breaker.Abandon();
         }
 
+        if (error.Cause is { } cause)
+        {
+            Log.InternalFailure(_logger, entry.Name, cause);
+        }
+
         Log.AttemptFailed(_logger, entry.Name, duration, error.Kind.ToString(), LlmErrorClassifier.Disposition(error).ToString(), error.Message);
+        return error;
     }
 
     private TimeSpan FirstTokenTimeout(BackendEntry entry) => TimeSpan.FromSeconds(entry.Config.FirstTokenTimeoutSeconds ?? Resilience.FirstTokenTimeoutSeconds);

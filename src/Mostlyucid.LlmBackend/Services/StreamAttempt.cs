@@ -37,7 +37,7 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
     public ChatStreamUpdate? First { get; private set; }
 
     /// <summary>Gets why opening failed (the attempt is then already disposed).</summary>
-    public LlmError? Error { get; private set; }
+    public LlmError? Error { get; set; }
 
     /// <summary>An attempt that was not made (for example because the backend's circuit is open).</summary>
     public static StreamAttempt Failed(BackendEntry entry, LlmError error) => new(entry, null, null, TimeProvider.System, 0) { Error = error };
@@ -119,9 +119,7 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
         {
             var error = expired.Value
                 ? new LlmError { Kind = LlmErrorKind.Timeout, Message = $"Backend '{Entry.Name}' {whenExpired}.", BackendName = Entry.Name }
-                : ex is LlmBackendException typed
-                    ? typed.Error.BackendName is null ? typed.Error with { BackendName = Entry.Name } : typed.Error
-                    : new LlmError { Kind = LlmErrorClassifier.FromException(ex), Message = $"Backend '{Entry.Name}' failed: {ex.GetType().Name}: {ex.Message}", BackendName = Entry.Name };
+                : BackendExceptionErrors.From(Entry.Name, ex);
             return (null, error);
         }
         finally

@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Backend {FirstBackend} produced nothing within {DelayMs} ms; hedging with backend {SecondBackend}")]
     public static partial void Hedging(ILogger logger, string firstBackend, int delayMs, string secondBackend);
+
+    [LoggerMessage(EventId = Resilience.BackendExceptionErrors.InternalFailureEventId, Level = LogLevel.Error, Message = "An internal error in LlmBackend while calling backend {BackendName}; the backend is not held responsible (its statistics and circuit are unchanged)")]
+    public static partial void InternalFailure(ILogger logger, string backendName, Exception exception);
 }

@@ -76,7 +76,7 @@ public class LlmSettingsValidationTests
     [InlineData("max-output", "LlmSettings:Backends:0 (backend 'a'): MaxOutputTokens must be greater than 0 (found 0).")]
     [InlineData("max-input", "LlmSettings:Backends:0 (backend 'a'): MaxInputTokens must be greater than 0 (found -5).")]
     [InlineData("timeout", "LlmSettings:Backends:0 (backend 'a'): TimeoutSeconds must be greater than 0 (found 0).")]
-    [InlineData("header", "LlmSettings:Backends:0 (backend 'a'): Headers: 'Bad Header' is not a valid HTTP header name.")]
+    [InlineData("header", "LlmSettings:Backends:0 (backend 'a'): Headers: 'Bad Header' is not a valid HTTP header name (letters, digits and -_.!#$%&'*+^`|~ only).")]
     [InlineData("unknown-type", "LlmSettings:Backends:0 (backend 'a'): Backend type Gopher is not supported.")]
     [InlineData("unknown-custom-type", "LlmSettings:Backends:0 (backend 'a'): Backend type Mistral is not supported. If this is a plugin backend, ensure CustomBackendType is set and the plugin is loaded.")]
     [InlineData("env-missing", "LlmSettings:Backends:0 (backend 'a'): ApiKey references environment variable LLMB_TEST_SURELY_UNSET, which is not set.")]
@@ -182,8 +182,10 @@ public class LlmSettingsValidationTests
 
         var error = await Assert.ThrowsAsync<LlmConfigurationException>(() => host.StartAsync());
 
-        Assert.Equal(5, error.Problems.Count);
-        Assert.StartsWith("The LlmSettings configuration has 5 problems:", error.Message, StringComparison.Ordinal);
+        // Shape, values, references and the unknown type together: one report, not one phase at a time.
+        Assert.Equal(6, error.Problems.Count);
+        Assert.StartsWith("The LlmSettings configuration has 6 problems:", error.Message, StringComparison.Ordinal);
+        Assert.Contains(error.Problems, p => p.Contains("Backend type Gopher is not supported.", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("SelectionStrategy", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("Priority", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("LLMB_TEST_SURELY_UNSET", StringComparison.Ordinal));

@@ -74,7 +74,7 @@ public class LlmServiceTests
 
         Assert.False(answer.Success);
         Assert.Equal(LlmErrorKind.Network, answer.Error!.Kind);
-        Assert.StartsWith("All 2 attempts failed (primary, fallback): Backend 'primary' failed: slow down | Backend 'fallback' threw HttpRequestException: Connection refused", answer.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("All 2 attempts failed (primary, fallback): Backend 'primary' failed: slow down | Backend 'fallback' could not be reached, or the connection broke: Connection refused", answer.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(2, answer.Attempts.Count);
         Assert.Throws<LlmBackendException>(() => answer.EnsureSuccess());
         Assert.Equal(1, host.Llm.GetStatistics().FailedRequests);

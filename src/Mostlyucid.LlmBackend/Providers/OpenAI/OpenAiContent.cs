@@ -11,5 +11,5 @@ internal sealed class OpenAiContent
     public List<OpenAiContentPart>? Parts { get; set; }
 
     /// <summary>Gets the text: the string, or the text parts joined.</summary>
-    public string JoinedText => Text ?? string.Concat(Parts?.Where(p => p.Type == "text").Select(p => p.Text) ?? Array.Empty<string?>());
+    public string JoinedText => Text ?? string.Concat(Parts?.Where(p => p is { Type: "text" }).Select(p => p!.Text) ?? Array.Empty<string?>());
 }
