@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,9 @@ using Mostlyucid.LlmBackend.Gateway.Health;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
+using Mostlyucid.LlmBackend.Gateway.Security;
+using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Wasm;
 
 namespace Mostlyucid.LlmBackend.Gateway;
@@ -30,16 +34,20 @@ public static class GatewayApplication
     private static readonly char[] HostEnd = { ':', '/' };
 
     /// <summary>Builds the gateway application.</summary>
-    /// <param name="args">Command-line arguments (configuration overrides, <c>--urls</c>).</param>
+    /// <param name="args">Command-line arguments (configuration overrides, <c>--urls</c>, <c>--contentRoot</c>).</param>
     /// <param name="configure">Changes to the builder before the gateway reads its configuration (tests add sources here).</param>
     /// <returns>The application, ready to run.</returns>
-    /// <exception cref="GatewayConfigurationException">The <c>Gateway</c> section has problems (all are listed).</exception>
+    /// <exception cref="GatewayConfigurationException">
+    /// The configuration has problems: every one found in the configuration files and the <c>Gateway</c> and
+    /// <c>LlmSettings</c> sections is listed, in one report.
+    /// </exception>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var problems = new List<string>();
+        var builder = GatewayHostBuilder.Create(args, problems);
         configure?.Invoke(builder);
 
-        var gateway = ReadSettings(builder.Configuration);
+        var gateway = GatewaySettingsReader.Read(builder.Configuration, Environment.GetEnvironmentVariable, problems);
         var report = DefaultBackends.Apply(builder.Configuration, gateway, Environment.GetEnvironmentVariable, DefaultBackends.OllamaAnswers);
         var keys = new GatewayApiKeys(gateway);
         var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls;
@@ -49,17 +57,49 @@ public static class GatewayApplication
         }
 
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
+
+        // Gateway:MaxRequestBodyBytes is enforced by the gate (RequestBodyLimit), which can drain a refused body; Kestrel's
+        // own limit would cut the connection instead.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Services.AddLlmBackend(builder.Configuration);
 
         // Backends of Type Wasm (Extism plugins, sandboxed) and Native (C-ABI libraries) are available to every configuration.
         builder.Services.AddLlmBackendWasm();
+        builder.Services.RedactSecretsInLogs();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(report);
         builder.Services.AddSingleton<RequestRateLimiter>();
+        builder.Services.AddSingleton(new BrowserRequestPolicy(gateway, keys.Required));
+        builder.Services.AddSingleton<RequestBodyLimit>();
+        builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => AllowOrigins(policy, gateway.AllowedOrigins)));
 
         var app = builder.Build();
+        problems.AddRange(app.Services.GetRequiredService<BackendRegistry>().FindProblems());
+        GatewaySettingsReader.CheckAllowedModels(gateway, app.Services.GetRequiredService<LlmSettingsSource>().Settings, problems);
+        if (problems.Count > 0)
+        {
+            throw new GatewayConfigurationException(problems);
+        }
+
+        var redactor = app.Services.GetRequiredService<SecretRedactor>();
+        foreach (var key in gateway.ApiKeys)
+        {
+            redactor.Add(key.Key);
+        }
+
+        LogStartup(app, gateway, keys, report, urls);
+        app.UseRouting();
+        app.UseCors();
+        app.UseMiddleware<GatewayGate>();
+        MapEndpoints(app);
+        GatewayEndpointAudit.EnsureEveryEndpointIsGated(app);
+        return app;
+    }
+
+    private static void LogStartup(WebApplication app, GatewaySettings gateway, GatewayApiKeys keys, DefaultBackendsReport report, string urls)
+    {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mostlyucid.LlmBackend.Gateway");
         if (keys.Required)
         {
@@ -78,62 +118,39 @@ public static class GatewayApplication
                 GatewayLog.MockOnly(logger, report.OllamaUrl ?? gateway.OllamaUrl);
             }
         }
-
-        app.Use((context, next) => AuthenticateAsync(context, next, keys, app.Services.GetRequiredService<RequestRateLimiter>(), logger));
-        MapEndpoints(app);
-        return app;
     }
 
+    /// <summary>
+    /// Maps every endpoint with the access it needs. The gate reads this from the endpoint routing matched, so how a path
+    /// is spelled never decides who may call it.
+    /// </summary>
     private static void MapEndpoints(WebApplication app)
     {
-        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
-        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
-        app.MapPost("/v1/embeddings", EmbeddingsEndpoint.HandleAsync);
-        app.MapGet("/v1/models", ModelsEndpoint.ListAsync);
-        app.MapGet("/v1/models/{**id}", ModelsEndpoint.GetAsync);
-        app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync);
-        app.MapGet("/health", HealthEndpoints.LiveAsync);
-        app.MapGet("/health/ready", HealthEndpoints.ReadyAsync);
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
+        app.MapPost("/v1/embeddings", EmbeddingsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
+        app.MapGet("/v1/models", ModelsEndpoint.ListAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
+        app.MapGet("/v1/models/{**id}", ModelsEndpoint.GetAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
+        app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.Anthropic, takesJsonBody: true);
+        app.MapMethods("/health", new[] { HttpMethods.Get, HttpMethods.Head }, HealthEndpoints.LiveAsync).OpenToAnyone();
+        app.MapGet("/health/ready", HealthEndpoints.ReadyAsync).OpenToAnyone();
     }
 
-    private static GatewaySettings ReadSettings(ConfigurationManager configuration)
+    private static void AllowOrigins(CorsPolicyBuilder policy, IReadOnlyList<string> origins)
     {
-        var settings = new GatewaySettings();
-        var problems = new List<string>();
-        var section = configuration.GetSection(GatewaySettings.SectionName);
-        if (section.Exists())
+        if (origins.Contains("*"))
         {
-            ConfigurationObjectReader.Read(section, settings, problems);
+            policy.AllowAnyOrigin();
+        }
+        else
+        {
+            policy.WithOrigins(origins.ToArray());
         }
 
-        var unresolved = new HashSet<int>();
-        for (var i = 0; i < settings.ApiKeys.Count; i++)
-        {
-            var key = settings.ApiKeys[i];
-            if (key.Key is { } value && value.StartsWith("${", StringComparison.Ordinal) && value.EndsWith('}'))
-            {
-                var variable = value[2..^1];
-                key.Key = Environment.GetEnvironmentVariable(variable);
-                if (string.IsNullOrEmpty(key.Key))
-                {
-                    unresolved.Add(i);
-                    problems.Add($"{GatewaySettings.SectionName}:ApiKeys:{i}:Key references environment variable {variable}, which is not set. Set it, or give the key's hash as KeySha256.");
-                }
-            }
-        }
-
-        problems.AddRange(GatewayApiKeys.Validate(settings, skipKeyChecks: unresolved));
-        if (settings.MaxRequestBodyBytes <= 0)
-        {
-            problems.Add($"{GatewaySettings.SectionName}:MaxRequestBodyBytes: must be greater than 0 (found {settings.MaxRequestBodyBytes}).");
-        }
-
-        if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
-        {
-            problems.Add($"{GatewaySettings.SectionName}:OllamaUrl: must be an absolute URL such as http://localhost:11434.");
-        }
-
-        return problems.Count > 0 ? throw new GatewayConfigurationException(problems) : settings;
+        policy.WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .AllowAnyHeader()
+            .WithExposedHeaders(GatewayHeaders.RequestId, GatewayHeaders.Backend, GatewayHeaders.Attempts, "Retry-After", "retry-after-ms")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
     }
 
     /// <summary>Rewrites every non-loopback listen address to 127.0.0.1 (same scheme and port).</summary>
@@ -151,46 +168,4 @@ public static class GatewayApplication
         var isLoopback = host is "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
         return isLoopback ? url : url[..(schemeEnd + 3)] + "127.0.0.1" + (hostEnd > 0 ? rest[hostEnd..] : string.Empty);
     }));
-
-    private static async Task AuthenticateAsync(HttpContext context, RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, ILogger logger)
-    {
-        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
-
-        GatewayHeaders.EnsureRequestId(context);
-        var anthropic = context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal);
-        if (!keys.Required)
-        {
-            GatewayCallerFeature.Set(context, GatewayCaller.Anonymous);
-            await next(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (keys.Authenticate(context.Request) is not { } found)
-        {
-            GatewayLog.RejectedUnauthenticated(logger, context.Request.Path);
-            const string Message = "Missing or invalid API key: send a gateway key as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.";
-            await (anthropic
-                ? AnthropicErrorResponder.WriteAsync(context, 401, Message)
-                : OpenAiErrorResponder.WriteAsync(context, 401, Message, "invalid_request_error", "invalid_api_key")).ConfigureAwait(false);
-            return;
-        }
-
-        if (found.PerMinute is { } limit && limiter.TryAcquire(found.Caller.KeyName, limit) is { } wait)
-        {
-            GatewayLog.RejectedRateLimited(logger, context.Request.Path, found.Caller.KeyName, limit);
-            GatewayErrors.AddRetryAfter(context.Response, wait);
-            var message = $"The API key '{found.Caller.KeyName}' is limited to {limit} requests per minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.";
-            await (anthropic
-                ? AnthropicErrorResponder.WriteAsync(context, 429, message)
-                : OpenAiErrorResponder.WriteAsync(context, 429, message, "rate_limit_error", "rate_limit_exceeded")).ConfigureAwait(false);
-            return;
-        }
-
-        GatewayCallerFeature.Set(context, found.Caller);
-        await next(context).ConfigureAwait(false);
-    }
 }

@@ -14,6 +14,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const string Key = "test-gateway-key-0123456789";
     public const string LimitedKey = "limited-gateway-key-0123456789";
     public const string MeteredKey = "metered-gateway-key-0123456789";
+    public const string BurstKey = "burst-gateway-key-0123456789";
+    public const int BurstLimit = 20;
+    public const string AllowedOrigin = "https://app.example";
     private const string UpstreamKey = "upstream-key";
 
     private TestGateway? _gateway;
@@ -40,6 +43,10 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:ApiKeys:2:Name"] = "metered",
             ["Gateway:ApiKeys:2:Key"] = MeteredKey,
             ["Gateway:ApiKeys:2:MaxRequestsPerMinute"] = "3",
+            ["Gateway:ApiKeys:3:Name"] = "burst",
+            ["Gateway:ApiKeys:3:Key"] = BurstKey,
+            ["Gateway:ApiKeys:3:MaxRequestsPerMinute"] = BurstLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:AllowedOrigins:0"] = AllowedOrigin,
 
             // Failing backends stay first in their routes, so failover is observable in every test regardless of order.
             ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "1000000",

@@ -124,11 +124,12 @@ public sealed class GatewayHttpTests(GatewayFixture gateway)
     }
 
     [Fact]
-    public async Task Health_IsOpen_AndReadinessListsEveryBackend()
+    public async Task Health_IsOpen_AndReadinessWithAKeyListsEveryBackend()
     {
-        using var http = Http(key: null);
+        using var anonymous = Http(key: null);
+        using var http = Http();
 
-        using var live = await http.GetAsync("/health");
+        using var live = await anonymous.GetAsync("/health");
         var ready = JsonNode.Parse(await http.GetStringAsync("/health/ready?probe=true"))!;
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);

@@ -25,12 +25,15 @@ public sealed class TestGateway : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a gateway whose configuration is the embedded defaults overlaid with <paramref name="settings"/>.</summary>
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings)
+    /// <param name="settings">The configuration overlay.</param>
+    /// <param name="configure">More changes to the builder (extra services, logging), if any.</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var app = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

@@ -13,13 +13,13 @@ internal static class AnthropicErrorResponder
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(Body(status, message).ToJsonString(), context.RequestAborted);
+        return context.Response.WriteAsync(Body(status, GatewayErrors.Redact(context, message)).ToJsonString(), context.RequestAborted);
     }
 
     public static Task WriteAsync(HttpContext context, LlmError error)
     {
         GatewayErrors.AddRetryAfter(context.Response, error.RetryAfter);
-        return WriteAsync(context, GatewayErrors.StatusFor(error), error.Message);
+        return WriteAsync(context, GatewayErrors.StatusFor(error), GatewayErrors.ClientMessage(context, error));
     }
 
     /// <summary>The error object, also sent as an <c>event: error</c> frame when a stream breaks.</summary>
@@ -36,6 +36,7 @@ internal static class AnthropicErrorResponder
         403 => "permission_error",
         404 => "not_found_error",
         413 => "request_too_large",
+        500 => "api_error",
         429 => "rate_limit_error",
         503 or 529 => "overloaded_error",
         _ => "api_error",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Anthropic;
@@ -7,165 +8,179 @@ namespace Mostlyucid.LlmBackend.Gateway.Anthropic;
 /// <summary>
 /// Reads an Anthropic Messages request (as the official SDKs send it) into the library's model. Content may be a string
 /// or blocks; tool results inside a user turn become tool messages; thinking blocks come back as reasoning with their
-/// signature.
+/// signature. Every field it reads is type-checked (<see cref="JsonFieldReader"/>): a wrong kind of value is a 400 naming
+/// the field, never silently ignored.
 /// </summary>
 internal static class AnthropicRequestReader
 {
-    public static (ChatRequest? Request, string? Problem) Read(JsonNode body)
+    public static (ChatRequest? Request, bool Stream, string? Problem) Read(JsonNode body)
     {
         if (body is not JsonObject root)
         {
-            return (null, "The request body must be a JSON object.");
+            return (null, false, $"The request body must be a JSON object, not {JsonFieldReader.Describe(body)}.");
         }
 
-        if (Text(root, "model") is not { Length: > 0 } model)
-        {
-            return (null, "model: Field required");
-        }
-
-        if (root["max_tokens"] is not JsonValue maxTokensValue || !maxTokensValue.TryGetValue<int>(out var maxTokens) || maxTokens < 1)
-        {
-            return (null, "max_tokens: Field required (a whole number of at least 1)");
-        }
-
-        if (root["messages"] is not JsonArray { Count: > 0 } messages)
-        {
-            return (null, "messages: Field required (a non-empty list)");
-        }
-
+        var fields = new JsonFieldReader();
+        var model = fields.String(root, "model", "model", required: true);
+        var maxTokens = fields.Integer(root, "max_tokens", "max_tokens", required: true);
+        var messages = fields.Array(root, "messages", "messages", required: true);
+        var stream = fields.Boolean(root, "stream", "stream") ?? false;
+        var metadata = fields.Object(root, "metadata", "metadata");
+        var thinking = fields.Object(root, "thinking", "thinking");
         var request = new ChatRequest
         {
             Model = model,
             MaxTokens = maxTokens,
-            Temperature = Number(root, "temperature"),
-            TopP = Number(root, "top_p"),
-            TopK = root["top_k"] is JsonValue k && k.TryGetValue<int>(out var topK) ? topK : null,
-            Stop = root["stop_sequences"] is JsonArray stops ? stops.Select(s => s?.GetValue<string>() ?? string.Empty).ToList() : null,
-            User = Text(root["metadata"], "user_id"),
-            ThinkingBudgetTokens = Text(root["thinking"], "type") == "enabled" && root["thinking"]!["budget_tokens"] is JsonValue budget && budget.TryGetValue<int>(out var tokens) ? tokens : null,
+            Temperature = fields.Number(root, "temperature", "temperature"),
+            TopP = fields.Number(root, "top_p", "top_p"),
+            TopK = fields.Integer(root, "top_k", "top_k"),
+            Stop = StopSequences(fields, fields.Array(root, "stop_sequences", "stop_sequences")),
+            User = fields.String(metadata, "user_id", "metadata.user_id"),
+            ThinkingBudgetTokens = fields.String(thinking, "type", "thinking.type") == "enabled"
+                ? fields.Integer(thinking, "budget_tokens", "thinking.budget_tokens", required: true)
+                : null,
         };
+        if (fields.Problem is null && string.IsNullOrWhiteSpace(model))
+        {
+            fields.Fail<string>("model: must name a model");
+        }
 
+        if (fields.Problem is null && messages is { Count: 0 })
+        {
+            fields.Fail<string>("messages: must contain at least one message");
+        }
+
+        ReadSystem(fields, root, request.Messages);
+        for (var i = 0; messages is not null && i < messages.Count && fields.Problem is null; i++)
+        {
+            ReadMessage(fields, messages[i], $"messages.{i}", request.Messages);
+        }
+
+        request.Tools = ReadTools(fields, fields.Array(root, "tools", "tools"));
+        ReadToolChoice(fields, fields.Object(root, "tool_choice", "tool_choice"), request);
+        return fields.Problem is { } problem ? (null, false, problem) : (request, stream, null);
+    }
+
+    private static List<string>? StopSequences(JsonFieldReader fields, JsonArray? stops)
+    {
+        if (stops is null)
+        {
+            return null;
+        }
+
+        var list = new List<string>(stops.Count);
+        for (var i = 0; i < stops.Count; i++)
+        {
+            list.Add(fields.StringValue(stops[i], $"stop_sequences.{i}") ?? fields.Fail<string>($"stop_sequences.{i}: must be a string, not null") ?? string.Empty);
+        }
+
+        return list;
+    }
+
+    private static void ReadSystem(JsonFieldReader fields, JsonObject root, List<ChatMessage> into)
+    {
         switch (root["system"])
         {
-            case JsonValue value when value.TryGetValue<string>(out var system):
-                request.Messages.Add(new ChatMessage { Role = ChatRole.System, Content = system });
-                break;
+            case null:
+                return;
             case JsonArray blocks:
-                request.Messages.Add(new ChatMessage { Role = ChatRole.System, Content = string.Concat(blocks.Where(b => Text(b, "type") == "text").Select(b => Text(b, "text"))) });
-                break;
-        }
-
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (ReadMessage(messages[i], request.Messages) is { } problem)
-            {
-                return (null, $"messages.{i}: {problem}");
-            }
-        }
-
-        if (root["tools"] is JsonArray tools)
-        {
-            request.Tools = new List<ToolDefinition>();
-            for (var i = 0; i < tools.Count; i++)
-            {
-                var tool = tools[i];
-                if (Text(tool, "type") is { } type && type != "custom" || Text(tool, "name") is not { Length: > 0 } name)
+                var texts = new List<string>();
+                for (var i = 0; i < blocks.Count; i++)
                 {
-                    return (null, $"tools.{i}: only custom tools with a name and an input_schema are supported here (server tools such as web search are not)");
+                    var path = $"system.{i}";
+                    if (fields.String(blocks[i], "type", $"{path}.type", required: true) is { } type && type != "text")
+                    {
+                        fields.Fail<string>($"{path}.type: system blocks must be of type 'text', not '{type}'");
+                    }
+
+                    texts.Add(fields.String(blocks[i], "text", $"{path}.text", required: true) ?? string.Empty);
                 }
 
-                request.Tools.Add(new ToolDefinition
-                {
-                    Name = name,
-                    Description = Text(tool, "description"),
-                    Parameters = tool!["input_schema"] is { } schema ? JsonSerializer.SerializeToElement(schema, GatewayNodeContext.Default.JsonNode) : null,
-                });
-            }
-        }
-
-        if (root["tool_choice"] is JsonObject choice)
-        {
-            request.ToolChoice = Text(choice, "type") switch
-            {
-                "any" => ToolChoice.Required,
-                "none" => ToolChoice.None,
-                "tool" => ToolChoice.ForFunction(Text(choice, "name") ?? string.Empty),
-                _ => ToolChoice.Auto,
-            };
-            if (choice["disable_parallel_tool_use"] is JsonValue disable && disable.TryGetValue<bool>(out var disabled) && disabled)
-            {
-                request.ParallelToolCalls = false;
-            }
-        }
-
-        return (request, null);
-    }
-
-    private static string? ReadMessage(JsonNode? node, List<ChatMessage> into)
-    {
-        var role = Text(node, "role");
-        if (role is not ("user" or "assistant"))
-        {
-            return $"role must be 'user' or 'assistant', not '{role}'";
-        }
-
-        switch (node!["content"])
-        {
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                into.Add(new ChatMessage { Role = role, Content = text });
-                return null;
-            case JsonArray blocks:
-                return role == "user" ? ReadUserBlocks(blocks, into) : ReadAssistantBlocks(blocks, into);
+                into.Add(new ChatMessage { Role = ChatRole.System, Content = string.Concat(texts) });
+                return;
             default:
-                return "content must be a string or a list of content blocks";
+                into.Add(new ChatMessage { Role = ChatRole.System, Content = fields.StringValue(root["system"], "system") ?? string.Empty });
+                return;
         }
     }
 
-    private static string? ReadUserBlocks(JsonArray blocks, List<ChatMessage> into)
+    private static void ReadMessage(JsonFieldReader fields, JsonNode? node, string path, List<ChatMessage> into)
+    {
+        if (node is not JsonObject)
+        {
+            fields.Fail<string>($"{path}: must be an object with a role and content, not {JsonFieldReader.Describe(node)}");
+            return;
+        }
+
+        var role = fields.String(node, "role", $"{path}.role", required: true);
+        if (fields.Problem is null && role is not ("user" or "assistant"))
+        {
+            fields.Fail<string>($"{path}.role: must be 'user' or 'assistant', not '{role}'");
+            return;
+        }
+
+        switch (node["content"])
+        {
+            case JsonArray blocks:
+                if (role == "user")
+                {
+                    ReadUserBlocks(fields, blocks, $"{path}.content", into);
+                }
+                else
+                {
+                    ReadAssistantBlocks(fields, blocks, $"{path}.content", into);
+                }
+
+                return;
+            case null:
+                fields.Fail<string>($"{path}.content: Field required");
+                return;
+            default:
+                if (fields.StringValue(node["content"], $"{path}.content") is { } text)
+                {
+                    into.Add(new ChatMessage { Role = role!, Content = text });
+                }
+                else
+                {
+                    fields.Fail<string>($"{path}.content: must be a string or a list of content blocks");
+                }
+
+                return;
+        }
+    }
+
+    private static void ReadUserBlocks(JsonFieldReader fields, JsonArray blocks, string path, List<ChatMessage> into)
     {
         var parts = new List<ContentPart>();
-        foreach (var block in blocks)
+        for (var i = 0; i < blocks.Count && fields.Problem is null; i++)
         {
-            switch (Text(block, "type"))
+            var block = blocks[i];
+            var at = $"{path}.{i}";
+            switch (fields.String(block, "type", $"{at}.type", required: true))
             {
                 case "text":
-                    parts.Add(ContentPart.FromText(Text(block, "text") ?? string.Empty));
+                    parts.Add(ContentPart.FromText(fields.String(block, "text", $"{at}.text", required: true) ?? string.Empty));
                     break;
                 case "image":
-                    var source = block!["source"];
-                    switch (Text(source, "type"))
+                    if (ReadImage(fields, fields.Object(block, "source", $"{at}.source", required: true), $"{at}.source") is { } image)
                     {
-                        case "base64":
-                            try
-                            {
-                                parts.Add(ContentPart.FromImageBytes(Convert.FromBase64String(Text(source, "data") ?? string.Empty), Text(source, "media_type") ?? "application/octet-stream"));
-                            }
-                            catch (FormatException)
-                            {
-                                return "an image's source.data is not valid base64";
-                            }
-
-                            break;
-                        case "url":
-                            parts.Add(ContentPart.FromImageUrl(Text(source, "url") ?? string.Empty));
-                            break;
-                        default:
-                            return $"image source type '{Text(source, "type")}' is not supported (base64 and url are)";
+                        parts.Add(image);
                     }
 
                     break;
                 case "tool_result":
                     var content = block!["content"] switch
                     {
-                        JsonValue value when value.TryGetValue<string>(out var plain) => plain,
-                        JsonArray inner => string.Concat(inner.Where(b => Text(b, "type") == "text").Select(b => Text(b, "text"))),
-                        _ => string.Empty,
+                        null => string.Empty,
+                        JsonArray inner => string.Concat(inner.Select((b, j) => fields.String(b, "type", $"{at}.content.{j}.type") == "text" ? fields.String(b, "text", $"{at}.content.{j}.text") : null)),
+                        var plain => fields.StringValue(plain, $"{at}.content") ?? string.Empty,
                     };
-                    var isError = block["is_error"] is JsonValue e && e.TryGetValue<bool>(out var error) && error;
-                    into.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = Text(block, "tool_use_id"), Content = isError ? "Error: " + content : content });
+                    var isError = fields.Boolean(block, "is_error", $"{at}.is_error") ?? false;
+                    into.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = fields.String(block, "tool_use_id", $"{at}.tool_use_id", required: true), Content = isError ? "Error: " + content : content });
                     break;
-                default:
-                    return $"content blocks of type '{Text(block, "type")}' are not supported in user turns (text, image and tool_result are)";
+                case { } other:
+                    fields.Fail<string>($"{at}.type: content blocks of type '{other}' are not supported in user turns (text, image and tool_result are)");
+                    break;
             }
         }
 
@@ -175,48 +190,121 @@ internal static class AnthropicRequestReader
             message.Content = message.GetText();
             into.Add(message);
         }
-
-        return null;
     }
 
-    private static string? ReadAssistantBlocks(JsonArray blocks, List<ChatMessage> into)
+    private static ContentPart? ReadImage(JsonFieldReader fields, JsonObject? source, string path)
+    {
+        switch (fields.String(source, "type", $"{path}.type", required: true))
+        {
+            case "base64":
+                var data = fields.String(source, "data", $"{path}.data", required: true);
+                var mediaType = fields.String(source, "media_type", $"{path}.media_type", required: true);
+                try
+                {
+                    return data is null || mediaType is null ? null : ContentPart.FromImageBytes(Convert.FromBase64String(data), mediaType);
+                }
+                catch (FormatException)
+                {
+                    return fields.Fail<ContentPart>($"{path}.data: is not valid base64");
+                }
+
+            case "url":
+                return fields.String(source, "url", $"{path}.url", required: true) is { } url ? ContentPart.FromImageUrl(url) : null;
+            case { } other:
+                return fields.Fail<ContentPart>($"{path}.type: image source type '{other}' is not supported (base64 and url are)");
+            default:
+                return null;
+        }
+    }
+
+    private static void ReadAssistantBlocks(JsonFieldReader fields, JsonArray blocks, string path, List<ChatMessage> into)
     {
         var message = new ChatMessage { Role = ChatRole.Assistant };
         var text = new System.Text.StringBuilder();
-        foreach (var block in blocks)
+        for (var i = 0; i < blocks.Count && fields.Problem is null; i++)
         {
-            switch (Text(block, "type"))
+            var block = blocks[i];
+            var at = $"{path}.{i}";
+            switch (fields.String(block, "type", $"{at}.type", required: true))
             {
                 case "text":
-                    text.Append(Text(block, "text"));
+                    text.Append(fields.String(block, "text", $"{at}.text", required: true));
                     break;
                 case "tool_use":
+                    var input = fields.Object(block, "input", $"{at}.input");
                     (message.ToolCalls ??= new List<ToolCall>()).Add(new ToolCall
                     {
-                        Id = Text(block, "id") ?? string.Empty,
-                        Name = Text(block, "name") ?? string.Empty,
-                        Arguments = block!["input"]?.ToJsonString() ?? "{}",
+                        Id = fields.String(block, "id", $"{at}.id", required: true) ?? string.Empty,
+                        Name = fields.String(block, "name", $"{at}.name", required: true) ?? string.Empty,
+                        Arguments = input?.ToJsonString() ?? "{}",
                     });
                     break;
                 case "thinking":
-                    message.Reasoning = Text(block, "thinking");
-                    message.ReasoningSignature = Text(block, "signature");
+                    message.Reasoning = fields.String(block, "thinking", $"{at}.thinking");
+                    message.ReasoningSignature = fields.String(block, "signature", $"{at}.signature");
                     break;
                 case "redacted_thinking":
                     break;
-                default:
-                    return $"content blocks of type '{Text(block, "type")}' are not supported in assistant turns (text, tool_use and thinking are)";
+                case { } other:
+                    fields.Fail<string>($"{at}.type: content blocks of type '{other}' are not supported in assistant turns (text, tool_use and thinking are)");
+                    break;
             }
         }
 
         message.Content = text.ToString();
         into.Add(message);
-        return null;
     }
 
-    private static string? Text(JsonNode? node, string name) =>
-        node is JsonObject o && o[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    private static List<ToolDefinition>? ReadTools(JsonFieldReader fields, JsonArray? tools)
+    {
+        if (tools is null)
+        {
+            return null;
+        }
 
-    private static double? Number(JsonNode? node, string name) =>
-        node is JsonObject o && o[name] is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
+        var list = new List<ToolDefinition>(tools.Count);
+        for (var i = 0; i < tools.Count && fields.Problem is null; i++)
+        {
+            var tool = tools[i];
+            var at = $"tools.{i}";
+            var type = fields.String(tool, "type", $"{at}.type");
+            var name = fields.String(tool, "name", $"{at}.name", required: true);
+            if (fields.Problem is null && (type is not (null or "custom") || string.IsNullOrWhiteSpace(name)))
+            {
+                fields.Fail<string>($"{at}: only custom tools with a name and an input_schema are supported here (server tools such as web search are not)");
+                break;
+            }
+
+            var schema = fields.Object(tool, "input_schema", $"{at}.input_schema");
+            list.Add(new ToolDefinition
+            {
+                Name = name ?? string.Empty,
+                Description = fields.String(tool, "description", $"{at}.description"),
+                Parameters = schema is null ? null : JsonSerializer.SerializeToElement(schema, GatewayNodeContext.Default.JsonNode),
+            });
+        }
+
+        return list;
+    }
+
+    private static void ReadToolChoice(JsonFieldReader fields, JsonObject? choice, ChatRequest request)
+    {
+        if (choice is null)
+        {
+            return;
+        }
+
+        request.ToolChoice = fields.String(choice, "type", "tool_choice.type", required: true) switch
+        {
+            "any" => ToolChoice.Required,
+            "none" => ToolChoice.None,
+            "tool" => ToolChoice.ForFunction(fields.String(choice, "name", "tool_choice.name", required: true) ?? string.Empty),
+            "auto" or null => ToolChoice.Auto,
+            var other => fields.Fail<ToolChoice>($"tool_choice.type: must be 'auto', 'any', 'tool' or 'none', not '{other}'"),
+        };
+        if (fields.Boolean(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use") == true)
+        {
+            request.ParallelToolCalls = false;
+        }
+    }
 }

@@ -95,7 +95,7 @@ internal sealed class AnthropicStreamWriter
     }
 
     public Task ErrorAsync(LlmError error) =>
-        EventAsync("error", AnthropicErrorResponder.Body(Http.GatewayErrors.StatusFor(error), error.Message));
+        EventAsync("error", AnthropicErrorResponder.Body(Http.GatewayErrors.StatusFor(error), Http.GatewayErrors.ClientMessage(_context, error)));
 
     private async Task EnsureBlockAsync(string kind, JsonObject start)
     {

@@ -17,23 +17,14 @@ internal static class MessagesEndpoint
     public static async Task HandleAsync(HttpContext context, ILlmService llm)
     {
         var requestId = GatewayHeaders.EnsureRequestId(context);
-        JsonNode? body;
-        try
+        var (body, status, unreadable) = await RequestBody.ReadNodeAsync(context).ConfigureAwait(false);
+        if (body is null)
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await AnthropicErrorResponder.WriteAsync(context, 413, ex.Message).ConfigureAwait(false);
-            return;
-        }
-        catch (JsonException ex)
-        {
-            await AnthropicErrorResponder.WriteAsync(context, 400, $"The request body is not valid JSON: {ex.Message}").ConfigureAwait(false);
+            await AnthropicErrorResponder.WriteAsync(context, status, unreadable!).ConfigureAwait(false);
             return;
         }
 
-        var (request, problem) = body is null ? (null, "The request body is empty; send a JSON object.") : AnthropicRequestReader.Read(body);
+        var (request, stream, problem) = AnthropicRequestReader.Read(body);
         if (request is null)
         {
             await AnthropicErrorResponder.WriteAsync(context, 400, problem!).ConfigureAwait(false);
@@ -49,7 +40,7 @@ internal static class MessagesEndpoint
         var id = "msg_" + requestId;
         try
         {
-            if (body!["stream"] is JsonValue stream && stream.TryGetValue<bool>(out var streaming) && streaming)
+            if (stream)
             {
                 await StreamAsync(context, llm, request, id).ConfigureAwait(false);
                 return;

@@ -15,13 +15,17 @@ internal sealed class GatewayApiKeys
 
     public GatewayApiKeys(GatewaySettings settings)
     {
+        // A key whose hash cannot be read is reported by Validate; it is left out here, never half-used.
         _keys = settings.ApiKeys
-            .Select(k => (Hash(k), new GatewayCaller(k.Name, k.AllowedModels.ToArray()), k.MaxRequestsPerMinute))
+            .Select(k => (Hash: Hash(k), Caller: new GatewayCaller(k.Name, k.AllowedModels.ToArray()), k.MaxRequestsPerMinute))
+            .Where(k => k.Hash is not null)
+            .Select(k => (k.Hash!, k.Caller, k.MaxRequestsPerMinute))
             .ToArray();
+        Required = settings.ApiKeys.Count > 0;
     }
 
     /// <summary>Gets whether any key is configured (otherwise every caller is anonymous and the gateway is loopback-only).</summary>
-    public bool Required => _keys.Length > 0;
+    public bool Required { get; }
 
     /// <summary>Validates the keys' configuration; every problem names the key's position.</summary>
     /// <param name="settings">The settings.</param>
@@ -92,6 +96,9 @@ internal sealed class GatewayApiKeys
         return match;
     }
 
+    /// <summary>Gets whether the request carries a key at all (valid or not).</summary>
+    public static bool HasCredentials(HttpRequest request) => Presented(request) is not null;
+
     private static string? Presented(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
@@ -104,8 +111,13 @@ internal sealed class GatewayApiKeys
         return apiKey.Length > 0 ? apiKey.Trim() : null;
     }
 
-    private static byte[] Hash(GatewayApiKeyConfig key) =>
-        !string.IsNullOrWhiteSpace(key.KeySha256)
-            ? Convert.FromHexString(key.KeySha256)
-            : SHA256.HashData(Encoding.UTF8.GetBytes(key.Key ?? string.Empty));
+    private static byte[]? Hash(GatewayApiKeyConfig key)
+    {
+        if (!string.IsNullOrWhiteSpace(key.KeySha256))
+        {
+            return key.KeySha256.Length == 64 && key.KeySha256.All(Uri.IsHexDigit) ? Convert.FromHexString(key.KeySha256) : null;
+        }
+
+        return string.IsNullOrEmpty(key.Key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key.Key));
+    }
 }

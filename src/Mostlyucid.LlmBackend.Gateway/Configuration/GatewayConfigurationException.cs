@@ -2,7 +2,10 @@ using System.Text;
 
 namespace Mostlyucid.LlmBackend.Gateway.Configuration;
 
-/// <summary>The <c>Gateway</c> configuration cannot be used; <see cref="Problems"/> lists every problem.</summary>
+/// <summary>
+/// The configuration cannot be used: <see cref="Problems"/> lists every problem found in it — configuration files, the
+/// <c>Gateway</c> section and the <c>LlmSettings</c> section together — so one fix-and-restart cycle is enough.
+/// </summary>
 public sealed class GatewayConfigurationException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="GatewayConfigurationException"/> class.</summary>
@@ -40,7 +43,7 @@ public sealed class GatewayConfigurationException : Exception
 
     private static string Format(IReadOnlyList<string> problems)
     {
-        var text = new StringBuilder("The Gateway configuration has ").Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
+        var text = new StringBuilder("The configuration has ").Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
         foreach (var problem in problems)
         {
             text.Append(Environment.NewLine).Append("  - ").Append(problem);

@@ -23,4 +23,18 @@ public sealed class GatewaySettings
 
     /// <summary>Gets or sets where the defaults look for a local Ollama. <value>The default is http://localhost:11434.</value></summary>
     public string OllamaUrl { get; set; } = "http://localhost:11434";
+
+    /// <summary>
+    /// Gets or sets the web origins (<c>https://app.example.com</c>) whose pages may call the gateway from a browser. Without
+    /// API keys, a request carrying any other <c>Origin</c> is refused; with keys, CORS answers only for these origins.
+    /// <c>*</c> allows every origin and is accepted only when API keys are configured.
+    /// <value>The default is empty: no web page may call the gateway.</value>
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets how often <c>/health/ready?probe=true</c> may call the providers; a probe asked for sooner is answered
+    /// from the last one (its age is in the answer). <value>The default is 10 seconds.</value>
+    /// </summary>
+    public int HealthProbeIntervalSeconds { get; set; } = 10;
 }

@@ -17,6 +17,10 @@ internal sealed class BackendReadiness
     [JsonPropertyName("healthy")]
     public bool Healthy { get; set; }
 
+    /// <summary>Gets or sets the circuit breaker's state (Closed, Open, HalfOpen).</summary>
+    [JsonPropertyName("circuit")]
+    public string? Circuit { get; set; }
+
     [JsonPropertyName("reason")]
     public string? Reason { get; set; }
 

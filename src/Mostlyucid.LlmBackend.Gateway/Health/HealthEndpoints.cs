@@ -1,48 +1,71 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Health;
 
 /// <summary>
-/// <c>GET /health</c>: the process is up. <c>GET /health/ready</c>: which backends can be used, from their recorded health
-/// (no provider is called); <c>?probe=true</c> also asks each one's free model-list endpoint. 200 when at least one backend
-/// is ready and healthy, else 503.
+/// <c>GET /health</c>: the process is up (nothing else). <c>GET /health/ready</c>: 200 when at least one backend is ready
+/// and healthy, else 503 — from recorded health, no provider called. Anyone may ask; only an authorized caller (a key, or
+/// any local caller without keys) sees the backends, their circuits and last errors, and may add <c>?probe=true</c> to
+/// also ask each provider's free model list (rate-limited by <see cref="ReadinessProbe"/>).
 /// </summary>
 internal static class HealthEndpoints
 {
+    private static readonly byte[] Live = "{\"status\":\"ok\"}"u8.ToArray();
+
     public static Task LiveAsync(HttpContext context)
     {
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync("{\"status\":\"ok\"}", context.RequestAborted);
+        context.Response.ContentLength = Live.Length;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(Live, context.RequestAborted).AsTask();
     }
 
-    public static async Task ReadyAsync(HttpContext context, ILlmService llm)
+    public static async Task ReadyAsync(HttpContext context, ILlmService llm, ReadinessProbe probe)
     {
-        var probe = string.Equals(context.Request.Query["probe"], "true", StringComparison.OrdinalIgnoreCase);
+        var caller = GatewayCallerFeature.Get(context);
+        var wantsProbe = string.Equals(context.Request.Query["probe"], "true", StringComparison.OrdinalIgnoreCase);
+        if (wantsProbe && !caller.IsAuthorized)
+        {
+            await GatewayErrorWriter.WriteAsync(
+                context,
+                ErrorShape.ByClient,
+                StatusCodes.Status401Unauthorized,
+                "probe=true asks every provider with this gateway's credentials, so it needs a gateway key ('Authorization: Bearer <key>' or 'x-api-key: <key>').",
+                "invalid_api_key").ConfigureAwait(false);
+            return;
+        }
+
         var health = (await llm.GetHealthAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(h => h.BackendName, StringComparer.OrdinalIgnoreCase);
-        var reachable = probe ? await llm.CheckAvailabilityAsync(context.RequestAborted).ConfigureAwait(false) : null;
-        var report = new ReadinessReport();
+        var (reachable, age) = wantsProbe ? await probe.ProbeAsync(context.RequestAborted).ConfigureAwait(false) : (null, TimeSpan.Zero);
+        var backends = new List<BackendReadiness>();
         foreach (var backend in llm.GetBackends())
         {
             var known = health.TryGetValue(backend.Name, out var h);
-            report.Backends.Add(new BackendReadiness
+            backends.Add(new BackendReadiness
             {
                 Name = backend.Name,
                 Type = backend.BackendType,
                 Status = backend.Status.ToString(),
                 Healthy = backend.Status == BackendStatus.Ready && (!known || h!.IsHealthy),
+                Circuit = known ? h!.CircuitState : null,
                 Reason = backend.StatusReason,
                 Reachable = reachable is not null && reachable.TryGetValue(backend.Name, out var r) ? r : null,
                 LastError = known ? h!.LastError : null,
             });
         }
 
-        var ready = report.Backends.Any(b => b.Healthy && b.Reachable != false);
-        report.Status = ready ? "ready" : "unavailable";
+        var ready = backends.Any(b => b.Healthy && b.Reachable != false);
+        var report = new ReadinessReport
+        {
+            Status = ready ? "ready" : "unavailable",
+            ProbeAgeSeconds = caller.IsAuthorized && wantsProbe ? Math.Round(age.TotalSeconds, 1) : null,
+            Backends = caller.IsAuthorized ? backends : null,
+        };
         context.Response.StatusCode = ready ? 200 : 503;
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, report, GatewayJsonContext.Default.ReadinessReport, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponse.WriteAsync(context, report, GatewayJsonContext.Default.ReadinessReport).ConfigureAwait(false);
     }
 }

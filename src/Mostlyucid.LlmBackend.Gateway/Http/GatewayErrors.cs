@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Security;
 
 namespace Mostlyucid.LlmBackend.Gateway.Http;
 
@@ -15,11 +18,31 @@ internal static class GatewayErrors
         LlmErrorKind.RateLimited => 429,
         LlmErrorKind.Timeout => 504,
         LlmErrorKind.NoBackendAvailable or LlmErrorKind.CircuitOpen => 503,
+        LlmErrorKind.Internal => 500,
         _ => 502,
     };
 
+    /// <summary>
+    /// The message a client sees for an error: for a failure of the gateway itself only that it happened and the request
+    /// id to quote (the details are in the log), otherwise the error's message with every secret redacted — including
+    /// any a provider echoed back.
+    /// </summary>
+    public static string ClientMessage(HttpContext context, LlmError error)
+    {
+        if (error.Kind == LlmErrorKind.Internal)
+        {
+            return $"The gateway failed while handling this request (request id {GatewayHeaders.EnsureRequestId(context)}). This is a fault in the gateway, not in the request or a provider; it has been logged.";
+        }
+
+        return Redact(context, error.Message);
+    }
+
+    /// <summary>Removes every secret the gateway knows of, and anything shaped like a provider key, from a message.</summary>
+    public static string Redact(HttpContext context, string message) =>
+        context.RequestServices?.GetService<SecretRedactor>() is { } redactor ? redactor.Redact(message) : message;
+
     /// <summary>Adds <c>Retry-After</c> (whole seconds, rounded up) and <c>retry-after-ms</c> when the error carries a wait.</summary>
-    public static void AddRetryAfter(Microsoft.AspNetCore.Http.HttpResponse response, TimeSpan? wait)
+    public static void AddRetryAfter(HttpResponse response, TimeSpan? wait)
     {
         if (wait is not { } delay)
         {

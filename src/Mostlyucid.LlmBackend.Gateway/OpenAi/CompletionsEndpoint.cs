@@ -22,7 +22,7 @@ internal static class CompletionsEndpoint
             JsonValueKind.Array when wire.Prompt.GetArrayLength() == 1 && wire.Prompt[0].ValueKind == JsonValueKind.String => wire.Prompt[0].GetString(),
             _ => null,
         };
-        if (prompt is null || wire.N is > 1)
+        if (prompt is null || wire.N is not (null or 1))
         {
             await OpenAiErrorResponder.WriteAsync(context, 400, "prompt must be a string (or an array holding one string), and n must be 1", "invalid_request_error", null, prompt is null ? "prompt" : "n").ConfigureAwait(false);
             return;
@@ -109,7 +109,7 @@ internal static class CompletionsEndpoint
                 }
                 catch (LlmBackendException ex)
                 {
-                    await SseFrames.WriteDataAsync(context, JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(ex.Error), Providers.OpenAI.OpenAiJsonContext.Default.OpenAiErrorEnvelope)).ConfigureAwait(false);
+                    await SseFrames.WriteDataAsync(context, JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(context, ex.Error), Providers.OpenAI.OpenAiJsonContext.Default.OpenAiErrorEnvelope)).ConfigureAwait(false);
                     return;
                 }
             }

@@ -82,7 +82,7 @@ internal sealed class OpenAiChunkWriter
 
     /// <summary>Ends a broken stream with an error frame (the SDKs throw on it) — never with <c>[DONE]</c>, which would pass for success.</summary>
     public Task ErrorAsync(LlmError error) =>
-        WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(error), OpenAiJsonContext.Default.OpenAiErrorEnvelope));
+        WriteFrameAsync(JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorResponder.Envelope(_context, error), OpenAiJsonContext.Default.OpenAiErrorEnvelope));
 
     public Task DoneAsync() => WriteFrameAsync(Done);
 

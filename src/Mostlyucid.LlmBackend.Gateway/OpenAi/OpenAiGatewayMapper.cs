@@ -19,6 +19,11 @@ internal static class OpenAiGatewayMapper
             return (null, "n greater than 1 is not supported by this gateway; send one request per completion", "n");
         }
 
+        if (wire.N is < 1)
+        {
+            return (null, $"n must be 1 (found {wire.N})", "n");
+        }
+
         var request = new ChatRequest
         {
             Model = wire.Model,
@@ -52,7 +57,7 @@ internal static class OpenAiGatewayMapper
             for (var i = 0; i < wire.Tools.Count; i++)
             {
                 var tool = wire.Tools[i];
-                if (tool.Type is not (null or "function") || string.IsNullOrWhiteSpace(tool.Function?.Name))
+                if (tool is null || tool.Type is not (null or "function") || string.IsNullOrWhiteSpace(tool.Function?.Name))
                 {
                     return (null, "only tools of type 'function' with a function name are supported", $"tools[{i}]");
                 }
@@ -94,8 +99,13 @@ internal static class OpenAiGatewayMapper
         return (request, null, null);
     }
 
-    private static (ChatMessage? Message, string? Problem) FromWire(OpenAiMessage wire)
+    private static (ChatMessage? Message, string? Problem) FromWire(OpenAiMessage? wire)
     {
+        if (wire is null)
+        {
+            return (null, "each message must be an object with a role and content, not null");
+        }
+
         var role = wire.Role?.ToLowerInvariant();
         switch (role)
         {
@@ -109,7 +119,7 @@ internal static class OpenAiGatewayMapper
                     Role = ChatRole.Assistant,
                     Content = wire.Content?.JoinedText ?? string.Empty,
                     Name = wire.Name,
-                    ToolCalls = wire.ToolCalls?.Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Function?.Name ?? string.Empty, Arguments = c.Function?.Arguments ?? "{}" }).ToList(),
+                    ToolCalls = wire.ToolCalls?.Where(c => c is not null).Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Function?.Name ?? string.Empty, Arguments = c.Function?.Arguments ?? "{}" }).ToList(),
                 }, null);
             case "user":
                 var message = new ChatMessage { Role = ChatRole.User, Name = wire.Name };
@@ -118,16 +128,16 @@ internal static class OpenAiGatewayMapper
                     message.Parts = new List<ContentPart>();
                     foreach (var part in parts)
                     {
-                        switch (part.Type)
+                        switch (part?.Type)
                         {
                             case "text":
-                                message.Parts.Add(ContentPart.FromText(part.Text ?? string.Empty));
+                                message.Parts.Add(ContentPart.FromText(part!.Text ?? string.Empty));
                                 break;
-                            case "image_url" when !string.IsNullOrEmpty(part.ImageUrl?.Url):
+                            case "image_url" when !string.IsNullOrEmpty(part!.ImageUrl?.Url):
                                 message.Parts.Add(ContentPart.FromImageUrl(part.ImageUrl.Url, part.ImageUrl.Detail));
                                 break;
                             default:
-                                return (null, $"content parts of type '{part.Type}' are not supported (text and image_url are)");
+                                return (null, part is null ? "content parts must be objects, not null" : $"content parts of type '{part.Type}' are not supported (text and image_url are; an image_url needs a url)");
                         }
                     }
 

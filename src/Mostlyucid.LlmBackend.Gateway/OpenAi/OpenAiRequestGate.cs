@@ -13,11 +13,10 @@ internal static class OpenAiRequestGate
     public static async Task<T?> ReadAsync<T>(HttpContext context, ILlmService llm, JsonTypeInfo<T> typeInfo, Func<T, string?> model)
         where T : class
     {
-        GatewayHeaders.EnsureRequestId(context);
-        var (wire, status, problem) = await RequestBody.ReadAsync(context, typeInfo).ConfigureAwait(false);
+        var (wire, status, problem, param) = await RequestBody.ReadAsync(context, typeInfo).ConfigureAwait(false);
         if (wire is null)
         {
-            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null).ConfigureAwait(false);
+            await OpenAiErrorResponder.WriteAsync(context, status, problem!, "invalid_request_error", status == 413 ? "request_too_large" : null, param).ConfigureAwait(false);
             return null;
         }
 

@@ -22,4 +22,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Rejected a request to {Path}: key '{KeyName}' is over its limit of {Limit} requests per minute")]
     public static partial void RejectedRateLimited(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string keyName, int limit);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Refused a request to {Path} that a web browser sent on a page's behalf (no API keys are configured: Host, Origin or Sec-Fetch-Site not allowed)")]
+    public static partial void RejectedBrowserRequest(ILogger logger, Microsoft.AspNetCore.Http.PathString path);
 }

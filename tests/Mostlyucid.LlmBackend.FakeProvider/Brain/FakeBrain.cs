@@ -7,7 +7,8 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Brain;
 /// <summary>
 /// Decides what the fake provider answers, the same way for every wire format:
 /// <list type="bullet">
-/// <item>model <c>error-&lt;status&gt;</c>, <c>context-too-long</c>, <c>content-filtered</c>, <c>garbage-response</c> fail as named;</item>
+/// <item>model <c>error-&lt;status&gt;</c>, <c>context-too-long</c>, <c>content-filtered</c>, <c>garbage-response</c> fail as named;
+/// <c>echo-credentials</c> fails with a 502 whose message repeats the API key it was sent;</item>
 /// <item>models named <c>story…</c> or <c>fault:…</c> answer <see cref="Story"/>, continuing after an assistant prefill;</item>
 /// <item>a conversation ending in tool results is answered "The tool said: &lt;results&gt;";</item>
 /// <item>offered tools are called: the first tool with its first parameter set to "Paris" (a model whose name contains
@@ -104,6 +105,9 @@ public static class FakeBrain
                 return new FakeFailure(FakeFailureKind.ContentFiltered, 400, "The request was refused by the content policy.");
             case "garbage-response":
                 return new FakeFailure(FakeFailureKind.GarbageBody, 200, "<html>502 Bad Gateway</html>");
+            case "echo-credentials":
+                // A careless provider: its error repeats the key it was sent, and another key-shaped string.
+                return new FakeFailure(FakeFailureKind.ServerError, 502, $"Upstream authentication proxy failed for key {options.RequiredApiKey ?? "(none)"}; the fallback key sk-proj-AbCdEf0123456789GhIjKlMnOpQr was also refused.");
         }
 
         if (model.StartsWith("error-", StringComparison.Ordinal) && int.TryParse(model.AsSpan(6), out var status))

@@ -108,9 +108,18 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             MaxTokens = FakeHttp.Number(body, "max_completion_tokens") ?? FakeHttp.Number(body, "max_tokens"),
             ToolsForbidden = FakeHttp.Text(body, "tool_choice") == "none",
         };
-        foreach (var message in messages)
+        try
         {
-            ReadMessage(message, conversation);
+            foreach (var message in messages)
+            {
+                ReadMessage(message, conversation);
+            }
+        }
+        catch (FormatException)
+        {
+            // As OpenAI does: an image whose data URL does not decode is the request's fault.
+            await FakeHttp.WriteJsonAsync(context, 400, ErrorBody("Invalid image data: the base64 in an image_url could not be decoded.", "invalid_request_error", "invalid_image_format", "messages")).ConfigureAwait(false);
+            return;
         }
 
         foreach (var tool in (body["tools"] as JsonArray) ?? new JsonArray())

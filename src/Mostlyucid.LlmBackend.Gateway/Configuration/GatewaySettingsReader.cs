@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Configuration;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+
+namespace Mostlyucid.LlmBackend.Gateway.Configuration;
+
+/// <summary>
+/// Reads the <c>Gateway</c> section strictly (unknown keys and wrong kinds of value are problems), resolves
+/// <c>${ENV}</c> key references and checks every value, adding each problem to a list rather than stopping at the first.
+/// </summary>
+internal static class GatewaySettingsReader
+{
+    /// <summary>Reads the section.</summary>
+    /// <param name="configuration">The whole configuration.</param>
+    /// <param name="environment">Reads environment variables.</param>
+    /// <param name="problems">Receives every problem found.</param>
+    /// <returns>The settings (usable only when no problem was added).</returns>
+    public static GatewaySettings Read(IConfiguration configuration, Func<string, string?> environment, List<string> problems)
+    {
+        var settings = new GatewaySettings();
+        var section = configuration.GetSection(GatewaySettings.SectionName);
+        if (section.Exists())
+        {
+            ConfigurationObjectReader.Read(section, settings, problems);
+        }
+
+        var unresolved = new HashSet<int>();
+        for (var i = 0; i < settings.ApiKeys.Count; i++)
+        {
+            var key = settings.ApiKeys[i];
+            if (key.Key is { } value && value.StartsWith("${", StringComparison.Ordinal) && value.EndsWith('}'))
+            {
+                var variable = value[2..^1];
+                key.Key = environment(variable);
+                if (string.IsNullOrEmpty(key.Key))
+                {
+                    unresolved.Add(i);
+                    problems.Add($"{GatewaySettings.SectionName}:ApiKeys:{i}:Key references environment variable {variable}, which is not set. Set it, or give the key's hash as KeySha256.");
+                }
+            }
+        }
+
+        problems.AddRange(GatewayApiKeys.Validate(settings, skipKeyChecks: unresolved));
+        if (settings.MaxRequestBodyBytes <= 0)
+        {
+            problems.Add($"{GatewaySettings.SectionName}:MaxRequestBodyBytes: must be greater than 0 (found {settings.MaxRequestBodyBytes}).");
+        }
+
+        if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
+        {
+            problems.Add($"{GatewaySettings.SectionName}:OllamaUrl: must be an absolute URL such as http://localhost:11434.");
+        }
+
+        if (settings.HealthProbeIntervalSeconds < 1)
+        {
+            problems.Add($"{GatewaySettings.SectionName}:HealthProbeIntervalSeconds: must be 1 or more (found {settings.HealthProbeIntervalSeconds}).");
+        }
+
+        for (var i = 0; i < settings.AllowedOrigins.Count; i++)
+        {
+            if (OriginProblem(settings.AllowedOrigins[i], keysConfigured: settings.ApiKeys.Count > 0) is { } problem)
+            {
+                problems.Add($"{GatewaySettings.SectionName}:AllowedOrigins:{i}: {problem}");
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// Checks that every <c>AllowedModels</c> entry names something a client could ask for: a route, a backend or a model
+    /// a backend is configured with (disabled backends included: they may be enabled by an environment variable).
+    /// </summary>
+    /// <param name="settings">The gateway settings.</param>
+    /// <param name="llm">The library's settings as read.</param>
+    /// <param name="problems">Receives every problem found.</param>
+    public static void CheckAllowedModels(GatewaySettings settings, LlmSettings llm, List<string> problems)
+    {
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in llm.Routes)
+        {
+            Add(known, route.Name);
+        }
+
+        foreach (var backend in llm.Backends)
+        {
+            Add(known, backend.Name);
+            Add(known, backend.ModelName);
+            Add(known, backend.EmbeddingModelName);
+        }
+
+        for (var i = 0; i < settings.ApiKeys.Count; i++)
+        {
+            var allowed = settings.ApiKeys[i].AllowedModels;
+            for (var j = 0; j < allowed.Count; j++)
+            {
+                var name = allowed[j]?.Trim() ?? string.Empty;
+                if (name != "*" && !known.Contains(name))
+                {
+                    problems.Add(
+                        $"{GatewaySettings.SectionName}:ApiKeys:{i}:AllowedModels:{j}: '{name}' is not a route, a backend or a configured model, so the key could never use it." +
+                        NameSuggestions.DidYouMean(name, known) +
+                        $" Names here: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))} (or * for all).");
+                }
+            }
+        }
+    }
+
+    private static void Add(HashSet<string> names, string? name)
+    {
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            names.Add(name.Trim());
+        }
+    }
+
+    private static string? OriginProblem(string? origin, bool keysConfigured)
+    {
+        if (origin == "*")
+        {
+            return keysConfigured
+                ? null
+                : "'*' would let every web page a user opens spend this gateway's provider keys, and no API keys are configured. List the origins that may call it, or configure Gateway:ApiKeys.";
+        }
+
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0 || origin!.EndsWith('/'))
+        {
+            return $"'{origin}' is not an origin: write the scheme, host and port only, as a browser sends it (for example https://app.example.com or http://localhost:3000).";
+        }
+
+        return null;
+    }
+}

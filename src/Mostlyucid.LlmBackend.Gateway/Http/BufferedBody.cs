@@ -1,0 +1,70 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace Mostlyucid.LlmBackend.Gateway.Http;
+
+/// <summary>A request body read whole into a pooled buffer (returned on dispose), so it can be checked before it is parsed.</summary>
+internal sealed class BufferedBody : IDisposable
+{
+    private const int InitialSize = 4096;
+    private byte[] _buffer;
+    private int _length;
+
+    private BufferedBody(int capacity)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+    }
+
+    /// <summary>Gets the body.</summary>
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+    /// <summary>Reads the request's body (within its limit: the gate bounds the stream).</summary>
+    public static async Task<BufferedBody> ReadAsync(HttpContext context)
+    {
+        var declared = context.Request.ContentLength;
+        var body = new BufferedBody(declared is > 0 and < int.MaxValue ? (int)declared.Value + 1 : InitialSize);
+        try
+        {
+            var stream = context.Request.Body;
+            while (true)
+            {
+                if (body._length == body._buffer.Length)
+                {
+                    body.Grow();
+                }
+
+                var read = await stream.ReadAsync(body._buffer.AsMemory(body._length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return body;
+                }
+
+                body._length += read;
+            }
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = Array.Empty<byte>();
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Grow()
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(checked(_buffer.Length * 2));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Mostlyucid.LlmBackend.Gateway.Security;
+
+/// <summary>Who may reach an endpoint through the <see cref="GatewayGate"/>.</summary>
+internal enum EndpointAccess
+{
+    /// <summary>Anyone who can connect (liveness, the readiness summary). A key, when sent, must still be valid.</summary>
+    Anyone,
+
+    /// <summary>A caller with a valid gateway key, within its request limit (any local caller when no keys are configured).</summary>
+    Key,
+}

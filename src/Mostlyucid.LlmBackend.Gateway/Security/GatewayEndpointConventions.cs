@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Mostlyucid.LlmBackend.Gateway.Http;
+
+namespace Mostlyucid.LlmBackend.Gateway.Security;
+
+/// <summary>Declares an endpoint's <see cref="GatewayEndpoint"/> metadata where it is mapped.</summary>
+internal static class GatewayEndpointConventions
+{
+    /// <summary>The endpoint needs a gateway key.</summary>
+    public static TBuilder RequireGatewayKey<TBuilder>(this TBuilder builder, ErrorShape errors, bool takesJsonBody)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Key, errors, takesJsonBody));
+
+    /// <summary>Anyone may call the endpoint (it must not reveal anything a key protects).</summary>
+    public static TBuilder OpenToAnyone<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Anyone, ErrorShape.ByClient, TakesJsonBody: false));
+}

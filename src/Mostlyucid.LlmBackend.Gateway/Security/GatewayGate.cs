@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Http;
+using Mostlyucid.LlmBackend.Gateway.Telemetry;
+
+namespace Mostlyucid.LlmBackend.Gateway.Security;
+
+/// <summary>
+/// The one gate every request passes before any endpoint runs. It acts on the endpoint routing matched and that
+/// endpoint's <see cref="GatewayEndpoint"/> metadata — never on how the path was spelled — so no spelling (case, slashes,
+/// percent-encoding, dot segments, another method) reaches an endpoint around it. In order: the browser defence of
+/// key-less mode, the body size limit, unknown paths and methods, the body's media type, the key and the key's limit.
+/// Every refusal is a JSON error in the calling API's shape.
+/// </summary>
+internal sealed class GatewayGate
+{
+    private readonly RequestDelegate _next;
+    private readonly GatewayApiKeys _keys;
+    private readonly RequestRateLimiter _limiter;
+    private readonly BrowserRequestPolicy _browser;
+    private readonly RequestBodyLimit _bodyLimit;
+    private readonly ILogger _logger;
+
+    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, BrowserRequestPolicy browser, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
+    {
+        _next = next;
+        _keys = keys;
+        _limiter = limiter;
+        _browser = browser;
+        _bodyLimit = bodyLimit;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        GatewayHeaders.EnsureRequestId(context);
+        var endpoint = context.GetEndpoint();
+        var gated = endpoint?.Metadata.GetMetadata<GatewayEndpoint>();
+        var shape = gated?.Errors ?? ErrorShape.ByClient;
+
+        if (_browser.Refusal(context.Request) is { } refusal)
+        {
+            GatewayLog.RejectedBrowserRequest(_logger, context.Request.Path);
+            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status403Forbidden, refusal, "browser_request_refused").ConfigureAwait(false);
+            return;
+        }
+
+        if (_bodyLimit.DeclaredTooLarge(context.Request))
+        {
+            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status413PayloadTooLarge, _bodyLimit.Message, "request_too_large").ConfigureAwait(false);
+            await _bodyLimit.DrainAsync(context, context.Request.Body).ConfigureAwait(false);
+            return;
+        }
+
+        if (gated is null)
+        {
+            await RefuseUnknownAsync(context, endpoint).ConfigureAwait(false);
+            return;
+        }
+
+        if (gated.TakesJsonBody && !IsJsonOrUnlabelled(context.Request))
+        {
+            await GatewayErrorWriter.WriteAsync(
+                context,
+                shape,
+                StatusCodes.Status415UnsupportedMediaType,
+                $"The request body must be JSON, sent with 'Content-Type: application/json' (it was '{Shorten(context.Request.ContentType)}').",
+                "unsupported_media_type").ConfigureAwait(false);
+            return;
+        }
+
+        if (!await AdmitAsync(context, gated, shape).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var body = _bodyLimit.Apply(context);
+        await _next(context).ConfigureAwait(false);
+        if (body.Exceeded)
+        {
+            await _bodyLimit.DrainAsync(context, body.Inner).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Establishes the caller; writes the refusal and returns <see langword="false"/> when there is one.</summary>
+    private async Task<bool> AdmitAsync(HttpContext context, GatewayEndpoint gated, ErrorShape shape)
+    {
+        if (!_keys.Required)
+        {
+            GatewayCallerFeature.Set(context, GatewayCaller.Anonymous);
+            return true;
+        }
+
+        var found = _keys.Authenticate(context.Request);
+        if (found is null && gated.Access == EndpointAccess.Anyone && !GatewayApiKeys.HasCredentials(context.Request))
+        {
+            GatewayCallerFeature.Set(context, GatewayCaller.Unidentified);
+            return true;
+        }
+
+        if (found is not { } admitted)
+        {
+            GatewayLog.RejectedUnauthenticated(_logger, context.Request.Path);
+            await GatewayErrorWriter.WriteAsync(
+                context,
+                shape,
+                StatusCodes.Status401Unauthorized,
+                "Missing or invalid API key: send a gateway key as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
+                "invalid_api_key").ConfigureAwait(false);
+            return false;
+        }
+
+        if (gated.Access == EndpointAccess.Key && admitted.PerMinute is { } limit && _limiter.TryAcquire(admitted.Caller.KeyName, limit) is { } wait)
+        {
+            GatewayLog.RejectedRateLimited(_logger, context.Request.Path, admitted.Caller.KeyName, limit);
+            GatewayErrors.AddRetryAfter(context.Response, wait);
+            await GatewayErrorWriter.WriteAsync(
+                context,
+                shape,
+                StatusCodes.Status429TooManyRequests,
+                $"The API key '{admitted.Caller.KeyName}' is limited to {limit} requests per minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.",
+                "rate_limit_exceeded").ConfigureAwait(false);
+            return false;
+        }
+
+        GatewayCallerFeature.Set(context, admitted.Caller);
+        return true;
+    }
+
+    /// <summary>No gateway endpoint matched: 405 when the path exists with other methods, else 404.</summary>
+    private static async Task RefuseUnknownAsync(HttpContext context, Endpoint? endpoint)
+    {
+        if (endpoint is not null && GatewayEndpointAudit.IsMethodNotAllowed(endpoint) && endpoint.RequestDelegate is { } methodNotAllowed)
+        {
+            // ASP.NET Core's own 405 endpoint sets the status and the Allow header; the body is ours.
+            await methodNotAllowed(context).ConfigureAwait(false);
+            var allowed = context.Response.Headers.Allow.ToString();
+            await GatewayErrorWriter.WriteAsync(
+                context,
+                ErrorShape.ByClient,
+                StatusCodes.Status405MethodNotAllowed,
+                $"{context.Request.Method} is not supported on {Shorten(context.Request.Path.Value)}" + (allowed.Length > 0 ? $"; use {allowed}." : "."),
+                "method_not_allowed").ConfigureAwait(false);
+            return;
+        }
+
+        await GatewayErrorWriter.WriteAsync(
+            context,
+            ErrorShape.ByClient,
+            StatusCodes.Status404NotFound,
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, and GET /health and /health/ready.",
+            "unknown_url").ConfigureAwait(false);
+    }
+
+    /// <summary>A body must be labelled JSON (<c>application/json</c>, <c>application/*+json</c>) or not labelled at all.</summary>
+    private static bool IsJsonOrUnlabelled(HttpRequest request)
+    {
+        var hasBody = request.ContentLength is > 0
+            || (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
+        if (!hasBody || string.IsNullOrEmpty(request.ContentType))
+        {
+            return true;
+        }
+
+        return MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || (type.Type.Equals("application", StringComparison.OrdinalIgnoreCase) && type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static string Shorten(string? text) =>
+        text is null ? string.Empty : text.Length <= 100 ? text : string.Concat(text.AsSpan(0, 100), "…");
+}

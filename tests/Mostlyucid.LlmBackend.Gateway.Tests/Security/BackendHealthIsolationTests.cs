@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.FakeProvider;
+using Mostlyucid.LlmBackend.Gateway.Tests.TestSupport;
+using Mostlyucid.LlmBackend.Interfaces;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests.Security;
+
+/// <summary>
+/// With circuit breaking on (two failures in the window open a circuit): one caller's bad requests, requests a provider
+/// refuses as invalid, and failures of the gateway's own code never change any backend's health or another caller's
+/// answers. Failures of the gateway's own code are 500s with a request id and no internals.
+/// </summary>
+public sealed class BackendHealthIsolationTests
+{
+    private const string Key = "isolation-gateway-key-0123456789";
+
+    [Fact]
+    public async Task BadRequests_NeverOpenACircuit_OrMarkABackendUnhealthy()
+    {
+        await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "isolation-upstream" });
+        await using var gateway = await StartAsync(upstream);
+        using var http = Http(gateway);
+        var bad = new[]
+        {
+            ("/v1/chat/completions", """{"model":"openai","temperature":1e400,"messages":[{"role":"user","content":"x"}]}"""),
+            ("/v1/chat/completions", """{"model":"openai","top_p":-1e999,"stream":true,"messages":[{"role":"user","content":"x"}]}"""),
+            ("/v1/chat/completions", """{"model":"openai","max_tokens":-5,"messages":[{"role":"user","content":"x"}]}"""),
+            ("/v1/completions", """{"model":"openai","prompt":"x","temperature":1e400}"""),
+            ("/v1/embeddings", """{"model":"openai","input":"x","dimensions":-3}"""),
+            ("/v1/messages", """{"model":"anthropic","max_tokens":5,"temperature":1e400,"messages":[{"role":"user","content":"x"}]}"""),
+            ("/v1/messages", """{"model":"anthropic","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]}"""),
+            ("/v1/chat/completions", """{"model":"refuses","messages":[{"role":"user","content":"x"}]}"""),
+        };
+
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var (path, body) in bad)
+            {
+                using var response = await http.PostAsync(path, Json(body));
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            }
+        }
+
+        var ready = JsonNode.Parse(await http.GetStringAsync("/health/ready"))!;
+        Assert.Equal("ready", ready["status"]!.GetValue<string>());
+        Assert.All(ready["backends"]!.AsArray(), b => Assert.Equal("Closed", b!["circuit"]!.GetValue<string>()));
+        Assert.All(gateway.Services.GetRequiredService<ILlmService>().GetStatistics().Backends, b => Assert.Equal(0, b.FailedRequests));
+        using var good = await http.PostAsync("/v1/chat/completions", Json("""{"model":"openai","messages":[{"role":"user","content":"still here?"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task GatewayFault_Is500WithARequestId_NoInternals_AndNeverCountsAgainstTheBackend()
+    {
+        await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "isolation-upstream" });
+        var logs = new CapturedLogs();
+        await using var gateway = await StartAsync(upstream, logs);
+        using var http = Http(gateway);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await http.PostAsync("/v1/chat/completions", Json("""{"model":"exploding","messages":[{"role":"user","content":"x"}]}"""));
+            var text = await response.Content.ReadAsStringAsync();
+            var message = JsonNode.Parse(text)!["error"]!["message"]!.GetValue<string>();
+
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Contains(response.Headers.GetValues("x-request-id").Single(), message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sequence contains", text, StringComparison.Ordinal);
+            RequestValidationTests.AssertNoInternals(text);
+        }
+
+        using var failover = await http.PostAsync("/v1/chat/completions", Json("""{"model":"exploding-then-openai","messages":[{"role":"user","content":"x"}]}"""));
+        var ready = JsonNode.Parse(await http.GetStringAsync("/health/ready"))!;
+
+        Assert.Equal(HttpStatusCode.OK, failover.StatusCode);
+        Assert.Equal("Closed", ready["backends"]!.AsArray().Single(b => b!["name"]!.GetValue<string>() == "exploding")!["circuit"]!.GetValue<string>());
+        Assert.Equal(0, gateway.Services.GetRequiredService<ILlmService>().GetStatistics().Backends.Single(b => b.BackendName == "exploding").FailedRequests);
+        Assert.Contains(logs.Lines, l => l.Contains("Sequence contains no elements", StringComparison.Ordinal) && l.Contains("internal error", StringComparison.Ordinal));
+    }
+
+    private static async Task<TestGateway> StartAsync(FakeProviderServer upstream, CapturedLogs? logs = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeys:0:Name"] = "isolation",
+            ["Gateway:ApiKeys:0:Key"] = Key,
+            ["LlmSettings:Resilience:MaxRetries"] = "0",
+            ["LlmSettings:Resilience:CircuitBreaker:Enabled"] = "true",
+            ["LlmSettings:Resilience:CircuitBreaker:MinimumThroughput"] = "2",
+            ["LlmSettings:Resilience:CircuitBreaker:FailureRatio"] = "0.5",
+            ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "2",
+            ["LlmSettings:Routes:0:Name"] = "exploding-then-openai",
+            ["LlmSettings:Routes:0:Backends:0"] = "exploding",
+            ["LlmSettings:Routes:0:Backends:1"] = "openai",
+        };
+        var backends = new[]
+        {
+            ("openai", "OpenAI", "gpt-fake", upstream.BaseUrl + "/v1"), ("anthropic", "Anthropic", "claude-fake", upstream.BaseUrl),
+            ("refuses", "OpenAI", "error-400", upstream.BaseUrl + "/v1"), ("exploding", "Exploding", "boom", null),
+        };
+        for (var i = 0; i < backends.Length; i++)
+        {
+            var (name, type, model, url) = backends[i];
+            settings[$"LlmSettings:Backends:{i}:Name"] = name;
+            settings[$"LlmSettings:Backends:{i}:Type"] = type;
+            settings[$"LlmSettings:Backends:{i}:ModelName"] = model;
+            settings[$"LlmSettings:Backends:{i}:BaseUrl"] = url;
+            settings[$"LlmSettings:Backends:{i}:ApiKey"] = "isolation-upstream";
+        }
+
+        settings["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake";
+        return await TestGateway.StartAsync(settings, builder =>
+        {
+            builder.Services.AddSingleton<ILlmBackendPlugin, MisbehavingPlugin>();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+        });
+    }
+
+    private static HttpClient Http(TestGateway gateway)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return http;
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+}
