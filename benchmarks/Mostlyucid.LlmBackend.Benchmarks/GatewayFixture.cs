@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Providers;
 
@@ -36,6 +37,9 @@ internal sealed class GatewayFixture : IDisposable
 
     public ILlmService Llm { get; }
 
+    /// <summary>Gets the library's services.</summary>
+    public IServiceProvider Services => _services;
+
     public TimeProvider Time { get; }
 
     public Routing.BackendRouter Router { get; }
@@ -50,6 +54,9 @@ internal sealed class GatewayFixture : IDisposable
         context.Request.ContentLength = requestBody.Length;
         context.Request.Body = new MemoryStream(requestBody, writable: false);
         context.Response.Body = responseBody;
+
+        // What the gate establishes for a local caller when no keys are configured (endpoints refuse a caller it did not admit).
+        GatewayCallerFeature.Set(context, GatewayCaller.Anonymous);
         return context;
     }
 

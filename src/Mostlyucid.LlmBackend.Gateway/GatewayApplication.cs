@@ -58,9 +58,9 @@ public static class GatewayApplication
 
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-        // Gateway:MaxRequestBodyBytes is enforced by the gate (RequestBodyLimit), which can drain a refused body; Kestrel's
-        // own limit would cut the connection instead.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // Kestrel's limit bounds what it reads of a refused request's body; for an admitted request the gate lifts it and
+        // enforces Gateway:MaxRequestBodyBytes itself (RequestBodyLimit), so an oversize body can be drained after its 413.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes > 0 ? gateway.MaxRequestBodyBytes : null);
         builder.Services.AddLlmBackend(builder.Configuration);
 
         // Backends of Type Wasm (Extism plugins, sandboxed) and Native (C-ABI libraries) are available to every configuration.
@@ -70,7 +70,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(report);
         builder.Services.AddSingleton<RequestRateLimiter>();
-        builder.Services.AddSingleton(new BrowserRequestPolicy(gateway, keys.Required));
+        builder.Services.AddSingleton(new KeylessRequestPolicy(gateway, keys.Required));
         builder.Services.AddSingleton<RequestBodyLimit>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => AllowOrigins(policy, gateway.AllowedOrigins)));

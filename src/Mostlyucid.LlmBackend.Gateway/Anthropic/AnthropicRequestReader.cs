@@ -88,9 +88,14 @@ internal static class AnthropicRequestReader
                 for (var i = 0; i < blocks.Count; i++)
                 {
                     var path = $"system.{i}";
+                    if (!fields.IsObject(blocks[i], path))
+                    {
+                        return;
+                    }
+
                     if (fields.String(blocks[i], "type", $"{path}.type", required: true) is { } type && type != "text")
                     {
-                        fields.Fail<string>($"{path}.type: system blocks must be of type 'text', not '{type}'");
+                        fields.Fail<string>($"{path}.type: system blocks must be of type 'text', not '{JsonFieldReader.Quote(type)}'");
                     }
 
                     texts.Add(fields.String(blocks[i], "text", $"{path}.text", required: true) ?? string.Empty);
@@ -115,7 +120,7 @@ internal static class AnthropicRequestReader
         var role = fields.String(node, "role", $"{path}.role", required: true);
         if (fields.Problem is null && role is not ("user" or "assistant"))
         {
-            fields.Fail<string>($"{path}.role: must be 'user' or 'assistant', not '{role}'");
+            fields.Fail<string>($"{path}.role: must be 'user' or 'assistant', not '{JsonFieldReader.Quote(role)}'");
             return;
         }
 
@@ -156,6 +161,11 @@ internal static class AnthropicRequestReader
         {
             var block = blocks[i];
             var at = $"{path}.{i}";
+            if (!fields.IsObject(block, at))
+            {
+                break;
+            }
+
             switch (fields.String(block, "type", $"{at}.type", required: true))
             {
                 case "text":
@@ -172,14 +182,14 @@ internal static class AnthropicRequestReader
                     var content = block!["content"] switch
                     {
                         null => string.Empty,
-                        JsonArray inner => string.Concat(inner.Select((b, j) => fields.String(b, "type", $"{at}.content.{j}.type") == "text" ? fields.String(b, "text", $"{at}.content.{j}.text") : null)),
+                        JsonArray inner => string.Concat(inner.Select((b, j) => fields.IsObject(b, $"{at}.content.{j}") && fields.String(b, "type", $"{at}.content.{j}.type") == "text" ? fields.String(b, "text", $"{at}.content.{j}.text") : null)),
                         var plain => fields.StringValue(plain, $"{at}.content") ?? string.Empty,
                     };
                     var isError = fields.Boolean(block, "is_error", $"{at}.is_error") ?? false;
                     into.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = fields.String(block, "tool_use_id", $"{at}.tool_use_id", required: true), Content = isError ? "Error: " + content : content });
                     break;
                 case { } other:
-                    fields.Fail<string>($"{at}.type: content blocks of type '{other}' are not supported in user turns (text, image and tool_result are)");
+                    fields.Fail<string>($"{at}.type: content blocks of type '{JsonFieldReader.Quote(other)}' are not supported in user turns (text, image and tool_result are)");
                     break;
             }
         }
@@ -211,7 +221,7 @@ internal static class AnthropicRequestReader
             case "url":
                 return fields.String(source, "url", $"{path}.url", required: true) is { } url ? ContentPart.FromImageUrl(url) : null;
             case { } other:
-                return fields.Fail<ContentPart>($"{path}.type: image source type '{other}' is not supported (base64 and url are)");
+                return fields.Fail<ContentPart>($"{path}.type: image source type '{JsonFieldReader.Quote(other)}' is not supported (base64 and url are)");
             default:
                 return null;
         }
@@ -225,6 +235,11 @@ internal static class AnthropicRequestReader
         {
             var block = blocks[i];
             var at = $"{path}.{i}";
+            if (!fields.IsObject(block, at))
+            {
+                break;
+            }
+
             switch (fields.String(block, "type", $"{at}.type", required: true))
             {
                 case "text":
@@ -246,7 +261,7 @@ internal static class AnthropicRequestReader
                 case "redacted_thinking":
                     break;
                 case { } other:
-                    fields.Fail<string>($"{at}.type: content blocks of type '{other}' are not supported in assistant turns (text, tool_use and thinking are)");
+                    fields.Fail<string>($"{at}.type: content blocks of type '{JsonFieldReader.Quote(other)}' are not supported in assistant turns (text, tool_use and thinking are)");
                     break;
             }
         }
@@ -267,6 +282,11 @@ internal static class AnthropicRequestReader
         {
             var tool = tools[i];
             var at = $"tools.{i}";
+            if (!fields.IsObject(tool, at))
+            {
+                break;
+            }
+
             var type = fields.String(tool, "type", $"{at}.type");
             var name = fields.String(tool, "name", $"{at}.name", required: true);
             if (fields.Problem is null && (type is not (null or "custom") || string.IsNullOrWhiteSpace(name)))
@@ -300,7 +320,7 @@ internal static class AnthropicRequestReader
             "none" => ToolChoice.None,
             "tool" => ToolChoice.ForFunction(fields.String(choice, "name", "tool_choice.name", required: true) ?? string.Empty),
             "auto" or null => ToolChoice.Auto,
-            var other => fields.Fail<ToolChoice>($"tool_choice.type: must be 'auto', 'any', 'tool' or 'none', not '{other}'"),
+            var other => fields.Fail<ToolChoice>($"tool_choice.type: must be 'auto', 'any', 'tool' or 'none', not '{JsonFieldReader.Quote(other)}'"),
         };
         if (fields.Boolean(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use") == true)
         {

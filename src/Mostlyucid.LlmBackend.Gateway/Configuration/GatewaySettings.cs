@@ -11,7 +11,10 @@ public sealed class GatewaySettings
     /// </summary>
     public List<GatewayApiKeyConfig> ApiKeys { get; set; } = new();
 
-    /// <summary>Gets or sets the largest request body accepted, in bytes (413 above it). <value>The default is 16 MiB.</value></summary>
+    /// <summary>The largest value <see cref="MaxRequestBodyBytes"/> may have: 1 GiB.</summary>
+    public const long LargestRequestBodyBytes = 1L << 30;
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes (413 above it; at most 1 GiB). <value>The default is 16 MiB.</value></summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>

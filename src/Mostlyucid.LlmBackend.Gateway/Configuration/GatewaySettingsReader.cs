@@ -45,6 +45,10 @@ internal static class GatewaySettingsReader
         {
             problems.Add($"{GatewaySettings.SectionName}:MaxRequestBodyBytes: must be greater than 0 (found {settings.MaxRequestBodyBytes}).");
         }
+        else if (settings.MaxRequestBodyBytes > GatewaySettings.LargestRequestBodyBytes)
+        {
+            problems.Add($"{GatewaySettings.SectionName}:MaxRequestBodyBytes: must be at most {GatewaySettings.LargestRequestBodyBytes} (1 GiB; a request is held in memory while it is checked), found {settings.MaxRequestBodyBytes}.");
+        }
 
         if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
         {

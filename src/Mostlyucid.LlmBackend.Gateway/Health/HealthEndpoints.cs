@@ -39,7 +39,13 @@ internal static class HealthEndpoints
             return;
         }
 
-        var health = (await llm.GetHealthAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(h => h.BackendName, StringComparer.OrdinalIgnoreCase);
+        // By name; a plugin that reports another backend's name (or none) must not break the report.
+        var health = new Dictionary<string, BackendHealth>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in await llm.GetHealthAsync(context.RequestAborted).ConfigureAwait(false))
+        {
+            health.TryAdd(entry.BackendName ?? string.Empty, entry);
+        }
+
         var (reachable, age) = wantsProbe ? await probe.ProbeAsync(context.RequestAborted).ConfigureAwait(false) : (null, TimeSpan.Zero);
         var backends = new List<BackendReadiness>();
         foreach (var backend in llm.GetBackends())

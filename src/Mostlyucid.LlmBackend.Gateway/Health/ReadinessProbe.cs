@@ -5,17 +5,21 @@ namespace Mostlyucid.LlmBackend.Gateway.Health;
 
 /// <summary>
 /// Asks every backend whether it is reachable (its provider's free model list) at most once per
-/// <c>Gateway:HealthProbeIntervalSeconds</c>: a probe asked for sooner gets the last result and its age, and probes
-/// asked for at once share one run — so no caller can make the gateway call every provider on every request.
+/// <c>Gateway:HealthProbeIntervalSeconds</c>, counted from when a probe starts: a probe asked for sooner gets the last
+/// result and its age, and callers who ask while one runs wait for that one. The probe runs on the gateway's own time
+/// limit, not a caller's, so a caller who hangs up cannot cancel it and start another.
 /// </summary>
-internal sealed class ReadinessProbe : IDisposable
+internal sealed class ReadinessProbe
 {
+    private static readonly TimeSpan ProbeTimeLimit = TimeSpan.FromSeconds(30);
+
     private readonly ILlmService _llm;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
-    private readonly SemaphoreSlim _running = new(1, 1);
-    private IReadOnlyDictionary<string, bool>? _last;
-    private DateTimeOffset _lastAt;
+    private readonly object _gate = new();
+    private Task<IReadOnlyDictionary<string, bool>>? _probe;
+    private DateTimeOffset _startedAt;
+    private DateTimeOffset _finishedAt;
 
     public ReadinessProbe(ILlmService llm, TimeProvider time, GatewaySettings settings)
     {
@@ -24,28 +28,48 @@ internal sealed class ReadinessProbe : IDisposable
         _interval = TimeSpan.FromSeconds(settings.HealthProbeIntervalSeconds);
     }
 
-    public void Dispose() => _running.Dispose();
-
-    /// <summary>Gets each backend's reachability, probing only when the last probe is older than the interval.</summary>
+    /// <summary>Gets each backend's reachability, probing only when the last probe started longer ago than the interval.</summary>
     /// <returns>The results and how old they are.</returns>
     public async Task<(IReadOnlyDictionary<string, bool> Reachable, TimeSpan Age)> ProbeAsync(CancellationToken cancellationToken)
     {
-        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<IReadOnlyDictionary<string, bool>> probe;
+        lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            if (_last is { } last && now - _lastAt < _interval)
+            if (_probe is null || (_probe.IsCompleted && _time.GetUtcNow() - _startedAt >= _interval))
             {
-                return (last, now - _lastAt);
+                _startedAt = _time.GetUtcNow();
+                _probe = RunAsync();
             }
 
-            _last = await _llm.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
-            _lastAt = _time.GetUtcNow();
-            return (_last, TimeSpan.Zero);
+            probe = _probe;
         }
-        finally
+
+        var reachable = await probe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
         {
-            _running.Release();
+            return (reachable, _time.GetUtcNow() - _finishedAt);
         }
+    }
+
+    private async Task<IReadOnlyDictionary<string, bool>> RunAsync()
+    {
+        using var limit = new CancellationTokenSource(ProbeTimeLimit, _time);
+        IReadOnlyDictionary<string, bool> reachable;
+        try
+        {
+            reachable = await _llm.CheckAvailabilityAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The providers did not all answer within the limit: reachability stays unknown until the next probe.
+            reachable = new Dictionary<string, bool>();
+        }
+
+        lock (_gate)
+        {
+            _finishedAt = _time.GetUtcNow();
+        }
+
+        return reachable;
     }
 }

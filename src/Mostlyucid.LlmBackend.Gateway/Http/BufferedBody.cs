@@ -7,6 +7,10 @@ namespace Mostlyucid.LlmBackend.Gateway.Http;
 internal sealed class BufferedBody : IDisposable
 {
     private const int InitialSize = 4096;
+
+    // The declared length sizes the first buffer only up to here: a client that declares a large body and sends it
+    // slowly must not make the gateway hold the whole size in advance.
+    private const int LargestFirstBuffer = 64 * 1024;
     private byte[] _buffer;
     private int _length;
 
@@ -22,7 +26,7 @@ internal sealed class BufferedBody : IDisposable
     public static async Task<BufferedBody> ReadAsync(HttpContext context)
     {
         var declared = context.Request.ContentLength;
-        var body = new BufferedBody(declared is > 0 and < int.MaxValue ? (int)declared.Value + 1 : InitialSize);
+        var body = new BufferedBody(declared is > 0 ? (int)Math.Min(declared.Value + 1, LargestFirstBuffer) : InitialSize);
         try
         {
             var stream = context.Request.Body;
@@ -56,15 +60,16 @@ internal sealed class BufferedBody : IDisposable
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Cleared: the buffer held a prompt, and pooled arrays are handed to other requests.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
 
     private void Grow()
     {
-        var larger = ArrayPool<byte>.Shared.Rent(checked(_buffer.Length * 2));
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
         _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_buffer, clearArray: true);
         _buffer = larger;
     }
 }

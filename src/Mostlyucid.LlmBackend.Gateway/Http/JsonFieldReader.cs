@@ -96,6 +96,23 @@ internal sealed class JsonFieldReader
         return node is null ? null : node as JsonArray ?? Fail<JsonArray>($"{path}: must be a list, not {Describe(node)}");
     }
 
+    /// <summary>Checks that a node (a list element) is an object; records the problem when it is not.</summary>
+    /// <returns><see langword="true"/> for an object.</returns>
+    public bool IsObject(JsonNode? node, string path)
+    {
+        if (node is JsonObject)
+        {
+            return true;
+        }
+
+        Fail<JsonObject>($"{path}: must be an object, not {Describe(node)}");
+        return false;
+    }
+
+    /// <summary>A client's value as it is repeated in a message: at most 60 characters.</summary>
+    public static string Quote(string? text) =>
+        text is null ? string.Empty : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");
+
     /// <summary>Records a problem found by the caller (the first one is kept).</summary>
     public T? Fail<T>(string problem)
     {

@@ -21,12 +21,12 @@ internal static class ModelAccess
         var known = llm.GetRoutableModels();
         if (!IsKnown(known, model))
         {
-            return (404, $"The model `{model}` does not exist on this gateway. Available models: {Allowed(known, caller)}.", "model_not_found");
+            return (404, $"The model `{Shorten(model)}` does not exist on this gateway. Available models: {Allowed(known, caller)}.", "model_not_found");
         }
 
         if (!caller.MayUse(model))
         {
-            return (403, $"The API key '{caller.KeyName}' may not use the model `{model}`. It may use: {Allowed(known, caller)}.", "model_not_allowed");
+            return (403, $"The API key '{caller.KeyName}' may not use the model `{Shorten(model)}`. It may use: {Allowed(known, caller)}.", "model_not_allowed");
         }
 
         return null;
@@ -44,6 +44,9 @@ internal static class ModelAccess
 
         return false;
     }
+
+    /// <summary>A client's value as it is echoed in a message: at most 100 characters.</summary>
+    private static string Shorten(string text) => text.Length <= 100 ? text : string.Concat(text.AsSpan(0, 100), "…");
 
     private static string Allowed(IReadOnlyList<RoutableModel> known, GatewayCaller caller) =>
         string.Join(", ", known.Where(m => caller.MayUse(m.Name)).Select(m => m.Name));

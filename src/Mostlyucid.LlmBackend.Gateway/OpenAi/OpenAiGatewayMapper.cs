@@ -66,20 +66,9 @@ internal static class OpenAiGatewayMapper
             }
         }
 
-        if (wire.ToolChoice is { } choice)
+        if (wire.ToolChoice is { ValueKind: not System.Text.Json.JsonValueKind.Null } choice)
         {
-            request.ToolChoice = choice.ValueKind switch
-            {
-                System.Text.Json.JsonValueKind.String => choice.GetString() switch
-                {
-                    "none" => ToolChoice.None,
-                    "required" => ToolChoice.Required,
-                    _ => ToolChoice.Auto,
-                },
-                System.Text.Json.JsonValueKind.Object when choice.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var name) =>
-                    ToolChoice.ForFunction(name.GetString() ?? string.Empty),
-                _ => null,
-            };
+            request.ToolChoice = ToolChoiceFrom(choice);
             if (request.ToolChoice is null)
             {
                 return (null, "tool_choice must be 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}", "tool_choice");
@@ -88,16 +77,50 @@ internal static class OpenAiGatewayMapper
 
         if (wire.ResponseFormat is { } format)
         {
-            request.ResponseFormat = format.Type switch
+            switch (format.Type)
             {
-                "json_object" => ResponseFormat.Json(),
-                "json_schema" => new ResponseFormat { Kind = ResponseFormatKind.JsonSchema, SchemaName = format.JsonSchema?.Name, Schema = format.JsonSchema?.Schema, Strict = format.JsonSchema?.Strict },
-                _ => null,
-            };
+                case "json_object":
+                    request.ResponseFormat = ResponseFormat.Json();
+                    break;
+                case "json_schema":
+                    request.ResponseFormat = new ResponseFormat { Kind = ResponseFormatKind.JsonSchema, SchemaName = format.JsonSchema?.Name, Schema = format.JsonSchema?.Schema, Strict = format.JsonSchema?.Strict };
+                    break;
+                case "text" or null:
+                    break;
+                default:
+                    return (null, $"response_format.type must be 'text', 'json_object' or 'json_schema', not '{Shorten(format.Type)}'", "response_format.type");
+            }
         }
 
         return (request, null, null);
     }
+
+    /// <summary>Reads <c>tool_choice</c>: a mode string or a named function; anything else is <see langword="null"/>.</summary>
+    private static ToolChoice? ToolChoiceFrom(System.Text.Json.JsonElement choice)
+    {
+        switch (choice.ValueKind)
+        {
+            case System.Text.Json.JsonValueKind.String:
+                return choice.GetString() switch
+                {
+                    "none" => ToolChoice.None,
+                    "required" => ToolChoice.Required,
+                    "auto" => ToolChoice.Auto,
+                    _ => null,
+                };
+            case System.Text.Json.JsonValueKind.Object
+                when choice.TryGetProperty("function", out var function)
+                    && function.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && function.TryGetProperty("name", out var name)
+                    && name.ValueKind == System.Text.Json.JsonValueKind.String
+                    && name.GetString() is { Length: > 0 } named:
+                return ToolChoice.ForFunction(named);
+            default:
+                return null;
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 
     private static (ChatMessage? Message, string? Problem) FromWire(OpenAiMessage? wire)
     {
@@ -150,7 +173,7 @@ internal static class OpenAiGatewayMapper
 
                 return (message, null);
             default:
-                return (null, $"'{wire.Role}' is not a valid role (system, developer, user, assistant, tool)");
+                return (null, $"'{Shorten(wire.Role ?? string.Empty)}' is not a valid role (system, developer, user, assistant, tool)");
         }
     }
 

@@ -11,47 +11,41 @@ namespace Mostlyucid.LlmBackend.Gateway.Security;
 /// <summary>
 /// The one gate every request passes before any endpoint runs. It acts on the endpoint routing matched and that
 /// endpoint's <see cref="GatewayEndpoint"/> metadata — never on how the path was spelled — so no spelling (case, slashes,
-/// percent-encoding, dot segments, another method) reaches an endpoint around it. In order: the browser defence of
-/// key-less mode, the body size limit, unknown paths and methods, the body's media type, the key and the key's limit.
-/// Every refusal is a JSON error in the calling API's shape.
+/// percent-encoding, dot segments, another method) reaches an endpoint around it. In order: the defence of key-less mode
+/// (other machines, browsers), unknown paths and methods, the body's media type, the key and the key's limit, the body
+/// size limit. Every refusal is a JSON error in the calling API's shape, and an exception from the endpoint is a 500
+/// that gives the request id and nothing else.
 /// </summary>
 internal sealed class GatewayGate
 {
     private readonly RequestDelegate _next;
     private readonly GatewayApiKeys _keys;
     private readonly RequestRateLimiter _limiter;
-    private readonly BrowserRequestPolicy _browser;
+    private readonly KeylessRequestPolicy _keyless;
     private readonly RequestBodyLimit _bodyLimit;
     private readonly ILogger _logger;
 
-    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, BrowserRequestPolicy browser, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
+    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, KeylessRequestPolicy keyless, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
     {
         _next = next;
         _keys = keys;
         _limiter = limiter;
-        _browser = browser;
+        _keyless = keyless;
         _bodyLimit = bodyLimit;
         _logger = logger;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        GatewayHeaders.EnsureRequestId(context);
+        var requestId = GatewayHeaders.EnsureRequestId(context);
         var endpoint = context.GetEndpoint();
         var gated = endpoint?.Metadata.GetMetadata<GatewayEndpoint>();
         var shape = gated?.Errors ?? ErrorShape.ByClient;
 
-        if (_browser.Refusal(context.Request) is { } refusal)
+        if (_keyless.Refusal(context.Request) is { } refusal)
         {
             GatewayLog.RejectedBrowserRequest(_logger, context.Request.Path);
             await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status403Forbidden, refusal, "browser_request_refused").ConfigureAwait(false);
-            return;
-        }
-
-        if (_bodyLimit.DeclaredTooLarge(context.Request))
-        {
-            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status413PayloadTooLarge, _bodyLimit.Message, "request_too_large").ConfigureAwait(false);
-            await _bodyLimit.DrainAsync(context, context.Request.Body).ConfigureAwait(false);
             return;
         }
 
@@ -77,12 +71,48 @@ internal sealed class GatewayGate
             return;
         }
 
+        if (_bodyLimit.DeclaredTooLarge(context.Request))
+        {
+            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status413PayloadTooLarge, _bodyLimit.Message, "request_too_large").ConfigureAwait(false);
+            await _bodyLimit.DrainAsync(context, context.Request.Body).ConfigureAwait(false);
+            return;
+        }
+
         var body = _bodyLimit.Apply(context);
-        await _next(context).ConfigureAwait(false);
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await FailAsync(context, shape, requestId, ex).ConfigureAwait(false);
+            return;
+        }
+
         if (body.Exceeded)
         {
             await _bodyLimit.DrainAsync(context, body.Inner).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An endpoint threw: log it (redacted, like every log line) and answer 500 with the request id, or cut a started response.</summary>
+    private async Task FailAsync(HttpContext context, ErrorShape shape, string requestId, Exception exception)
+    {
+        GatewayLog.EndpointFailed(_logger, context.Request.Path, requestId, exception);
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        await GatewayErrorWriter.WriteAsync(
+            context,
+            shape,
+            StatusCodes.Status500InternalServerError,
+            $"The gateway failed while handling this request (request id {requestId}). This is a fault in the gateway, not in the request or a provider; it has been logged.",
+            "internal_error").ConfigureAwait(false);
     }
 
     /// <summary>Establishes the caller; writes the refusal and returns <see langword="false"/> when there is one.</summary>
@@ -113,7 +143,7 @@ internal sealed class GatewayGate
             return false;
         }
 
-        if (gated.Access == EndpointAccess.Key && admitted.PerMinute is { } limit && _limiter.TryAcquire(admitted.Caller.KeyName, limit) is { } wait)
+        if (admitted.PerMinute is { } limit && _limiter.TryAcquire(admitted.Caller.KeyName, limit) is { } wait)
         {
             GatewayLog.RejectedRateLimited(_logger, context.Request.Path, admitted.Caller.KeyName, limit);
             GatewayErrors.AddRetryAfter(context.Response, wait);

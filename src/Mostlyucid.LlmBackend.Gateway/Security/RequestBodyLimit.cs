@@ -28,16 +28,28 @@ internal sealed class RequestBodyLimit
     /// <summary>Gets how much of a refused body is read before the connection is closed instead.</summary>
     public long DrainCapBytes { get; }
 
+    private static void Unlimit(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = null;
+        }
+    }
+
     /// <summary>Gets the message of a 413.</summary>
     public string Message => $"The request body is larger than this gateway accepts ({Bytes} bytes; Gateway:MaxRequestBodyBytes). Send a smaller request.";
 
     /// <summary>Gets whether the request declares (Content-Length) a body over the limit.</summary>
     public bool DeclaredTooLarge(HttpRequest request) => request.ContentLength > Bytes;
 
-    /// <summary>Puts the limit on the request's body.</summary>
+    /// <summary>
+    /// Puts the limit on an admitted request's body. Kestrel's own limit (the same size, for every request the gate
+    /// refuses) is lifted for it, so that a body that grows too large can be drained after its 413.
+    /// </summary>
     /// <returns>The limited body, to ask afterwards whether it was exceeded.</returns>
     public BoundedRequestStream Apply(HttpContext context)
     {
+        Unlimit(context);
         var bounded = new BoundedRequestStream(context.Request.Body, Bytes);
         context.Request.Body = bounded;
         return bounded;
@@ -50,10 +62,13 @@ internal sealed class RequestBodyLimit
     public async Task DrainAsync(HttpContext context, Stream body)
     {
         await context.Response.CompleteAsync().ConfigureAwait(false);
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        if (context.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase))
         {
-            size.MaxRequestBodySize = null;
+            // The client waits for a go-ahead before sending the body; the 413 it got instead means it sends nothing.
+            return;
         }
+
+        Unlimit(context);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(DrainTime);

@@ -25,4 +25,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Refused a request to {Path} that a web browser sent on a page's behalf (no API keys are configured: Host, Origin or Sec-Fetch-Site not allowed)")]
     public static partial void RejectedBrowserRequest(ILogger logger, Microsoft.AspNetCore.Http.PathString path);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Handling a request to {Path} (request id {RequestId}) failed inside the gateway; the client was told only the request id")]
+    public static partial void EndpointFailed(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string requestId, Exception exception);
 }

@@ -50,6 +50,9 @@ internal static class LlmErrorClassifier
             408 => LlmErrorKind.Timeout,
             429 => LlmErrorKind.RateLimited,
             >= 500 and <= 599 => LlmErrorKind.ServerError,
+
+            // Any other 4xx (405, 409, 415, 431, …) refuses this request, and says nothing about the backend's health.
+            >= 400 and <= 499 => LlmErrorKind.InvalidRequest,
             _ => LlmErrorKind.Unknown,
         };
     }

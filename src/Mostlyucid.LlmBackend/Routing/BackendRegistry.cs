@@ -293,8 +293,8 @@ internal sealed class BackendRegistry : IDisposable
         }
         catch (Exception ex)
         {
-            Log.BackendCreationFailed(_logger, entry.Name, type, plugin.PluginId, $"{ex.GetType().Name}: {ex.Message}", ex);
-            return new BackendState(BackendStatus.Failed, null, plugin.PluginId, $"{plugin.PluginId} could not create it: {ex.Message}");
+            Log.BackendCreationFailed(_logger, entry.Name, type, plugin.PluginId, _redactor.Redact($"{ex.GetType().Name}: {ex.Message}"), RedactedException.From(ex, _redactor));
+            return new BackendState(BackendStatus.Failed, null, plugin.PluginId, _redactor.Redact($"{plugin.PluginId} could not create it: {ex.Message}"));
         }
 
         if (backend is null)

@@ -51,11 +51,13 @@ internal sealed class RedactingLogger : ILogger
         KeyValuePair<string, object?>[]? copy = null;
         for (var i = 0; i < values.Count; i++)
         {
-            if (values[i].Key == OriginalFormat || values[i].Value is not string text)
+            if (values[i].Key == OriginalFormat || values[i].Value is null or bool or Enum || values[i].Value!.GetType().IsPrimitive)
             {
                 continue;
             }
 
+            // Strings, and anything else by its text (a Uri, a path, an object a plugin logs): what a sink would write.
+            var text = values[i].Value as string ?? Convert.ToString(values[i].Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
             var redacted = _redactor.Redact(text);
             if (!ReferenceEquals(text, redacted))
             {

@@ -19,7 +19,10 @@ internal sealed partial class SecretRedactor
     /// <summary>Shorter values are not treated as secrets: replacing them would garble ordinary text.</summary>
     public const int MinimumSecretLength = 8;
 
-    private static readonly string[] SecretNameParts = { "key", "token", "secret", "password", "passwd", "auth", "cookie", "credential", "signature" };
+    private static readonly HashSet<string> SecretWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "key", "apikey", "token", "secret", "password", "passwd", "pwd", "auth", "authorization", "cookie", "credential", "credentials", "signature",
+    };
 
     private readonly object _gate = new();
     private string[] _secrets = Array.Empty<string>();
@@ -29,12 +32,27 @@ internal sealed partial class SecretRedactor
     /// <returns><see langword="true"/> when the name says so.</returns>
     public static bool IsSecretName(string name)
     {
-        foreach (var part in SecretNameParts)
+        ArgumentNullException.ThrowIfNull(name);
+
+        // Whole words only (split at - _ . space and lower-to-upper case changes): "tokenizer" and "author" are not secrets.
+        var start = 0;
+        for (var i = 1; i <= name.Length; i++)
         {
-            if (name.Contains(part, StringComparison.OrdinalIgnoreCase))
+            var boundary = i == name.Length
+                || name[i] is '-' or '_' or '.' or ' '
+                || (char.IsUpper(name[i]) && char.IsLower(name[i - 1]));
+            if (!boundary)
+            {
+                continue;
+            }
+
+            var word = name[start..i].Trim('-', '_', '.', ' ');
+            if (word.Length > 0 && SecretWords.Contains(word))
             {
                 return true;
             }
+
+            start = i;
         }
 
         return false;
@@ -109,7 +127,15 @@ internal sealed partial class SecretRedactor
             }
         }
 
-        return SecretLooking().IsMatch(result) ? SecretLooking().Replace(result, match => match.Groups["keep"].Value + Placeholder) : result;
+        try
+        {
+            return SecretLooking().IsMatch(result) ? SecretLooking().Replace(result, match => match.Groups["keep"].Value + Placeholder) : result;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Never let text out unchecked: a text too large to check in time is withheld whole.
+            return Placeholder;
+        }
     }
 
     /// <summary>Redacts an error's message.</summary>
@@ -136,14 +162,16 @@ internal sealed partial class SecretRedactor
         return health;
     }
 
-    // Well-known provider key shapes, and credentials after "Bearer" or an api_key/token/secret/password field. The group
-    // "keep" is the part that stays (a field name or the word Bearer), so the text still says what was removed.
+    // Well-known provider key shapes (case-sensitive: that is how they are issued), and credentials after "Bearer" or an
+    // api_key/token/secret/password field (names in any case). The group "keep" is the part that stays (the field name,
+    // or the word Bearer), so the text still says what was removed. Non-backtracking: linear in the text's length
+    // whatever a client makes it repeat.
     [GeneratedRegex(
         @"(?<keep>)\b(?:sk-[A-Za-z0-9_\-]{16,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_\-]{30,}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{24,}|(?:ghp|gho|ghu|ghs|github_pat)_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|r8_[A-Za-z0-9]{20,}|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})"
-        + @"|(?<keep>\bBearer\s+)[A-Za-z0-9._~+/\-]{12,}=*"
-        + @"|(?<keep>(?:api[_\-]?key|access[_\-]?token|secret|password)[""']?\s*[:=]\s*[""']?)[^\s""',;}&]{8,}",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 250)]
+        + @"|(?<keep>\b(?i:bearer)\s+)[A-Za-z0-9._~+/\-]{12,}=*"
+        + @"|(?<keep>\b(?i:api[_\-]?key|access[_\-]?token|secret|password)[""']?\s*[:=]\s*[""']?)[^\s""',;}&]{8,}",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
     private static partial Regex SecretLooking();
 
     private static string? BearerToken(string value) =>

@@ -161,7 +161,7 @@ internal sealed class LlmService : ILlmService
                     sent.Append(update.ContentDelta);
                     sentToolCalls |= update.ToolCalls is { Count: > 0 };
                     yield return update;
-                    (update, error) = await current.NextAsync(IdleTimeout(current.Entry), deadline.Token).ConfigureAwait(false);
+                    (update, error) = await NextAsync(current, deadline, cancellationToken).ConfigureAwait(false);
                     if (error is not null)
                     {
                         break;
@@ -170,6 +170,7 @@ internal sealed class LlmService : ILlmService
 
                 if (error is null)
                 {
+                    current.Settled = true;
                     Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null);
                     var total = Elapsed(started);
                     Log.RequestAnswered(_logger, current.Entry.Name, model ?? "unknown", total, attempts.Count);
@@ -179,6 +180,7 @@ internal sealed class LlmService : ILlmService
                 }
 
                 // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
+                current.Settled = true;
                 error = Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error)!;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
@@ -538,6 +540,23 @@ internal sealed class LlmService : ILlmService
         }
     }
 
+    /// <summary>
+    /// The stream's next update under its stall limit. The request's deadline running out mid-answer is reported as a
+    /// timeout error (so the caller gets an error frame, not a cut connection); only the caller's own cancellation is
+    /// rethrown.
+    /// </summary>
+    private async Task<(ChatStreamUpdate? Update, LlmError? Error)> NextAsync(StreamAttempt current, RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await current.NextAsync(IdleTimeout(current.Entry), deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
+        {
+            return (null, DeadlineExpired(null) with { BackendName = current.Entry.Name, Kind = LlmErrorKind.Timeout });
+        }
+    }
+
     /// <summary>Takes the next backend that may be tried (larger context only, when that is required).</summary>
     private static BackendEntry? Next(Queue<BackendEntry> remaining, int? contextFloor, bool peek = false)
     {
@@ -761,6 +780,7 @@ internal sealed class LlmService : ILlmService
 
         if (attempt.Error is not null)
         {
+            attempt.Settled = true;
             attempt.Error = Record(entry, attempts, request.Model ?? entry.Config.ModelName, started, null, attempt.Error);
         }
 
@@ -805,7 +825,7 @@ internal sealed class LlmService : ILlmService
 
         if (error.Cause is { } cause)
         {
-            Log.InternalFailure(_logger, entry.Name, cause);
+            Log.InternalFailure(_logger, entry.Name, RedactedException.From(cause, _redactor));
         }
 
         Log.AttemptFailed(_logger, entry.Name, duration, error.Kind.ToString(), LlmErrorClassifier.Disposition(error).ToString(), error.Message);

@@ -36,6 +36,13 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
     /// <summary>Gets the first update once opened.</summary>
     public ChatStreamUpdate? First { get; private set; }
 
+    /// <summary>
+    /// Gets or sets whether the attempt's outcome has been recorded in its backend's circuit breaker. An attempt disposed
+    /// unsettled — the caller went away, the consumer stopped reading, a hedge lost — gives back the breaker's probe slot
+    /// it may hold, so a half-open circuit is not left waiting for an outcome that never comes.
+    /// </summary>
+    public bool Settled { get; set; }
+
     /// <summary>Gets why opening failed (the attempt is then already disposed).</summary>
     public LlmError? Error { get; set; }
 
@@ -76,6 +83,11 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
         if (_cancellation is null || _updates is null)
         {
             return;
+        }
+
+        if (!Settled)
+        {
+            Entry.Breaker.Abandon();
         }
 
         try

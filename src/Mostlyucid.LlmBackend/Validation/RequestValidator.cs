@@ -49,7 +49,7 @@ public static class RequestValidator
 
         for (var i = 0; i < request.Messages.Count; i++)
         {
-            if (Message(request.Messages[i], $"messages[{i}]") is { } messageProblem)
+            if (Message(request.Messages[i], i) is { } messageProblem)
             {
                 return messageProblem;
             }
@@ -64,15 +64,19 @@ public static class RequestValidator
                     return Invalid($"tools[{i}]", $"tools[{i}] must be a function with a name.");
                 }
 
-                if (Schema(tools[i].Parameters, $"tools[{i}].function.parameters") is { } schemaProblem)
+                if (IsNotSchema(tools[i].Parameters))
                 {
-                    return schemaProblem;
+                    return NotSchema($"tools[{i}].function.parameters", tools[i].Parameters!.Value);
                 }
             }
         }
 
-        return Schema(request.ResponseFormat?.Schema, "response_format.json_schema.schema")
-            ?? Positive(request.ThinkingBudgetTokens, "thinking.budget_tokens");
+        if (IsNotSchema(request.ResponseFormat?.Schema))
+        {
+            return NotSchema("response_format.json_schema.schema", request.ResponseFormat!.Schema!.Value);
+        }
+
+        return Positive(request.ThinkingBudgetTokens, "thinking.budget_tokens");
     }
 
     /// <summary>Checks a completion request.</summary>
@@ -99,9 +103,9 @@ public static class RequestValidator
 
         for (var i = 0; i < request.Inputs.Count; i++)
         {
-            if (Text(request.Inputs[i], $"input[{i}]", required: true) is { } problem)
+            if (request.Inputs[i] is null || IsBadText(request.Inputs[i]))
             {
-                return problem;
+                return Text(request.Inputs[i], $"input[{i}]", required: true);
             }
         }
 
@@ -118,16 +122,22 @@ public static class RequestValidator
         ?? Stop(request.Stop)
         ?? Extensions(request.AdditionalProperties);
 
-    private static LlmError? Message(ChatMessage? message, string path)
+    /// <summary>Checks one message. Field names are built only for a problem: this runs for every message of every request.</summary>
+    private static LlmError? Message(ChatMessage? message, int index)
     {
         if (message is null)
         {
-            return Invalid(path, $"{path} must be a message, not null.");
+            return Invalid($"messages[{index}]", $"messages[{index}] must be a message, not null.");
         }
 
-        if ((Text(message.Content, $"{path}.content", required: false) ?? Text(message.Name, $"{path}.name", required: false)) is { } problem)
+        if (IsBadText(message.Content))
         {
-            return problem;
+            return BadText($"messages[{index}].content");
+        }
+
+        if (IsBadText(message.Name))
+        {
+            return BadText($"messages[{index}].name");
         }
 
         if (message.Parts is { } parts)
@@ -136,12 +146,18 @@ public static class RequestValidator
             {
                 if (parts[i] is null)
                 {
-                    return Invalid($"{path}.content[{i}]", $"{path}.content[{i}] must be a content part, not null.");
+                    return Invalid($"messages[{index}].content[{i}]", $"messages[{index}].content[{i}] must be a content part, not null.");
                 }
 
-                if ((Text(parts[i].Text, $"{path}.content[{i}].text", required: false) ?? Image(parts[i], $"{path}.content[{i}].image_url.url")) is { } partProblem)
+                if (IsBadText(parts[i].Text))
                 {
-                    return partProblem;
+                    return BadText($"messages[{index}].content[{i}].text");
+                }
+
+                if (IsBadImage(parts[i]))
+                {
+                    var name = $"messages[{index}].content[{i}].image_url.url";
+                    return Invalid(name, $"{name} is not a valid image data URL: write data:<media type>;base64,<base64 data>.");
                 }
             }
         }
@@ -152,12 +168,12 @@ public static class RequestValidator
             {
                 if (calls[i] is null)
                 {
-                    return Invalid($"{path}.tool_calls[{i}]", $"{path}.tool_calls[{i}] must be a tool call, not null.");
+                    return Invalid($"messages[{index}].tool_calls[{i}]", $"messages[{index}].tool_calls[{i}] must be a tool call, not null.");
                 }
 
-                if (Text(calls[i].Arguments, $"{path}.tool_calls[{i}].function.arguments", required: false) is { } callProblem)
+                if (IsBadText(calls[i].Arguments))
                 {
-                    return callProblem;
+                    return BadText($"messages[{index}].tool_calls[{i}].function.arguments");
                 }
             }
         }
@@ -166,25 +182,22 @@ public static class RequestValidator
     }
 
     /// <summary>An image given as a <c>data:</c> URL must say it is base64 and decode (providers answer a bad one unpredictably).</summary>
-    private static LlmError? Image(ContentPart part, string name)
+    private static bool IsBadImage(ContentPart part)
     {
         if (part.Kind != ContentPartKind.Image || part.Url is not { } url || !url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return false;
         }
 
         var comma = url.IndexOf(',', StringComparison.Ordinal);
-        var header = comma > 5 ? url.AsSpan(5, comma - 5) : ReadOnlySpan<char>.Empty;
-        return comma < 0 || !header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase) || !System.Buffers.Text.Base64.IsValid(url.AsSpan(comma + 1))
-            ? Invalid(name, $"{name} is not a valid image data URL: write data:<media type>;base64,<base64 data>.")
-            : null;
+        return comma < 6 || !url.AsSpan(5, comma - 5).EndsWith(";base64", StringComparison.OrdinalIgnoreCase) || !System.Buffers.Text.Base64.IsValid(url.AsSpan(comma + 1));
     }
 
     /// <summary>A JSON Schema, when given, is an object (providers answer anything else unpredictably, some with a 5xx).</summary>
-    private static LlmError? Schema(JsonElement? schema, string name) =>
-        schema is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } value
-            ? Invalid(name, $"{name} must be a JSON Schema object, not {Kind(value)}.")
-            : null;
+    private static bool IsNotSchema(JsonElement? schema) =>
+        schema is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) };
+
+    private static LlmError NotSchema(string name, JsonElement value) => Invalid(name, $"{name} must be a JSON Schema object, not {Kind(value)}.");
 
     private static string Kind(JsonElement value) => value.ValueKind switch
     {
@@ -203,9 +216,9 @@ public static class RequestValidator
 
         for (var i = 0; i < stop.Count; i++)
         {
-            if (Text(stop[i], $"stop[{i}]", required: true) is { } problem)
+            if (stop[i] is null || IsBadText(stop[i]))
             {
-                return problem;
+                return Text(stop[i], $"stop[{i}]", required: true);
             }
         }
 
@@ -255,9 +268,9 @@ public static class RequestValidator
 
         foreach (var entry in value.EnumerateObject())
         {
-            if (Number(entry.Value, $"logit_bias.{entry.Name}", -100, 100, wholeNumber: false) is { } problem)
+            if (!IsNumberIn(entry.Value, -100, 100, wholeNumber: false))
             {
-                return problem;
+                return Number(entry.Value, $"logit_bias.{entry.Name}", -100, 100, wholeNumber: false);
             }
         }
 
@@ -266,22 +279,22 @@ public static class RequestValidator
 
     private static LlmError? Number(JsonElement value, string name, double min, double max, bool wholeNumber)
     {
-        if (value.ValueKind == JsonValueKind.Null)
+        if (IsNumberIn(value, min, max, wholeNumber))
         {
             return null;
         }
 
         var kind = wholeNumber ? "a whole number" : "a number";
         var range = max >= int.MaxValue ? $"of at least {Format(min)}" : $"from {Format(min)} to {Format(max)}";
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number)
-            || (wholeNumber && Math.Floor(number) != number) || number < min || number > max)
-        {
-            var found = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.ValueKind.ToString().ToLowerInvariant();
-            return Invalid(name, $"{name} must be {kind} {range} (found {Shorten(found)}).");
-        }
-
-        return null;
+        var found = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.ValueKind.ToString().ToLowerInvariant();
+        return Invalid(name, $"{name} must be {kind} {range} (found {Shorten(found)}).");
     }
+
+    /// <summary>Whether a JSON value is absent (null) or a finite number in range.</summary>
+    private static bool IsNumberIn(JsonElement value, double min, double max, bool wholeNumber) =>
+        value.ValueKind == JsonValueKind.Null
+        || (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
+            && (!wholeNumber || Math.Floor(number) == number) && number >= min && number <= max);
 
     private static LlmError? Range(double? value, string name, double min, double max)
     {
@@ -310,10 +323,13 @@ public static class RequestValidator
             return required ? Invalid(name, $"{name} is required.") : null;
         }
 
-        return HasUnpairedSurrogate(text)
-            ? Invalid(name, $"{name} is not valid Unicode text (it holds half of a surrogate pair); send the text as valid UTF-8.")
-            : null;
+        return HasUnpairedSurrogate(text) ? BadText(name) : null;
     }
+
+    private static bool IsBadText(string? text) => text is not null && HasUnpairedSurrogate(text);
+
+    private static LlmError BadText(string name) =>
+        Invalid(name, $"{name} is not valid Unicode text (it holds half of a surrogate pair); send the text as valid UTF-8.");
 
     /// <summary>Finds a UTF-16 surrogate without its other half (text that cannot be encoded as UTF-8 without loss).</summary>
     private static bool HasUnpairedSurrogate(string text)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.FakeProvider;
 using Mostlyucid.LlmBackend.Gateway.Tests.TestSupport;
 using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Tests.Security;
 
@@ -81,6 +82,60 @@ public sealed class BackendHealthIsolationTests
         Assert.Equal("Closed", ready["backends"]!.AsArray().Single(b => b!["name"]!.GetValue<string>() == "exploding")!["circuit"]!.GetValue<string>());
         Assert.Equal(0, gateway.Services.GetRequiredService<ILlmService>().GetStatistics().Backends.Single(b => b.BackendName == "exploding").FailedRequests);
         Assert.Contains(logs.Lines, l => l.Contains("Sequence contains no elements", StringComparison.Ordinal) && l.Contains("internal error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExceptionEscapingAnEndpoint_IsAJson500WithTheRequestId_AndNoInternals()
+    {
+        var logs = new CapturedLogs();
+        await using var gateway = await TestGateway.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Gateway:ApiKeys:0:Name"] = "isolation",
+                ["Gateway:ApiKeys:0:Key"] = Key,
+                ["LlmSettings:Backends:0:Name"] = "mock",
+                ["LlmSettings:Backends:0:Type"] = "Mock",
+            },
+            builder =>
+            {
+                builder.Services.AddSingleton<ILlmService>(new ThrowingService());
+                builder.Logging.AddProvider(logs);
+            });
+        using var http = Http(gateway);
+
+        using var response = await http.PostAsync("/v1/chat/completions", Json("""{"model":"boom","messages":[{"role":"user","content":"x"}]}"""));
+        var text = await response.Content.ReadAsStringAsync();
+        var requestId = response.Headers.GetValues("x-request-id").Single();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains(requestId, JsonNode.Parse(text)!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("internal detail", text, StringComparison.Ordinal);
+        RequestValidationTests.AssertNoInternals(text);
+        Assert.Contains(logs.Lines, l => l.Contains(requestId, StringComparison.Ordinal) && l.Contains("internal detail", StringComparison.Ordinal));
+    }
+
+    /// <summary>A service that knows one model and fails with an exception on every chat, as a bug would.</summary>
+    private sealed class ThrowingService : ILlmService
+    {
+        public Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) => throw new InvalidOperationException("internal detail");
+
+        public Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default) => throw new InvalidOperationException("internal detail");
+
+        public IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default) => throw new InvalidOperationException("internal detail");
+
+        public Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) => throw new InvalidOperationException("internal detail");
+
+        public Task<ModelListResult> ListModelsAsync(string? backendName = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException("internal detail");
+
+        public IReadOnlyList<RoutableModel> GetRoutableModels() => new[] { new RoutableModel { Name = "boom", Kind = RoutableModelKind.Model, Backends = new[] { "mock" } } };
+
+        public IReadOnlyList<BackendInfo> GetBackends() => Array.Empty<BackendInfo>();
+
+        public LlmServiceStatistics GetStatistics() => new();
+
+        public Task<IReadOnlyList<BackendHealth>> GetHealthAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<BackendHealth>>(Array.Empty<BackendHealth>());
+
+        public Task<IReadOnlyDictionary<string, bool>> CheckAvailabilityAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>());
     }
 
     private static async Task<TestGateway> StartAsync(FakeProviderServer upstream, CapturedLogs? logs = null)

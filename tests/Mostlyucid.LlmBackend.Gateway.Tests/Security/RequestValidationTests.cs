@@ -40,6 +40,10 @@ public sealed class RequestValidationTests(GatewayFixture gateway)
         { "/v1/chat/completions", $$$"""{"model":"gpt-fake","tools":[{"type":"function","function":{"name":"f","parameters":-1}}],"messages":{{{Hi}}}}""", "tools[0].function.parameters", "JSON Schema object" },
         { "/v1/chat/completions", """{"model":"gpt-fake","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,@@not base64@@"}}]}]}""", "messages[0].content[0].image_url.url", "not a valid image data URL" },
         { "/v1/chat/completions", $$$"""{"model":"gpt-fake","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":"nope"}},"messages":{{{Hi}}}}""", "response_format.json_schema.schema", "JSON Schema object" },
+        { "/v1/chat/completions", $$"""{"model":"gpt-fake","tool_choice":{"function":"x"},"messages":{{Hi}}}""", "tool_choice", "tool_choice must be" },
+        { "/v1/chat/completions", $$$"""{"model":"gpt-fake","tool_choice":{"type":"function","function":{"name":5}},"messages":{{{Hi}}}}""", "tool_choice", "tool_choice must be" },
+        { "/v1/chat/completions", $$"""{"model":"gpt-fake","tool_choice":"sometimes","messages":{{Hi}}}""", "tool_choice", "tool_choice must be" },
+        { "/v1/chat/completions", $$"""{"model":"gpt-fake","response_format":{"type":"yaml"},"messages":{{Hi}}}""", "response_format.type", "must be 'text'" },
         { "/v1/completions", """{"model":"gpt-fake","prompt":"hi","temperature":1e400}""", "temperature", "finite" },
         { "/v1/completions", """{"model":"gpt-fake","prompt":"hi","max_tokens":0}""", "max_tokens", "1 or more" },
         { "/v1/embeddings", """{"model":"gpt-fake","input":"hi","dimensions":-3}""", "dimensions", "1 or more" },
@@ -59,6 +63,9 @@ public sealed class RequestValidationTests(GatewayFixture gateway)
         { """{"model":"gpt-fake","max_tokens":5,"max_tokens":6,"messages":[{"role":"user","content":"hi"}]}""", "max_tokens" },
         { """{"model":"gpt-fake","max_tokens":5,"messages":[null]}""", "messages.0: must be an object" },
         { """{"model":"gpt-fake","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "messages.0.content.0.text: must be a string" },
+        { """{"model":"gpt-fake","max_tokens":5,"messages":[{"role":"user","content":[1]}]}""", "messages.0.content.0: must be an object" },
+        { """{"model":"gpt-fake","max_tokens":5,"system":["x"],"messages":[{"role":"user","content":"hi"}]}""", "system.0: must be an object" },
+        { """{"model":"gpt-fake","max_tokens":5,"tools":[7],"messages":[{"role":"user","content":"hi"}]}""", "tools.0: must be an object" },
     };
 
     [Theory]

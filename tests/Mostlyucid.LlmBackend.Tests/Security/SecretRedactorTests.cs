@@ -69,6 +69,37 @@ public sealed class SecretRedactorTests
         Assert.Same(text, redactor.Redact(text));
     }
 
+    [Theory]
+    [InlineData("ApiKey", true)]
+    [InlineData("x-api-key", true)]
+    [InlineData("X-Goog-Api-Key", true)]
+    [InlineData("Authorization", true)]
+    [InlineData("AccessToken", true)]
+    [InlineData("client_secret", true)]
+    [InlineData("OPENAI_API_KEY", true)]
+    [InlineData("tokenizer", false)]
+    [InlineData("author", false)]
+    [InlineData("keyboard_layout", false)]
+    [InlineData("anthropic-version", false)]
+    public void SecretNames_AreWholeWords(string name, bool secret) => Assert.Equal(secret, SecretRedactor.IsSecretName(name));
+
+    [Theory]
+    [InlineData("use SK-Learn-Compatible-Estimators here")]
+    [InlineData("akia0123456789abcdef is not an AWS key id")]
+    [InlineData("the tokenizer meta-llama/Llama-3-8B-Instruct")]
+    public void KeyShapes_AreCaseSensitive_AndWholeWords(string text) =>
+        Assert.Same(text, new SecretRedactor().Redact(text));
+
+    [Fact]
+    public void HugeRepetitiveText_IsRedactedInLinearTime_WithoutThrowing()
+    {
+        var text = string.Concat(Enumerable.Repeat("eyJ-", 250_000));
+
+        var redacted = new SecretRedactor().Redact(text);
+
+        Assert.True(redacted == text || redacted == SecretRedactor.Placeholder);
+    }
+
     [Fact]
     public void ErrorsAndHealth_AreRedacted()
     {

@@ -49,6 +49,10 @@ internal static class JsonConfigurationFileReader
         {
             problems.Add($"{file}: the file is not valid JSON: {JsonErrorText.Describe(ex)}.");
         }
+        catch (InvalidOperationException)
+        {
+            problems.Add($"{file}: the file holds text that is not valid UTF-8; save it as UTF-8.");
+        }
 
         return data;
     }

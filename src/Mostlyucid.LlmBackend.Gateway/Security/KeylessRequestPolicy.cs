@@ -5,18 +5,19 @@ using Mostlyucid.LlmBackend.Gateway.Configuration;
 namespace Mostlyucid.LlmBackend.Gateway.Security;
 
 /// <summary>
-/// Without API keys the gateway trusts whoever can connect to its loopback address — which includes web pages open in the
-/// user's own browser. This refuses what only a browser sends on a page's behalf: a request addressed to a name other
-/// than a loopback one (DNS rebinding makes an attacker's name resolve to 127.0.0.1), an <c>Origin</c> that is not in
-/// <c>Gateway:AllowedOrigins</c>, and a cross-site fetch (<c>Sec-Fetch-Site</c>). With keys configured a page cannot
+/// Without API keys the gateway trusts whoever can connect to it from this machine — which includes web pages open in the
+/// user's own browser. This refuses a connection from another machine (even if a <c>Kestrel:Endpoints</c> setting made
+/// the gateway listen beyond loopback), and what only a browser sends on a page's behalf: a request addressed to a name
+/// other than a loopback one (DNS rebinding makes an attacker's name resolve to 127.0.0.1), an <c>Origin</c> that is not
+/// in <c>Gateway:AllowedOrigins</c>, and a cross-site fetch (<c>Sec-Fetch-Site</c>). With keys configured a page cannot
 /// authenticate without the key, and CORS answers only for the allowed origins.
 /// </summary>
-internal sealed class BrowserRequestPolicy
+internal sealed class KeylessRequestPolicy
 {
     private readonly bool _keysRequired;
     private readonly HashSet<string> _allowedOrigins;
 
-    public BrowserRequestPolicy(GatewaySettings settings, bool keysRequired)
+    public KeylessRequestPolicy(GatewaySettings settings, bool keysRequired)
     {
         _keysRequired = keysRequired;
         _allowedOrigins = new HashSet<string>(settings.AllowedOrigins, StringComparer.OrdinalIgnoreCase);
@@ -27,7 +28,10 @@ internal sealed class BrowserRequestPolicy
     /// <returns><see langword="true"/> for a loopback host.</returns>
     public static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IsLoopback(address));
+
+    private static bool IsLoopback(IPAddress address) =>
+        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     /// <summary>Decides whether a request may be served.</summary>
     /// <param name="request">The request.</param>
@@ -37,6 +41,11 @@ internal sealed class BrowserRequestPolicy
         if (_keysRequired)
         {
             return null;
+        }
+
+        if (request.HttpContext.Connection.RemoteIpAddress is { } remote && !IsLoopback(remote))
+        {
+            return "This gateway has no API keys, so it serves only programs on its own machine; a connection from another machine is refused. To serve other machines, configure Gateway:ApiKeys.";
         }
 
         var host = request.Host;
