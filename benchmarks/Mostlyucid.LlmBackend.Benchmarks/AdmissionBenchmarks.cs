@@ -32,6 +32,9 @@ public class AdmissionBenchmarks
     private ChatRequest _request = null!;
     private LlmService _unvalidated = null!;
     private GatewayGate _gate = null!;
+    private GatewayGate _bareGate = null!;
+    private GatewayApiKeys _keys = null!;
+    private RequestRateLimiter _limiter = null!;
     private Endpoint _endpoint = null!;
 
     [GlobalSetup]
@@ -40,7 +43,7 @@ public class AdmissionBenchmarks
         _fixture = new GatewayFixture(streamChunks: 10);
         _request = new ChatRequest { Model = "up0", Temperature = 0.2, MaxTokens = 16, Messages = { new ChatMessage { Role = ChatRole.System, Content = "You are terse." }, new ChatMessage { Role = ChatRole.User, Content = "Say hello." } } };
         _unvalidated = _fixture.Services.GetRequiredService<LlmService>();
-        var settings = new GatewaySettings { ApiKeys = { new GatewayApiKeyConfig { Name = "bench", Key = Key } } };
+        var settings = new GatewaySettings { ApiKeys = { new GatewayApiKeyConfig { Name = "bench", Key = Key, MaxRequestsPerMinute = int.MaxValue } } };
         var keys = new GatewayApiKeys(settings);
         _gate = new GatewayGate(
             context => ChatCompletionsEndpoint.HandleAsync(context, _fixture.Llm, _fixture.Time),
@@ -49,6 +52,9 @@ public class AdmissionBenchmarks
             new KeylessRequestPolicy(settings, keys.Required),
             new RequestBodyLimit(settings),
             NullLogger<GatewayGate>.Instance);
+        _keys = keys;
+        _limiter = new RequestRateLimiter(TimeProvider.System);
+        _bareGate = new GatewayGate(_ => Task.CompletedTask, keys, _limiter, new KeylessRequestPolicy(settings, keys.Required), new RequestBodyLimit(settings), NullLogger<GatewayGate>.Instance);
         _endpoint = new Endpoint(null, new EndpointMetadataCollection(new GatewayEndpoint(EndpointAccess.Key, ErrorShape.OpenAi, TakesJsonBody: true)), "chat");
         Check(ChatWithoutGate);
         Check(ChatThroughGate);
@@ -100,6 +106,48 @@ public class AdmissionBenchmarks
         var context = GatewayFixture.Context(Payloads.ClientRequest, Stream.Null);
         await ChatCompletionsEndpoint.HandleAsync(context, _fixture.Llm, _fixture.Time).ConfigureAwait(false);
         _lastStatus = context.Response.StatusCode;
+    }
+
+    /// <summary>The gate alone (next does nothing): keyless policy, endpoint metadata, media type, key, limit, body bound.</summary>
+    [Benchmark]
+    public Task GateAlone()
+    {
+        var context = KeyedContext();
+        context.SetEndpoint(_endpoint);
+        return _bareGate.InvokeAsync(context);
+    }
+
+    /// <summary>What the gateway did before in the same place: a path-prefix check, the request id, the key and its limit.</summary>
+    [Benchmark]
+    public Task PreviousKeyCheckAlone()
+    {
+        var context = KeyedContext();
+        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        GatewayHeaders.EnsureRequestId(context);
+        if (_keys.Authenticate(context.Request) is { } found)
+        {
+            if (found.PerMinute is { } limit)
+            {
+                _ = _limiter.TryAcquire(found.Caller.KeyName, limit);
+            }
+
+            GatewayCallerFeature.Set(context, found.Caller);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private DefaultHttpContext KeyedContext()
+    {
+        var context = GatewayFixture.Context(Payloads.ClientRequest, Stream.Null);
+        context.Items.Clear();
+        context.Request.Host = new HostString("127.0.0.1", 5000);
+        context.Request.Headers.Authorization = "Bearer " + Key;
+        return context;
     }
 
     /// <summary>Now: 128 random bits per id.</summary>

@@ -56,12 +56,14 @@ internal sealed class BufferedBody : IDisposable
     public void Dispose()
     {
         var buffer = _buffer;
+        var length = _length;
         _buffer = Array.Empty<byte>();
         _length = 0;
         if (buffer.Length > 0)
         {
-            // Cleared: the buffer held a prompt, and pooled arrays are handed to other requests.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            // The part that held the prompt is cleared: pooled arrays are handed to other requests.
+            buffer.AsSpan(0, length).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -69,7 +71,8 @@ internal sealed class BufferedBody : IDisposable
     {
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
         _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer, clearArray: true);
+        _buffer.AsSpan(0, _length).Clear();
+        ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
     }
 }
