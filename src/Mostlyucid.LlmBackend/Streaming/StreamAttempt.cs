@@ -5,7 +5,7 @@ using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Telemetry;
 
-namespace Mostlyucid.LlmBackend.Services;
+namespace Mostlyucid.LlmBackend.Streaming;
 
 /// <summary>
 /// One backend's stream in flight, with its own cancellation: opening waits for the first update under the first-token

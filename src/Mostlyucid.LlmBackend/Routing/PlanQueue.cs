@@ -1,0 +1,44 @@
+namespace Mostlyucid.LlmBackend.Routing;
+
+/// <summary>The backends of a plan still to be tried, taken in order — only those with a larger context window once one is needed.</summary>
+internal sealed class PlanQueue
+{
+    private readonly Queue<BackendEntry> _remaining;
+
+    public PlanQueue(IEnumerable<BackendEntry> backends)
+    {
+        _remaining = new Queue<BackendEntry>(backends);
+    }
+
+    /// <summary>Gets or sets the context window the next backend must exceed, once a prompt was too long for one.</summary>
+    public int? ContextFloor { get; set; }
+
+    /// <summary>Gets the backends left, in order.</summary>
+    public IEnumerable<BackendEntry> Remaining => _remaining;
+
+    /// <summary>Takes the next backend that may be tried, skipping those too small for <see cref="ContextFloor"/>.</summary>
+    public BackendEntry? Take()
+    {
+        while (_remaining.Count > 0)
+        {
+            var entry = _remaining.Dequeue();
+            if (Fits(entry))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Looks at the next backend without taking it (<see langword="null"/> when it could not be tried).</summary>
+    public BackendEntry? Peek() => _remaining.Count > 0 && Fits(_remaining.Peek()) ? _remaining.Peek() : null;
+
+    /// <summary>Takes the next backend, whatever it is (the one <see cref="Peek"/> showed).</summary>
+    public void Skip() => _remaining.Dequeue();
+
+    /// <summary>Raises the context floor after <paramref name="entry"/> said the prompt is too long for it.</summary>
+    public void NeedLargerThan(BackendEntry entry) => ContextFloor = Math.Max(ContextFloor ?? 0, entry.Config.MaxInputTokens ?? int.MaxValue);
+
+    private bool Fits(BackendEntry entry) => ContextFloor is not { } floor || entry.Config.MaxInputTokens > floor;
+}
