@@ -49,12 +49,13 @@ public class AdmissionBenchmarks
             context => ChatCompletionsEndpoint.HandleAsync(context, _fixture.Llm, _fixture.Time),
             keys,
             new RequestRateLimiter(TimeProvider.System),
+            new TokenRateLimiter(TimeProvider.System),
             new KeylessRequestPolicy(settings, keys.Required),
             new RequestBodyLimit(settings),
             NullLogger<GatewayGate>.Instance);
         _keys = keys;
         _limiter = new RequestRateLimiter(TimeProvider.System);
-        _bareGate = new GatewayGate(_ => Task.CompletedTask, keys, _limiter, new KeylessRequestPolicy(settings, keys.Required), new RequestBodyLimit(settings), NullLogger<GatewayGate>.Instance);
+        _bareGate = new GatewayGate(_ => Task.CompletedTask, keys, _limiter, new TokenRateLimiter(TimeProvider.System), new KeylessRequestPolicy(settings, keys.Required), new RequestBodyLimit(settings), NullLogger<GatewayGate>.Instance);
         _endpoint = new Endpoint(null, new EndpointMetadataCollection(new GatewayEndpoint(EndpointAccess.Key, ErrorShape.OpenAi, TakesJsonBody: true)), "chat");
         Check(ChatWithoutGate);
         Check(ChatThroughGate);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Admin;
 using Mostlyucid.LlmBackend.Gateway.Anthropic;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
@@ -47,6 +48,7 @@ public static class GatewayApplication
         var builder = GatewayHostBuilder.Create(args, problems);
         configure?.Invoke(builder);
 
+        UsageDefaults.Apply(builder.Configuration);
         var gateway = GatewaySettingsReader.Read(builder.Configuration, Environment.GetEnvironmentVariable, problems);
         var report = DefaultBackends.Apply(builder.Configuration, gateway, Environment.GetEnvironmentVariable, DefaultBackends.OllamaAnswers);
         var keys = new GatewayApiKeys(gateway);
@@ -65,11 +67,13 @@ public static class GatewayApplication
 
         // Backends of Type Wasm (Extism plugins, sandboxed) and Native (C-ABI libraries) are available to every configuration.
         builder.Services.AddLlmBackendWasm();
+        builder.Services.AddLlmBackendSqlite();
         builder.Services.RedactSecretsInLogs();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(report);
         builder.Services.AddSingleton<RequestRateLimiter>();
+        builder.Services.AddSingleton<TokenRateLimiter>();
         builder.Services.AddSingleton(new KeylessRequestPolicy(gateway, keys.Required));
         builder.Services.AddSingleton<RequestBodyLimit>();
         builder.Services.AddSingleton<ReadinessProbe>();
@@ -77,7 +81,9 @@ public static class GatewayApplication
 
         var app = builder.Build();
         problems.AddRange(app.Services.GetRequiredService<BackendRegistry>().FindProblems());
-        GatewaySettingsReader.CheckAllowedModels(gateway, app.Services.GetRequiredService<LlmSettingsSource>().Settings, problems);
+        var llmSettings = app.Services.GetRequiredService<LlmSettingsSource>().Settings;
+        GatewaySettingsReader.CheckAllowedModels(gateway, llmSettings, problems);
+        GatewaySettingsReader.CheckSpendSettings(gateway, llmSettings, problems);
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
@@ -89,6 +95,7 @@ public static class GatewayApplication
             redactor.Add(key.Key);
         }
 
+        KeySpend.Register(app.Services, gateway);
         LogStartup(app, gateway, keys, report, urls);
         app.UseRouting();
         app.UseCors();
@@ -134,6 +141,8 @@ public static class GatewayApplication
         app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.Anthropic, takesJsonBody: true);
         app.MapMethods("/health", new[] { HttpMethods.Get, HttpMethods.Head }, HealthEndpoints.LiveAsync).OpenToAnyone();
         app.MapGet("/health/ready", HealthEndpoints.ReadyAsync).OpenToAnyone();
+        app.MapGet("/admin/usage", AdminEndpoints.UsageAsync).RequireAdminKey();
+        app.MapGet("/admin/budgets", AdminEndpoints.BudgetsAsync).RequireAdminKey();
     }
 
     private static void AllowOrigins(CorsPolicyBuilder policy, IReadOnlyList<string> origins)

@@ -9,6 +9,8 @@ namespace Mostlyucid.LlmBackend.Gateway;
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ReadinessReport))]
+[JsonSerializable(typeof(Admin.UsageReport))]
+[JsonSerializable(typeof(List<Admin.BudgetReportRow>))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext
 {
 }

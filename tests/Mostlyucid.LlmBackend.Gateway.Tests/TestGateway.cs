@@ -29,9 +29,13 @@ public sealed class TestGateway : IAsyncDisposable
     /// <param name="configure">More changes to the builder (extra services, logging), if any.</param>
     public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
+        // Each test gateway keeps its usage ledger in memory unless the test says otherwise (the default SQLite file under
+        // the content root would be shared by every gateway the tests start).
+        var effective = new Dictionary<string, string?>(settings);
+        effective.TryAdd("LlmSettings:Usage:Store", "Memory");
         var app = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(effective);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             configure?.Invoke(builder);
         });

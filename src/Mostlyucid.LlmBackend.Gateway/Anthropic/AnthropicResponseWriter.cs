@@ -43,18 +43,28 @@ internal static class AnthropicResponseWriter
             ["content"] = content,
             ["stop_reason"] = StopReason(response.FinishReason),
             ["stop_sequence"] = null,
-            ["usage"] = Usage(response.PromptTokens, response.CompletionTokens, response.CachedPromptTokens),
+            ["usage"] = Usage(response.PromptTokens, response.CompletionTokens, response.CachedPromptTokens, response.CostUsd),
         };
     }
 
     /// <summary>Anthropic counts cache reads apart from <c>input_tokens</c>.</summary>
-    public static JsonObject Usage(int promptTokens, int completionTokens, int cachedTokens) => new()
+    /// <summary>Anthropic's usage object, with the gateway's <c>cost_usd</c> when the cost is known.</summary>
+    public static JsonObject Usage(int promptTokens, int completionTokens, int cachedTokens, decimal? cost = null)
     {
-        ["input_tokens"] = Math.Max(0, promptTokens - cachedTokens),
-        ["output_tokens"] = completionTokens,
-        ["cache_read_input_tokens"] = cachedTokens,
-        ["cache_creation_input_tokens"] = 0,
-    };
+        var usage = new JsonObject
+        {
+            ["input_tokens"] = Math.Max(0, promptTokens - cachedTokens),
+            ["output_tokens"] = completionTokens,
+            ["cache_read_input_tokens"] = cachedTokens,
+            ["cache_creation_input_tokens"] = 0,
+        };
+        if (cost is { } dollars)
+        {
+            usage["cost_usd"] = decimal.Round(dollars, 9);
+        }
+
+        return usage;
+    }
 
     /// <summary>A tool call's arguments as the object Anthropic's <c>input</c> must be.</summary>
     public static JsonNode Input(string arguments)

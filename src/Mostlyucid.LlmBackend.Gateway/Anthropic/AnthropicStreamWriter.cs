@@ -81,10 +81,10 @@ internal sealed class AnthropicStreamWriter
         }
     }
 
-    public async Task FinishAsync(string? finishReason, LlmUsage? usage)
+    public async Task FinishAsync(string? finishReason, LlmUsage? usage, decimal? cost)
     {
         await CloseBlockAsync().ConfigureAwait(false);
-        var counts = usage is null ? AnthropicResponseWriter.Usage(0, 0, 0) : AnthropicResponseWriter.Usage(usage.PromptTokens, usage.CompletionTokens, usage.CachedPromptTokens);
+        var counts = usage is null ? AnthropicResponseWriter.Usage(0, 0, 0, cost) : AnthropicResponseWriter.Usage(usage.PromptTokens, usage.CompletionTokens, usage.CachedPromptTokens, cost);
         await EventAsync("message_delta", new JsonObject
         {
             ["type"] = "message_delta",

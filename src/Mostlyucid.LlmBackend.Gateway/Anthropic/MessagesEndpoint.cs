@@ -48,6 +48,7 @@ internal static class MessagesEndpoint
 
             var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
             GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
                 await AnthropicErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = response.ErrorMessage ?? "The request failed." }).ConfigureAwait(false);
@@ -83,11 +84,13 @@ internal static class MessagesEndpoint
             await writer.StartAsync(update?.ModelUsed ?? request.Model, update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
             string? finish = null;
             LlmUsage? usage = null;
+            decimal? cost = null;
             while (update is not null)
             {
                 await writer.WriteAsync(update).ConfigureAwait(false);
                 finish = update.FinishReason ?? finish;
                 usage = update.Usage ?? usage;
+                cost = update.CostUsd ?? cost;
                 try
                 {
                     update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
@@ -99,7 +102,7 @@ internal static class MessagesEndpoint
                 }
             }
 
-            await writer.FinishAsync(finish, usage).ConfigureAwait(false);
+            await writer.FinishAsync(finish, usage, cost).ConfigureAwait(false);
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class GatewayApiKeys
     {
         // A key whose hash cannot be read is reported by Validate; it is left out here, never half-used.
         _keys = settings.ApiKeys
-            .Select(k => (Hash: Hash(k), Caller: new GatewayCaller(k.Name, k.AllowedModels.ToArray()), k.MaxRequestsPerMinute))
+            .Select(k => (Hash: Hash(k), Caller: new GatewayCaller(k.Name, k.AllowedModels.ToArray()) { IsAdmin = k.Role == GatewayKeyRole.Admin, MaxTokensPerMinute = k.MaxTokensPerMinute }, k.MaxRequestsPerMinute))
             .Where(k => k.Hash is not null)
             .Select(k => (k.Hash!, k.Caller, k.MaxRequestsPerMinute))
             .ToArray();
@@ -69,6 +69,21 @@ internal sealed class GatewayApiKeys
             if (key.MaxRequestsPerMinute is <= 0)
             {
                 yield return $"{path}:MaxRequestsPerMinute: must be greater than 0 (found {key.MaxRequestsPerMinute}).";
+            }
+
+            if (key.MaxTokensPerMinute is <= 0)
+            {
+                yield return $"{path}:MaxTokensPerMinute: must be greater than 0 (found {key.MaxTokensPerMinute}).";
+            }
+
+            if (key.MaxSpendUsd is <= 0)
+            {
+                yield return $"{path}:MaxSpendUsd: must be greater than 0 (found {key.MaxSpendUsd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}); leave it out for no budget.";
+            }
+
+            if (key.SpendResetDayOfMonth is < 1 or > 31)
+            {
+                yield return $"{path}:SpendResetDayOfMonth: must be from 1 to 31 (found {key.SpendResetDayOfMonth}).";
             }
         }
     }

@@ -10,10 +10,16 @@ namespace Mostlyucid.LlmBackend.Gateway.Auth;
 internal sealed record GatewayCaller(string KeyName, IReadOnlyList<string> AllowedModels, bool IsAuthorized = true)
 {
     /// <summary>The caller when no keys are configured (the gateway then listens on loopback only).</summary>
-    public static readonly GatewayCaller Anonymous = new("anonymous", Array.Empty<string>());
+    public static readonly GatewayCaller Anonymous = new("anonymous", Array.Empty<string>()) { IsAdmin = true };
 
     /// <summary>A caller who sent no key, where keys are required.</summary>
     public static readonly GatewayCaller Unidentified = new("unidentified", Array.Empty<string>(), IsAuthorized: false);
+
+    /// <summary>Gets whether the caller may read everyone's usage and spend (an <c>Admin</c> key, or anyone local without keys).</summary>
+    public bool IsAdmin { get; init; }
+
+    /// <summary>Gets the caller's tokens-per-minute limit, if any.</summary>
+    public int? MaxTokensPerMinute { get; init; }
 
     public bool MayUse(string model) =>
         IsAuthorized && (AllowedModels.Count == 0 || AllowedModels.Any(m => m == "*" || string.Equals(m, model, StringComparison.OrdinalIgnoreCase)));

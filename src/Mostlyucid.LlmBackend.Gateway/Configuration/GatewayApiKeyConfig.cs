@@ -1,3 +1,5 @@
+using Mostlyucid.LlmBackend.Configuration;
+
 namespace Mostlyucid.LlmBackend.Gateway.Configuration;
 
 /// <summary>
@@ -21,4 +23,28 @@ public sealed class GatewayApiKeyConfig
 
     /// <summary>Gets or sets the most requests per minute the key may make; <see langword="null"/> for no limit.</summary>
     public int? MaxRequestsPerMinute { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most tokens (prompt and answer) per minute the key may use; <see langword="null"/> for no limit.
+    /// A request's tokens are known when it ends, so the key may go over by what its requests in flight use.
+    /// </summary>
+    public int? MaxTokensPerMinute { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the key may do: <c>Client</c> calls models; <c>Admin</c> also reads everyone's usage and spend
+    /// (<c>/admin/…</c>). <value>The default is <see cref="GatewayKeyRole.Client"/>.</value>
+    /// </summary>
+    public GatewayKeyRole Role { get; set; } = GatewayKeyRole.Client;
+
+    /// <summary>Gets or sets the most the key may spend, in US dollars, per <see cref="SpendResetPeriod"/>; over it, requests get 429 <c>insufficient_quota</c>.</summary>
+    public decimal? MaxSpendUsd { get; set; }
+
+    /// <summary>Gets or sets when <see cref="MaxSpendUsd"/> starts again. <value>The default is <see cref="SpendResetPeriod.Monthly"/>.</value></summary>
+    public SpendResetPeriod SpendResetPeriod { get; set; } = SpendResetPeriod.Monthly;
+
+    /// <summary>Gets or sets the day a weekly budget restarts. <value>The default is Monday.</value></summary>
+    public DayOfWeek SpendResetDayOfWeek { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>Gets or sets the day of the month (1–31) a monthly budget restarts. <value>The default is 1.</value></summary>
+    public int SpendResetDayOfMonth { get; set; } = 1;
 }

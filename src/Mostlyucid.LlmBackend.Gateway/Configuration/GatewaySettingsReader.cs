@@ -110,6 +110,27 @@ internal static class GatewaySettingsReader
         }
     }
 
+    /// <summary>Checks that per-key spend and token limits have the usage ledger they are counted from.</summary>
+    /// <param name="settings">The gateway settings.</param>
+    /// <param name="llm">The library's settings as read.</param>
+    /// <param name="problems">Receives every problem found.</param>
+    public static void CheckSpendSettings(GatewaySettings settings, LlmSettings llm, List<string> problems)
+    {
+        if (llm.Usage.Enabled)
+        {
+            return;
+        }
+
+        for (var i = 0; i < settings.ApiKeys.Count; i++)
+        {
+            var key = settings.ApiKeys[i];
+            if (key.MaxSpendUsd is not null || key.MaxTokensPerMinute is not null)
+            {
+                problems.Add($"{GatewaySettings.SectionName}:ApiKeys:{i}: MaxSpendUsd and MaxTokensPerMinute are counted from the usage ledger, which LlmSettings:Usage:Enabled turns off. Turn it on, or remove them.");
+            }
+        }
+    }
+
     private static void Add(HashSet<string> names, string? name)
     {
         if (!string.IsNullOrWhiteSpace(name))

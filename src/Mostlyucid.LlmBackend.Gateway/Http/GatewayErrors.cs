@@ -15,7 +15,7 @@ internal static class GatewayErrors
     {
         LlmErrorKind.InvalidRequest or LlmErrorKind.ContextLengthExceeded or LlmErrorKind.ContentFiltered => 400,
         LlmErrorKind.NotFound => 404,
-        LlmErrorKind.RateLimited => 429,
+        LlmErrorKind.RateLimited or LlmErrorKind.BudgetExceeded => 429,
         LlmErrorKind.Timeout => 504,
         LlmErrorKind.NoBackendAvailable or LlmErrorKind.CircuitOpen => 503,
         LlmErrorKind.Internal => 500,

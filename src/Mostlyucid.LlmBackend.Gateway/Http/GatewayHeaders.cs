@@ -8,6 +8,7 @@ internal static class GatewayHeaders
     public const string RequestId = "x-request-id";
     public const string Backend = "x-llmb-backend";
     public const string Attempts = "x-llmb-attempts";
+    public const string Cost = "x-llmb-cost-usd";
 
     /// <summary>Gets the request's id: the caller's <c>x-request-id</c> when sent (and sane), otherwise a new one.</summary>
     public static string EnsureRequestId(HttpContext context)
@@ -25,6 +26,18 @@ internal static class GatewayHeaders
         context.Response.Headers[RequestId] = id;
         return id;
     }
+
+    /// <summary>Adds what the answer cost, in US dollars, when it is known (<c>x-llmb-cost-usd: 0.000123</c>).</summary>
+    public static void SetCost(HttpResponse response, decimal? cost)
+    {
+        if (cost is { } dollars)
+        {
+            response.Headers[Cost] = FormatCost(dollars);
+        }
+    }
+
+    /// <summary>A cost as the gateway writes it: dollars, invariant, up to nine decimals.</summary>
+    public static string FormatCost(decimal dollars) => decimal.Round(dollars, 9).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture);
 
     public static void SetAnswer(HttpResponse response, string? backend, int attempts)
     {

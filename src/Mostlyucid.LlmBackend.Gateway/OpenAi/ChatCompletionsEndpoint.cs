@@ -40,6 +40,7 @@ internal static class ChatCompletionsEndpoint
 
             var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
             GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
                 await OpenAiErrorResponder.WriteAsync(context, response).ConfigureAwait(false);
@@ -75,11 +76,13 @@ internal static class ChatCompletionsEndpoint
             await writer.StartAsync(update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
             string? finish = null;
             LlmUsage? usage = null;
+            decimal? cost = null;
             while (update is not null)
             {
                 await writer.WriteAsync(update).ConfigureAwait(false);
                 finish = update.FinishReason ?? finish;
                 usage = update.Usage ?? usage;
+                cost = update.CostUsd ?? cost;
                 try
                 {
                     update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
@@ -94,7 +97,7 @@ internal static class ChatCompletionsEndpoint
             await writer.FinishAsync(finish ?? FinishReasons.Stop).ConfigureAwait(false);
             if (includeUsage)
             {
-                await writer.UsageAsync(usage ?? new LlmUsage()).ConfigureAwait(false);
+                await writer.UsageAsync(usage ?? new LlmUsage(), cost).ConfigureAwait(false);
             }
 
             await writer.DoneAsync().ConfigureAwait(false);

@@ -45,6 +45,7 @@ internal static class CompletionsEndpoint
 
             var response = await llm.CompleteAsync(request, context.RequestAborted).ConfigureAwait(false);
             GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
                 await OpenAiErrorResponder.WriteAsync(context, response).ConfigureAwait(false);
@@ -58,7 +59,7 @@ internal static class CompletionsEndpoint
                 Created = created,
                 Model = response.ModelUsed,
                 Choices = new() { new CompletionChoice { Text = response.Content, FinishReason = response.FinishReason ?? FinishReasons.Stop } },
-                Usage = OpenAiGatewayMapper.Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens),
+                Usage = OpenAiGatewayMapper.Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens, response.CostUsd),
             }, GatewayJsonContext.Default.CompletionResponse, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -93,11 +94,13 @@ internal static class CompletionsEndpoint
             string? model = null;
             string? finish = null;
             LlmUsage? usage = null;
+            decimal? cost = null;
             while (update is not null)
             {
                 model = update.ModelUsed ?? model;
                 finish = update.FinishReason ?? finish;
                 usage = update.Usage ?? usage;
+                cost = update.CostUsd ?? cost;
                 if (update.ContentDelta is { Length: > 0 } text)
                 {
                     await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new() { new CompletionChoice { Text = text } } }).ConfigureAwait(false);
@@ -118,7 +121,7 @@ internal static class CompletionsEndpoint
             if (includeUsage)
             {
                 var u = usage ?? new LlmUsage();
-                await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new(), Usage = OpenAiGatewayMapper.Usage(u.PromptTokens, u.CompletionTokens, u.TotalTokens, u.CachedPromptTokens, u.ReasoningTokens) }).ConfigureAwait(false);
+                await FrameAsync(context, new CompletionResponse { Id = id, Created = created, Model = model, Choices = new(), Usage = OpenAiGatewayMapper.Usage(u.PromptTokens, u.CompletionTokens, u.TotalTokens, u.CachedPromptTokens, u.ReasoningTokens, cost) }).ConfigureAwait(false);
             }
 
             await SseFrames.WriteDataAsync(context, "[DONE]"u8.ToArray()).ConfigureAwait(false);

@@ -52,6 +52,7 @@ internal static class EmbeddingsEndpoint
         }
 
         GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+        GatewayHeaders.SetCost(context.Response, response.CostUsd);
         if (!response.Success)
         {
             await OpenAiErrorResponder.WriteAsync(context, response.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = "The embedding request failed." }).ConfigureAwait(false);
@@ -93,6 +94,11 @@ internal static class EmbeddingsEndpoint
             json.WriteStartObject("usage");
             json.WriteNumber("prompt_tokens", response.PromptTokens);
             json.WriteNumber("total_tokens", response.TotalTokens);
+            if (response.CostUsd is { } cost)
+            {
+                json.WriteNumber("cost_usd", decimal.Round(cost, 9));
+            }
+
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -77,8 +77,8 @@ internal sealed class OpenAiChunkWriter
     public Task FinishAsync(string finishReason) =>
         WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = new OpenAiMessage(), FinishReason = finishReason } }, usage: null);
 
-    public Task UsageAsync(LlmUsage usage) =>
-        WriteChunkAsync(new List<OpenAiChoice>(), OpenAiGatewayMapper.Usage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.CachedPromptTokens, usage.ReasoningTokens));
+    public Task UsageAsync(LlmUsage usage, decimal? cost) =>
+        WriteChunkAsync(new List<OpenAiChoice>(), OpenAiGatewayMapper.Usage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.CachedPromptTokens, usage.ReasoningTokens, cost));
 
     /// <summary>Ends a broken stream with an error frame (the SDKs throw on it) — never with <c>[DONE]</c>, which would pass for success.</summary>
     public Task ErrorAsync(LlmError error) =>

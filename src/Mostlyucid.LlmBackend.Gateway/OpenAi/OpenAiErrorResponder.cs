@@ -62,6 +62,7 @@ internal static class OpenAiErrorResponder
     {
         LlmErrorKind.InvalidRequest or LlmErrorKind.ContextLengthExceeded or LlmErrorKind.ContentFiltered or LlmErrorKind.NotFound => "invalid_request_error",
         LlmErrorKind.RateLimited => "rate_limit_error",
+        LlmErrorKind.BudgetExceeded => "insufficient_quota",
         LlmErrorKind.NoBackendAvailable => "service_unavailable",
         LlmErrorKind.Timeout => "timeout",
         LlmErrorKind.Internal => "server_error",
@@ -74,6 +75,7 @@ internal static class OpenAiErrorResponder
         LlmErrorKind.ContentFiltered => "content_filter",
         LlmErrorKind.NotFound => "model_not_found",
         LlmErrorKind.RateLimited => "rate_limit_exceeded",
+        LlmErrorKind.BudgetExceeded => "insufficient_quota",
         LlmErrorKind.Unauthorized or LlmErrorKind.Forbidden => "upstream_unauthorized",
         LlmErrorKind.Internal => "internal_error",
         _ => error.ProviderCode,

@@ -200,11 +200,12 @@ internal static class OpenAiGatewayMapper
                 },
             },
         },
-        Usage = Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens),
+        Usage = Usage(response.PromptTokens, response.CompletionTokens, response.TotalTokens, response.CachedPromptTokens, response.ReasoningTokens, response.CostUsd),
     };
 
-    public static OpenAiUsage Usage(int prompt, int completion, int total, int cached, int reasoning) => new()
+    public static OpenAiUsage Usage(int prompt, int completion, int total, int cached, int reasoning, decimal? cost = null) => new()
     {
+        CostUsd = cost is { } dollars ? decimal.Round(dollars, 9) : null,
         PromptTokens = prompt,
         CompletionTokens = completion,
         TotalTokens = total > 0 ? total : prompt + completion,

@@ -8,4 +8,7 @@ internal enum EndpointAccess
 
     /// <summary>A caller with a valid gateway key, within its request limit (any local caller when no keys are configured).</summary>
     Key,
+
+    /// <summary>A caller with an <c>Admin</c> key (any local caller when no keys are configured): reads everyone's usage and spend.</summary>
+    Admin,
 }

@@ -11,6 +11,11 @@ internal static class GatewayEndpointConventions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Key, errors, takesJsonBody));
 
+    /// <summary>The endpoint needs an <c>Admin</c> key.</summary>
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Admin, ErrorShape.OpenAi, TakesJsonBody: false));
+
     /// <summary>Anyone may call the endpoint (it must not reveal anything a key protects).</summary>
     public static TBuilder OpenToAnyone<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
+using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Security;
 
@@ -18,18 +19,21 @@ namespace Mostlyucid.LlmBackend.Gateway.Security;
 /// </summary>
 internal sealed class GatewayGate
 {
+
     private readonly RequestDelegate _next;
     private readonly GatewayApiKeys _keys;
     private readonly RequestRateLimiter _limiter;
+    private readonly TokenRateLimiter _tokens;
     private readonly KeylessRequestPolicy _keyless;
     private readonly RequestBodyLimit _bodyLimit;
     private readonly ILogger _logger;
 
-    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, KeylessRequestPolicy keyless, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
+    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, TokenRateLimiter tokens, KeylessRequestPolicy keyless, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
     {
         _next = next;
         _keys = keys;
         _limiter = limiter;
+        _tokens = tokens;
         _keyless = keyless;
         _bodyLimit = bodyLimit;
         _logger = logger;
@@ -66,7 +70,7 @@ internal sealed class GatewayGate
             return;
         }
 
-        if (!await AdmitAsync(context, gated, shape).ConfigureAwait(false))
+        if (await AdmitAsync(context, gated, shape).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
@@ -81,7 +85,11 @@ internal sealed class GatewayGate
         var body = _bodyLimit.Apply(context);
         try
         {
-            await _next(context).ConfigureAwait(false);
+            // Who is calling, for the usage ledger and budgets, for everything this request does.
+            using (LlmCallContext.Begin(new LlmCallContext { CallerName = caller.IsAuthorized ? caller.KeyName : null, RequestId = requestId }))
+            {
+                await _next(context).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
@@ -115,23 +123,11 @@ internal sealed class GatewayGate
             "internal_error").ConfigureAwait(false);
     }
 
-    /// <summary>Establishes the caller; writes the refusal and returns <see langword="false"/> when there is one.</summary>
-    private async Task<bool> AdmitAsync(HttpContext context, GatewayEndpoint gated, ErrorShape shape)
+    /// <summary>Establishes the caller; writes the refusal and returns <see langword="null"/> when there is one.</summary>
+    private async Task<GatewayCaller?> AdmitAsync(HttpContext context, GatewayEndpoint gated, ErrorShape shape)
     {
-        if (!_keys.Required)
-        {
-            GatewayCallerFeature.Set(context, GatewayCaller.Anonymous);
-            return true;
-        }
-
-        var found = _keys.Authenticate(context.Request);
-        if (found is null && gated.Access == EndpointAccess.Anyone && !GatewayApiKeys.HasCredentials(context.Request))
-        {
-            GatewayCallerFeature.Set(context, GatewayCaller.Unidentified);
-            return true;
-        }
-
-        if (found is not { } admitted)
+        var (caller, perMinute) = Identify(context, gated);
+        if (caller is null)
         {
             GatewayLog.RejectedUnauthenticated(_logger, context.Request.Path);
             await GatewayErrorWriter.WriteAsync(
@@ -140,23 +136,67 @@ internal sealed class GatewayGate
                 StatusCodes.Status401Unauthorized,
                 "Missing or invalid API key: send a gateway key as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
                 "invalid_api_key").ConfigureAwait(false);
-            return false;
+            return null;
         }
 
-        if (admitted.PerMinute is { } limit && _limiter.TryAcquire(admitted.Caller.KeyName, limit) is { } wait)
+        if (gated.Access == EndpointAccess.Admin && !caller.IsAdmin)
         {
-            GatewayLog.RejectedRateLimited(_logger, context.Request.Path, admitted.Caller.KeyName, limit);
-            GatewayErrors.AddRetryAfter(context.Response, wait);
             await GatewayErrorWriter.WriteAsync(
                 context,
                 shape,
-                StatusCodes.Status429TooManyRequests,
-                $"The API key '{admitted.Caller.KeyName}' is limited to {limit} requests per minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.",
-                "rate_limit_exceeded").ConfigureAwait(false);
+                StatusCodes.Status403Forbidden,
+                $"The API key '{caller.KeyName}' may not read usage and spend: that needs a key with \"Role\": \"Admin\".",
+                "admin_key_required").ConfigureAwait(false);
+            return null;
+        }
+
+        if (caller.IsAuthorized && _keys.Required && await LimitedAsync(context, caller, perMinute, shape).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        GatewayCallerFeature.Set(context, caller);
+        return caller;
+    }
+
+    /// <summary>The caller: a key's, the anonymous one without keys, the unidentified one where a key is optional; <see langword="null"/> for a missing or wrong key.</summary>
+    private (GatewayCaller? Caller, int? PerMinute) Identify(HttpContext context, GatewayEndpoint gated)
+    {
+        if (!_keys.Required)
+        {
+            return (GatewayCaller.Anonymous, null);
+        }
+
+        if (_keys.Authenticate(context.Request) is { } found)
+        {
+            return (found.Caller, found.PerMinute);
+        }
+
+        return (gated.Access == EndpointAccess.Anyone && !GatewayApiKeys.HasCredentials(context.Request) ? GatewayCaller.Unidentified : null, null);
+    }
+
+    /// <summary>Applies the key's request and token limits; writes the 429 and returns <see langword="true"/> when over one.</summary>
+    private async Task<bool> LimitedAsync(HttpContext context, GatewayCaller caller, int? perMinute, ErrorShape shape)
+    {
+        string? message = null;
+        TimeSpan? wait = null;
+        if (perMinute is { } limit && _limiter.TryAcquire(caller.KeyName, limit) is { } requestWait)
+        {
+            GatewayLog.RejectedRateLimited(_logger, context.Request.Path, caller.KeyName, limit);
+            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {limit} requests per minute; retry after {Math.Ceiling(requestWait.TotalSeconds)} s.", requestWait);
+        }
+        else if (caller.MaxTokensPerMinute is { } tokens && _tokens.WaitFor(caller.KeyName, tokens) is { } tokenWait)
+        {
+            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {tokens} tokens per minute and has used them; retry after {Math.Ceiling(tokenWait.TotalSeconds)} s.", tokenWait);
+        }
+
+        if (message is null)
+        {
             return false;
         }
 
-        GatewayCallerFeature.Set(context, admitted.Caller);
+        GatewayErrors.AddRetryAfter(context.Response, wait);
+        await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status429TooManyRequests, message, "rate_limit_exceeded").ConfigureAwait(false);
         return true;
     }
 
@@ -181,7 +221,7 @@ internal sealed class GatewayGate
             context,
             ErrorShape.ByClient,
             StatusCodes.Status404NotFound,
-            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, and GET /health and /health/ready.",
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage and /admin/budgets.",
             "unknown_url").ConfigureAwait(false);
     }
 

@@ -241,6 +241,12 @@ internal static class ConfigurationObjectReader
             return true;
         }
 
+        if (target == typeof(decimal) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m))
+        {
+            value = m;
+            return true;
+        }
+
         if (target == typeof(bool) && bool.TryParse(text, out var b))
         {
             value = b;
@@ -275,7 +281,7 @@ internal static class ConfigurationObjectReader
             return "a whole number";
         }
 
-        if (type == typeof(double))
+        if (type == typeof(double) || type == typeof(decimal))
         {
             return "a number (use '.' for decimals)";
         }
@@ -291,7 +297,7 @@ internal static class ConfigurationObjectReader
     private static bool IsScalar(Type type)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
-        return target == typeof(string) || target.IsPrimitive || target.IsEnum || target == typeof(TimeSpan) || target == typeof(double);
+        return target == typeof(string) || target.IsPrimitive || target.IsEnum || target == typeof(TimeSpan) || target == typeof(double) || target == typeof(decimal);
     }
 
     private static Dictionary<string, PropertyInfo> BindableProperties(Type type) =>

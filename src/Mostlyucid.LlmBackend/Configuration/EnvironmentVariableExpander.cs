@@ -105,7 +105,17 @@ internal sealed class EnvironmentVariableExpander
     /// <param name="setting">The setting's name.</param>
     /// <param name="problems">Receives unresolvable references.</param>
     /// <returns>The expanded text (unresolved references are left empty).</returns>
-    public string Expand(string value, LlmBackendConfig backend, string path, string setting, List<string> problems)
+    public string Expand(string value, LlmBackendConfig backend, string path, string setting, List<string> problems) =>
+        Expand(value, $"{path} ({Describe(backend)})", setting, "or set Enabled to false for this backend", problems);
+
+    /// <summary>Expands the references in one value of any setting.</summary>
+    /// <param name="value">The configured text.</param>
+    /// <param name="where">Where the setting is, for messages (for example <c>LlmSettings:Usage</c>).</param>
+    /// <param name="setting">The setting's name.</param>
+    /// <param name="alternative">What else the user may do about an unset variable, for messages (may be empty).</param>
+    /// <param name="problems">Receives unresolvable references.</param>
+    /// <returns>The expanded text (unresolved references are left empty).</returns>
+    public string Expand(string value, string where, string setting, string alternative, List<string> problems)
     {
         var result = new StringBuilder(value.Length);
         var position = 0;
@@ -136,7 +146,7 @@ internal sealed class EnvironmentVariableExpander
             var close = value.IndexOf('}', dollar + 2);
             if (close < 0)
             {
-                problems.Add($"{path} ({Describe(backend)}): {setting} has '${{' without a closing '}}'. Write ${{NAME}} to read an environment variable, or $${{ for a literal '${{'.");
+                problems.Add($"{where}: {setting} has '${{' without a closing '}}'. Write ${{NAME}} to read an environment variable, or $${{ for a literal '${{'.");
                 return value;
             }
 
@@ -145,7 +155,7 @@ internal sealed class EnvironmentVariableExpander
             var name = (fallbackAt >= 0 ? reference[..fallbackAt] : reference).Trim();
             if (name.Length == 0)
             {
-                problems.Add($"{path} ({Describe(backend)}): {setting} has an empty reference '${{}}'; write ${{NAME}} with the environment variable's name.");
+                problems.Add($"{where}: {setting} has an empty reference '${{}}'; write ${{NAME}} with the environment variable's name.");
             }
             else
             {
@@ -161,8 +171,8 @@ internal sealed class EnvironmentVariableExpander
                 else
                 {
                     problems.Add(
-                        $"{path} ({Describe(backend)}): {setting} references environment variable {name}, which is not set. " +
-                        $"Set {name}, or set Enabled to false for this backend.");
+                        $"{where}: {setting} references environment variable {name}, which is not set. " +
+                        (alternative.Length == 0 ? $"Set {name}." : $"Set {name}, {alternative}."));
                 }
             }
 

@@ -119,6 +119,36 @@ public class LlmBackendConfig
     /// </summary>
     public List<string> AllowedHosts { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets this backend's price of a million prompt tokens in US dollars, instead of the model catalog's (for a
+    /// model the catalog lacks, or a negotiated price).
+    /// </summary>
+    public decimal? CostPerMillionInputTokens { get; set; }
+
+    /// <summary>Gets or sets this backend's price of a million generated tokens in US dollars, instead of the catalog's.</summary>
+    public decimal? CostPerMillionOutputTokens { get; set; }
+
+    /// <summary>Gets or sets this backend's price of a million cached prompt tokens; <see cref="CostPerMillionInputTokens"/> when not set.</summary>
+    public decimal? CostPerMillionCachedInputTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most this backend may spend, in US dollars, per <see cref="SpendResetPeriod"/>. Once reached it is
+    /// taken out of rotation (failover goes on to the others) until the period turns.
+    /// </summary>
+    public decimal? MaxSpendUsd { get; set; }
+
+    /// <summary>Gets or sets when <see cref="MaxSpendUsd"/> starts again. <value>The default is <see cref="SpendResetPeriod.Monthly"/>.</value></summary>
+    public SpendResetPeriod SpendResetPeriod { get; set; } = SpendResetPeriod.Monthly;
+
+    /// <summary>Gets or sets the day a weekly budget restarts (00:00 UTC). <value>The default is Monday.</value></summary>
+    public DayOfWeek SpendResetDayOfWeek { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>Gets or sets the day of the month (1–31) a monthly budget restarts (00:00 UTC; the last day in shorter months). <value>The default is 1.</value></summary>
+    public int SpendResetDayOfMonth { get; set; } = 1;
+
+    /// <summary>Gets or sets whether reaching <see cref="MaxSpendUsd"/> is logged (a warning, once per period). <value>The default is <see langword="true"/>.</value></summary>
+    public bool LogBudgetExceeded { get; set; } = true;
+
     /// <summary>Gets the type that decides which plugin creates this backend: <see cref="CustomBackendType"/>, else <see cref="Type"/>.</summary>
     public string EffectiveBackendType =>
         !string.IsNullOrWhiteSpace(CustomBackendType) ? CustomBackendType.Trim()

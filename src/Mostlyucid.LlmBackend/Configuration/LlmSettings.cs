@@ -32,4 +32,13 @@ public class LlmSettings
 
     /// <summary>Gets or sets the limits WebAssembly plugins run under (used with the <c>Mostlyucid.LlmBackend.Wasm</c> package).</summary>
     public SandboxSettings Sandbox { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets models to add to the shipped model catalog, or whose prices and limits replace its figures (same
+    /// provider and model).
+    /// </summary>
+    public List<ModelCatalogEntryConfig> ModelCatalog { get; set; } = new();
+
+    /// <summary>Gets or sets the usage ledger and the store budgets are kept in.</summary>
+    public UsageSettings Usage { get; set; } = new();
 }

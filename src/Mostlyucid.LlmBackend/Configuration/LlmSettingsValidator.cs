@@ -91,6 +91,19 @@ internal static class LlmSettingsValidator
             Positive(backend.FirstTokenTimeoutSeconds, $"{label}: FirstTokenTimeoutSeconds", problems);
             Positive(backend.IdleTimeoutSeconds, $"{label}: IdleTimeoutSeconds", problems);
             Positive(backend.ConnectTimeoutSeconds, $"{label}: ConnectTimeoutSeconds", problems);
+            NotNegative(backend.CostPerMillionInputTokens, $"{label}: CostPerMillionInputTokens", problems);
+            NotNegative(backend.CostPerMillionOutputTokens, $"{label}: CostPerMillionOutputTokens", problems);
+            NotNegative(backend.CostPerMillionCachedInputTokens, $"{label}: CostPerMillionCachedInputTokens", problems);
+            if (backend.MaxSpendUsd is <= 0)
+            {
+                problems.Add($"{label}: MaxSpendUsd must be greater than 0 (found {backend.MaxSpendUsd.Value.ToString(CultureInfo.InvariantCulture)}); leave it out for no budget.");
+            }
+
+            if (backend.SpendResetDayOfMonth is < 1 or > 31)
+            {
+                problems.Add($"{label}: SpendResetDayOfMonth must be from 1 to 31 (found {backend.SpendResetDayOfMonth}).");
+            }
+
             if (backend.MaxRetries is < 0)
             {
                 problems.Add($"{label}: MaxRetries must be 0 or more (found {backend.MaxRetries}).");
@@ -138,6 +151,22 @@ internal static class LlmSettingsValidator
             }
         }
 
+        ValidateCatalog(settings.ModelCatalog, $"{Root}:ModelCatalog", problems);
+        ValidateUsage(settings.Usage, $"{Root}:Usage", problems);
+        for (var i = 0; i < settings.Routes.Count; i++)
+        {
+            var route = settings.Routes[i];
+            if (route.MaxSpendUsd is <= 0)
+            {
+                problems.Add($"{Root}:Routes:{i}:MaxSpendUsd must be greater than 0 (found {route.MaxSpendUsd.Value.ToString(CultureInfo.InvariantCulture)}); leave it out for no budget.");
+            }
+
+            if (route.SpendResetDayOfMonth is < 1 or > 31)
+            {
+                problems.Add($"{Root}:Routes:{i}:SpendResetDayOfMonth must be from 1 to 31 (found {route.SpendResetDayOfMonth}).");
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(settings.DefaultBackend) && !firstByName.ContainsKey(settings.DefaultBackend.Trim()))
         {
             problems.Add($"{Root}:DefaultBackend: '{settings.DefaultBackend}' is not the name of a configured backend ({string.Join(", ", firstByName.Keys)}).");
@@ -179,6 +208,61 @@ internal static class LlmSettingsValidator
                     $"Types available: {string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase))}. " +
                     $"To load the plugin later with LlmPluginLoader.LoadPluginFromAssembly, set {LlmSettings.SectionName}:Plugins:AllowUnresolvedTypes to true.");
             }
+        }
+    }
+
+    private static readonly string[] Capabilities = { "chat", "tools", "vision", "json_schema", "embeddings", "reasoning" };
+
+    private static void ValidateCatalog(List<ModelCatalogEntryConfig> entries, string path, List<string> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var at = $"{path}:{i}";
+            if (string.IsNullOrWhiteSpace(entry.Model))
+            {
+                problems.Add($"{at}:Model: every catalog entry needs the model's id.");
+            }
+            else if (!seen.Add($"{entry.Provider?.Trim()}|{entry.Model.Trim()}"))
+            {
+                problems.Add($"{at}: '{entry.Model}'{(string.IsNullOrWhiteSpace(entry.Provider) ? string.Empty : $" of {entry.Provider}")} is listed twice; keep one entry per provider and model.");
+            }
+
+            NotNegative(entry.InputPerMillion, $"{at}:InputPerMillion", problems);
+            NotNegative(entry.OutputPerMillion, $"{at}:OutputPerMillion", problems);
+            NotNegative(entry.CachedInputPerMillion, $"{at}:CachedInputPerMillion", problems);
+            Positive(entry.ContextWindow, $"{at}:ContextWindow", problems);
+            Positive(entry.MaxOutputTokens, $"{at}:MaxOutputTokens", problems);
+            foreach (var capability in entry.Capabilities.Where(c => !Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase)))
+            {
+                problems.Add($"{at}:Capabilities: '{capability}' is not a capability ({string.Join(", ", Capabilities)}).{NameSuggestions.DidYouMean(capability, Capabilities)}");
+            }
+        }
+    }
+
+    private static void ValidateUsage(UsageSettings usage, string path, List<string> problems)
+    {
+        Positive(usage.QueueCapacity, $"{path}:QueueCapacity", problems);
+        Positive(usage.BatchSize, $"{path}:BatchSize", problems);
+        Positive(usage.FlushIntervalMs, $"{path}:FlushIntervalMs", problems);
+        Positive(usage.SpendRefreshSeconds, $"{path}:SpendRefreshSeconds", problems);
+        if (usage.RetentionDays < 0)
+        {
+            problems.Add($"{path}:RetentionDays must be 0 (keep records for ever) or more (found {usage.RetentionDays}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(usage.Store))
+        {
+            problems.Add($"{path}:Store must name a store: Memory, Sqlite or PostgreSql.");
+        }
+    }
+
+    private static void NotNegative(decimal? value, string path, List<string> problems)
+    {
+        if (value is < 0)
+        {
+            problems.Add($"{path} must be 0 or more (found {value.Value.ToString(CultureInfo.InvariantCulture)}).");
         }
     }
 

@@ -14,4 +14,19 @@ public class RouteConfig
 
     /// <summary>Gets or sets how the route orders its backends; <see langword="null"/> uses <c>LlmSettings:SelectionStrategy</c>.</summary>
     public BackendSelectionStrategy? SelectionStrategy { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most requests for this route may spend, in US dollars, per <see cref="SpendResetPeriod"/>; once
+    /// reached, requests for it are refused until the period turns.
+    /// </summary>
+    public decimal? MaxSpendUsd { get; set; }
+
+    /// <summary>Gets or sets when <see cref="MaxSpendUsd"/> starts again. <value>The default is <see cref="SpendResetPeriod.Monthly"/>.</value></summary>
+    public SpendResetPeriod SpendResetPeriod { get; set; } = SpendResetPeriod.Monthly;
+
+    /// <summary>Gets or sets the day a weekly budget restarts. <value>The default is Monday.</value></summary>
+    public DayOfWeek SpendResetDayOfWeek { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>Gets or sets the day of the month (1–31) a monthly budget restarts. <value>The default is 1.</value></summary>
+    public int SpendResetDayOfMonth { get; set; } = 1;
 }

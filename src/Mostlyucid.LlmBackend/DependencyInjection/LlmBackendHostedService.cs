@@ -1,23 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Spend;
 
 namespace Mostlyucid.LlmBackend.DependencyInjection;
 
 /// <summary>
-/// Validates the configuration when the host starts (so bad settings stop startup with every problem listed) and, with
-/// <c>Plugins:LoadOnStartup</c>, loads plugins and creates the backends then rather than on the first request.
+/// Validates the configuration when the host starts (so bad settings stop startup with every problem listed); with
+/// <c>Plugins:LoadOnStartup</c>, loads plugins and creates the backends then rather than on the first request; and starts
+/// the usage ledger (its store's tables are created or migrated, the budgets' spend read). At shutdown the ledger writes
+/// everything still queued.
 /// </summary>
 internal sealed class LlmBackendHostedService : IHostedService
 {
     private readonly BackendRegistry _registry;
+    private readonly IServiceProvider _services;
 
-    public LlmBackendHostedService(BackendRegistry registry)
+    public LlmBackendHostedService(BackendRegistry registry, IServiceProvider services)
     {
         _registry = registry;
+        _services = services;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_registry.FindProblems() is { Count: > 0 } problems)
         {
@@ -30,8 +36,26 @@ internal sealed class LlmBackendHostedService : IHostedService
             _registry.EnsureInitialized();
         }
 
-        return Task.CompletedTask;
+        if (settings.Usage.Enabled)
+        {
+            try
+            {
+                await _services.GetRequiredService<UsageLedger>().StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new LlmConfigurationException(
+                    $"{LlmSettings.SectionName}:Usage: the {settings.Usage.Store} usage store could not be opened: {_services.GetRequiredService<Security.SecretRedactor>().Redact(ex.Message)} Check Usage:ConnectionString and that the database is reachable.",
+                    ex);
+            }
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_registry.Settings.Usage.Enabled)
+        {
+            await _services.GetRequiredService<UsageLedger>().StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

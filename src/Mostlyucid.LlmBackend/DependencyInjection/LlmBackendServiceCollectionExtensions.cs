@@ -10,7 +10,9 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Security;
-using Mostlyucid.LlmBackend.Validation;
+using Mostlyucid.LlmBackend.Catalog;
+using Mostlyucid.LlmBackend.Pipeline;
+using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Services;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace so they are found without an extra using.
@@ -97,12 +99,31 @@ public static class LlmBackendServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             Environment.GetEnvironmentVariable,
             sp.GetRequiredService<SecretRedactor>(),
-            sp.GetService<IProvidersFileReader>()));
-        services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared));
+            sp.GetService<IProvidersFileReader>(),
+            sp.GetServices<IUsageStoreProvider>()));
+        services.TryAddSingleton(sp => BudgetBook.From(
+            sp.GetRequiredService<BackendRegistry>().Settings,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<BudgetBook>()));
+        services.TryAddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<BackendRegistry>();
+            var usage = registry.Settings.Usage;
+            var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+            return new UsageLedger(
+                usage,
+                UsageStores.Create(usage, registry.UsageStoreProviders, contentRoot),
+                sp.GetRequiredService<BudgetBook>(),
+                sp.GetRequiredService<SecretRedactor>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<UsageLedger>());
+        });
+        services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<UsageLedger>());
+        services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared, sp.GetRequiredService<BudgetBook>()));
         services.TryAddSingleton<LlmService>();
-
-        // The pipeline's stages, outermost first: requests are validated before anything is routed.
-        services.TryAddSingleton<ILlmService>(sp => new ValidatingLlmService(sp.GetRequiredService<LlmService>()));
+        services.TryAddSingleton<IModelCatalog>(sp => new ModelCatalog(sp.GetRequiredService<BackendRegistry>().Settings.ModelCatalog));
+        services.TryAddSingleton(sp => new CostCalculator(sp.GetRequiredService<IModelCatalog>()));
+        services.TryAddSingleton(LlmServicePipeline.Build);
         services.AddHostedService<LlmBackendHostedService>();
         return services;
     }

@@ -20,4 +20,13 @@ public sealed record BackendAttempt
 
     /// <summary>Gets why the attempt failed, when it did.</summary>
     public LlmError? Error { get; init; }
+
+    /// <summary>
+    /// Gets, for a failed attempt the provider billed anyway (a stream cut after output), the tokens it used; estimated
+    /// from the text (four characters a token) when the provider reported none (<see cref="UsageEstimated"/>).
+    /// </summary>
+    public LlmUsage? Usage { get; init; }
+
+    /// <summary>Gets whether <see cref="Usage"/> was estimated rather than reported by the provider.</summary>
+    public bool UsageEstimated { get; init; }
 }

@@ -25,6 +25,12 @@ public sealed class ChatStreamUpdate
     /// <summary>Gets or sets token counts, usually on the last update.</summary>
     public LlmUsage? Usage { get; set; }
 
+    /// <summary>
+    /// Gets or sets, on the update that carries <see cref="Usage"/>, what the answer cost in US dollars (see
+    /// <see cref="LlmResponse.CostUsd"/>); <see langword="null"/> on other updates and when the prices are not known.
+    /// </summary>
+    public decimal? CostUsd { get; set; }
+
     /// <summary>Gets or sets the model that is answering, as the provider reported it.</summary>
     public string? ModelUsed { get; set; }
 
@@ -36,4 +42,10 @@ public sealed class ChatStreamUpdate
 
     /// <summary>Gets or sets which attempt (1 for the first backend tried) produced the update (set by <c>ILlmService</c>).</summary>
     public int Attempt { get; set; }
+
+    /// <summary>
+    /// Gets or sets the request's attempts so far (every backend tried, and why each failed); complete once the stream
+    /// has ended. Read it after the stream, not while it runs.
+    /// </summary>
+    public IReadOnlyList<BackendAttempt>? Attempts { get; set; }
 }

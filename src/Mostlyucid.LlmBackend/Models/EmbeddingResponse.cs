@@ -21,6 +21,9 @@ public sealed class EmbeddingResponse
     /// <summary>Gets or sets the total tokens billed.</summary>
     public int TotalTokens { get; set; }
 
+    /// <summary>Gets or sets what the embeddings cost in US dollars; <see langword="null"/> when the prices are not known.</summary>
+    public decimal? CostUsd { get; set; }
+
     /// <summary>Gets or sets how long the request took, in milliseconds.</summary>
     public long DurationMs { get; set; }
 

@@ -50,4 +50,10 @@ public enum LlmErrorKind
     /// backend's fault, so it never counts against the backend's health or circuit; the details are logged.
     /// </summary>
     Internal,
+
+    /// <summary>
+    /// A spending budget is used up (a caller's, a route's, or every candidate backend's): nothing was sent. See
+    /// <see cref="LlmError.RetryAfter"/> for when the budget's period turns.
+    /// </summary>
+    BudgetExceeded,
 }

@@ -37,6 +37,12 @@ public class LlmResponse
     public int ReasoningTokens { get; set; }
 
     /// <summary>
+    /// Gets or sets what this answer cost in US dollars, from the answering backend's usage and its prices (its
+    /// <c>CostPerMillion…</c> settings, else the model catalog); <see langword="null"/> when the prices are not known.
+    /// </summary>
+    public decimal? CostUsd { get; set; }
+
+    /// <summary>
     /// Gets or sets why generation stopped. Built-in providers use <see cref="FinishReasons"/> (<c>stop</c>, <c>length</c>,
     /// <c>tool_calls</c>, <c>content_filter</c>) whatever the provider's own word was.
     /// </summary>

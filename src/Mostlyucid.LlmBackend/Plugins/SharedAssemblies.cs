@@ -14,6 +14,18 @@ internal static class SharedAssemblies
     /// <summary>The NuGet package id of the contract assembly, as dependency manifests name it.</summary>
     public const string ContractPackageId = "mostlylucid.llmbackend";
 
+    /// <summary>
+    /// The library's own companion packages (stores, the Wasm host, the gateway): they reference the contract but are not
+    /// plugins, so scanning referenced assemblies passes over them rather than warning that they hold none.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CompanionPackages = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Mostlyucid.LlmBackend.Wasm", "mostlylucid.llmbackend.wasm",
+        "Mostlyucid.LlmBackend.Sqlite", "mostlylucid.llmbackend.sqlite",
+        "Mostlyucid.LlmBackend.PostgreSql", "mostlylucid.llmbackend.postgresql",
+        "Mostlyucid.LlmBackend.Gateway",
+    };
+
     private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         ContractAssemblyName,

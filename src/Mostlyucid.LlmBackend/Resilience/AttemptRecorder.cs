@@ -26,7 +26,7 @@ internal sealed class AttemptRecorder
 
     /// <summary>Records an attempt that was made.</summary>
     /// <returns>The error as recorded (redacted), or <see langword="null"/> for a success.</returns>
-    public LlmError? Record(BackendEntry entry, AttemptLog attempts, string? model, long started, long? timeToFirstToken, LlmError? error)
+    public LlmError? Record(BackendEntry entry, AttemptLog attempts, string? model, long started, long? timeToFirstToken, LlmError? error, LlmUsage? billed = null)
     {
         var duration = ElapsedMs(started);
         if (error is not null)
@@ -34,7 +34,17 @@ internal sealed class AttemptRecorder
             error = _redactor.Redact(error);
         }
 
-        attempts.Add(new BackendAttempt { BackendName = entry.Name, Model = model, Success = error is null, DurationMs = duration, TimeToFirstTokenMs = timeToFirstToken, Error = error });
+        attempts.Add(new BackendAttempt
+        {
+            BackendName = entry.Name,
+            Model = model,
+            Success = error is null,
+            DurationMs = duration,
+            TimeToFirstTokenMs = timeToFirstToken,
+            Error = error,
+            Usage = billed,
+            UsageEstimated = billed is not null,
+        });
         if (error is null)
         {
             entry.Metrics.RecordSuccess(duration);

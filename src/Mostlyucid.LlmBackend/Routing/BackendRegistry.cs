@@ -6,6 +6,7 @@ using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Services;
+using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Telemetry;
 
 namespace Mostlyucid.LlmBackend.Routing;
@@ -46,8 +47,10 @@ internal sealed class BackendRegistry : IDisposable
         TimeProvider time,
         Func<string, string?> environment,
         SecretRedactor redactor,
-        IProvidersFileReader? providersFileReader = null)
+        IProvidersFileReader? providersFileReader = null,
+        IEnumerable<IUsageStoreProvider>? usageStores = null)
     {
+        UsageStoreProviders = usageStores?.ToArray() ?? Array.Empty<IUsageStoreProvider>();
         _redactor = redactor;
         _backendLoggerFactory = new RedactingLoggerFactory(loggerFactory, redactor);
         _source = source;
@@ -62,6 +65,9 @@ internal sealed class BackendRegistry : IDisposable
         _loader.PluginLoaded += OnPluginLoaded;
         _loader.PluginUnloaded += OnPluginUnloaded;
     }
+
+    /// <summary>Gets the usage store providers the application registered (the store packages').</summary>
+    public IReadOnlyList<IUsageStoreProvider> UsageStoreProviders { get; }
 
     /// <summary>Gets the validated settings (running phase one if needed).</summary>
     public LlmSettings Settings => ValidateConfiguration();
@@ -124,9 +130,15 @@ internal sealed class BackendRegistry : IDisposable
                 }
             }
 
+            if (settings.Usage.ConnectionString is { } connection)
+            {
+                settings.Usage.ConnectionString = expander.Expand(connection, $"{LlmSettings.SectionName}:Usage", "ConnectionString", string.Empty, problems);
+            }
+
             // Known before anything can fail, so no error, health report or log line can show them.
             _redactor.AddFrom(settings);
             LlmSettingsValidator.ValidateStructure(settings, problems);
+            problems.AddRange(UsageStores.Validate(settings.Usage, UsageStoreProviders));
             for (var i = 0; i < settings.Backends.Count; i++)
             {
                 var backend = settings.Backends[i];

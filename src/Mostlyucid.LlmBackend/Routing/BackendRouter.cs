@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
+using Mostlyucid.LlmBackend.Spend;
 
 namespace Mostlyucid.LlmBackend.Routing;
 
@@ -17,12 +18,14 @@ internal sealed class BackendRouter
     private readonly BackendRegistry _registry;
     private readonly Random _random;
     private readonly ConcurrentDictionary<string, IBackendSelectionPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
+    private readonly BudgetBook? _budgets;
     private volatile RoutableModelsSnapshot? _routable;
 
-    public BackendRouter(BackendRegistry registry, Random random)
+    public BackendRouter(BackendRegistry registry, Random random, BudgetBook? budgets = null)
     {
         _registry = registry;
         _random = random;
+        _budgets = budgets;
     }
 
     /// <summary>Plans a request.</summary>
@@ -108,6 +111,11 @@ internal sealed class BackendRouter
                 return CircuitsOpen(new[] { only });
             }
 
+            if (BudgetSpent(only) is { } spent)
+            {
+                return new RoutePlan(new List<BackendEntry>(), null, spent.ToError($"Backend '{only.Name}'"));
+            }
+
             if (eligibility is not null && !eligibility.CanServe(only))
             {
                 return Fail($"Backend '{only.Name}' cannot {eligibility.Operation}: {eligibility.Requirement}.");
@@ -148,6 +156,19 @@ internal sealed class BackendRouter
         }
 
         candidates.RemoveAll(e => open.Contains(e));
+
+        // A backend that has spent its budget is out of rotation until its period turns; the others carry on.
+        if (_budgets is { HasBudgets: true })
+        {
+            var spent = candidates.Select(e => (Entry: e, Spent: BudgetSpent(e))).Where(s => s.Spent is not null).ToArray();
+            if (spent.Length == candidates.Count)
+            {
+                return BudgetsSpent(spent.Select(s => s.Spent!).ToArray());
+            }
+
+            candidates.RemoveAll(e => spent.Any(s => s.Entry == e));
+        }
+
         MoveUnhealthyLast(candidates);
         if (preferred is not null)
         {
@@ -262,6 +283,18 @@ internal sealed class BackendRouter
             RetryAfter = wait,
         });
     }
+
+    private static RoutePlan BudgetsSpent(IReadOnlyCollection<BudgetExhaustion> spent)
+    {
+        var soonest = spent.Where(s => s.ResetsAt is not null).OrderBy(s => s.ResetsAt).FirstOrDefault();
+        var error = (soonest ?? spent.First()).ToError("Every candidate backend");
+        return new RoutePlan(new List<BackendEntry>(), null, error with
+        {
+            Message = $"Every candidate backend has spent its budget ({string.Join(", ", spent.Select(s => s.Budget.Setting))}). {error.Message}",
+        });
+    }
+
+    private BudgetExhaustion? BudgetSpent(BackendEntry entry) => _budgets?.Exhausted(BudgetScopes.Backend(entry.Name));
 
     private static RoutePlan Fail(string message) =>
         new(new List<BackendEntry>(), null, new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = message });

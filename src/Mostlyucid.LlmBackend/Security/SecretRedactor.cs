@@ -106,6 +106,22 @@ internal sealed partial class SecretRedactor
 
             AddSecretsIn(backend.PluginConfig);
         }
+
+        AddConnectionStringSecrets(settings.Usage.ConnectionString);
+    }
+
+    /// <summary>Adds the password (and any other secret-named part) of a database connection string.</summary>
+    /// <param name="connectionString">The connection string, or <see langword="null"/>.</param>
+    public void AddConnectionStringSecrets(string? connectionString)
+    {
+        foreach (var part in (connectionString ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && (IsSecretName(part[..equals].Trim()) || part[..equals].Trim().Equals("pwd", StringComparison.OrdinalIgnoreCase)))
+            {
+                Add(part[(equals + 1)..].Trim());
+            }
+        }
     }
 
     /// <summary>Replaces every known secret and every secret-looking token in <paramref name="text"/>.</summary>

@@ -462,6 +462,7 @@ public sealed class LlmPluginLoader
         foreach (var library in dependencies.RuntimeLibraries)
         {
             if (string.Equals(library.Name, entry, StringComparison.OrdinalIgnoreCase)
+                || SharedAssemblies.CompanionPackages.Contains(library.Name)
                 || !library.Dependencies.Any(d => string.Equals(d.Name, SharedAssemblies.ContractPackageId, StringComparison.OrdinalIgnoreCase)
                     || string.Equals(d.Name, SharedAssemblies.ContractAssemblyName, StringComparison.OrdinalIgnoreCase)))
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Pipeline;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Security;
@@ -117,7 +118,7 @@ internal sealed class LlmService : ILlmService
         if (route.Error is { } planError)
         {
             _counters.Failed();
-            return Refused(planError);
+            return Refusals.Stream(planError);
         }
 
         return _streams.StreamAsync(route.Backends, For(request, route), cancellationToken);
@@ -153,17 +154,6 @@ internal sealed class LlmService : ILlmService
         { Success: true } => null,
         _ => result.Error ?? new LlmError { Kind = LlmErrorKind.Unknown, Message = $"Backend '{entry.Name}' failed to embed.", BackendName = entry.Name },
     };
-
-    // Thrown when the stream is first read, like every other failure before the first update.
-#pragma warning disable CS1998 // An async iterator that only throws.
-    private static async IAsyncEnumerable<ChatStreamUpdate> Refused(LlmError error)
-#pragma warning restore CS1998
-    {
-        throw new LlmBackendException(error, Array.Empty<BackendAttempt>());
-#pragma warning disable CS0162 // Unreachable: the yield makes this an iterator.
-        yield break;
-#pragma warning restore CS0162
-    }
 
     private bool IsRoutingKey(string? model) =>
         model is not null && _router.RoutableModels().Any(m => m.Kind != RoutableModelKind.Model && string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));

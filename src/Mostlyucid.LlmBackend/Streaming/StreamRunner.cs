@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Telemetry;
 
 namespace Mostlyucid.LlmBackend.Streaming;
@@ -60,6 +61,7 @@ internal sealed class StreamRunner
         LlmError? continuationBroke = null;
         var continuationPlanned = false;
         string? model = null;
+        var attemptCharacters = 0;
         try
         {
             var update = current.First;
@@ -69,6 +71,8 @@ internal sealed class StreamRunner
                 {
                     update.BackendUsed = current.Entry.Name;
                     update.Attempt = attempts.Count + 1;
+                    update.Attempts = attempts.Items;
+                    attemptCharacters += update.ContentDelta?.Length ?? 0;
                     model = update.ModelUsed ?? model;
                     sent.Append(update.ContentDelta);
                     sentToolCalls |= update.ToolCalls is { Count: > 0 };
@@ -91,9 +95,13 @@ internal sealed class StreamRunner
                     yield break;
                 }
 
-                // The stream broke after output reached the caller: record it, then continue elsewhere or say it is incomplete.
+                // The stream broke after output reached the caller: record it (with what the provider will bill for the text it
+                // sent), then continue elsewhere or say it is incomplete.
                 current.Settled = true;
-                error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error)!;
+                var promptTokens = TokenEstimate.Of(request);
+                var billed = new LlmUsage { PromptTokens = promptTokens, CompletionTokens = TokenEstimate.Of(attemptCharacters), TotalTokens = promptTokens + TokenEstimate.Of(attemptCharacters) };
+                error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error, billed)!;
+                attemptCharacters = 0;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
                 var brokenBackend = current.Entry.Name;

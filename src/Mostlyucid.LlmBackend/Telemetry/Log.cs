@@ -70,4 +70,14 @@ internal static partial class Log
 
     [LoggerMessage(EventId = Resilience.BackendExceptionErrors.InternalFailureEventId, Level = LogLevel.Error, Message = "An internal error in LlmBackend while calling backend {BackendName}; the backend is not held responsible (its statistics and circuit are unchanged)")]
     public static partial void InternalFailure(ILogger logger, string backendName, Exception exception);
+
+    // Usage and spend: 4000–4099
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The usage ledger's queue is full (Usage:QueueCapacity {Capacity}): {Dropped} record(s) dropped so far. Their spend still counts against budgets here; raise QueueCapacity or check the store")]
+    public static partial void UsageRecordsDropped(ILogger logger, long dropped, int capacity);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "The usage store could not write {Count} record(s) after retrying ({Error}); they are dropped, their spend still counts against budgets here")]
+    public static partial void UsageWriteFailed(ILogger logger, int count, string error, Exception exception);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Budget {Setting} is spent: ${SpentUsd} of ${LimitUsd}; {What} is out of rotation until {ResetsAt}")]
+    public static partial void BudgetExceeded(ILogger logger, string setting, decimal spentUsd, decimal limitUsd, string what, string resetsAt);
 }

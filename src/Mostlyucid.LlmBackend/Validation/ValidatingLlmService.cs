@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Pipeline;
@@ -18,33 +17,14 @@ internal sealed class ValidatingLlmService : DelegatingLlmService
     }
 
     public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-        RequestValidator.Validate(request) is { } error ? Task.FromResult(Refused(error)) : Inner.CompleteAsync(request, cancellationToken);
+        RequestValidator.Validate(request) is { } error ? Task.FromResult(Refusals.Response(error)) : Inner.CompleteAsync(request, cancellationToken);
 
     public override Task<LlmResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
-        RequestValidator.Validate(request) is { } error ? Task.FromResult(Refused(error)) : Inner.ChatAsync(request, cancellationToken);
+        RequestValidator.Validate(request) is { } error ? Task.FromResult(Refusals.Response(error)) : Inner.ChatAsync(request, cancellationToken);
 
     public override IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
-        RequestValidator.Validate(request) is { } error ? Throw(error, cancellationToken) : Inner.StreamChatAsync(request, cancellationToken);
+        RequestValidator.Validate(request) is { } error ? Refusals.Stream(error) : Inner.StreamChatAsync(request, cancellationToken);
 
     public override Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) =>
         RequestValidator.Validate(request) is { } error ? Task.FromResult(new EmbeddingResponse { Error = error }) : Inner.EmbedAsync(request, cancellationToken);
-
-    private static LlmResponse Refused(LlmError error) => new()
-    {
-        Success = false,
-        ErrorCode = nameof(LlmErrorKind.InvalidRequest),
-        ErrorMessage = error.Message,
-        Error = error,
-    };
-
-    // Thrown when the stream is first read, like every other failure before the first update.
-#pragma warning disable CS1998 // An async iterator that only throws.
-    private static async IAsyncEnumerable<ChatStreamUpdate> Throw(LlmError error, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-#pragma warning restore CS1998
-    {
-        throw new LlmBackendException(error, Array.Empty<BackendAttempt>());
-#pragma warning disable CS0162 // Unreachable: the yield makes this an iterator.
-        yield break;
-#pragma warning restore CS0162
-    }
 }

@@ -19,4 +19,11 @@ internal sealed class OpenAiUsage
 
     [JsonPropertyName("completion_tokens_details")]
     public OpenAiCompletionTokensDetails? CompletionTokensDetails { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the answer cost in US dollars — the gateway's addition to the usage it returns (providers do not
+    /// send it; clients ignore what they do not know).
+    /// </summary>
+    [JsonPropertyName("cost_usd")]
+    public decimal? CostUsd { get; set; }
 }

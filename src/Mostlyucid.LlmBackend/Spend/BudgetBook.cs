@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Telemetry;
+
+namespace Mostlyucid.LlmBackend.Spend;
+
+/// <summary>
+/// Every budget and what has been spent against it in its current period: what the store says every instance has
+/// written (re-read every <c>Usage:SpendRefreshSeconds</c>), plus what this instance has recorded but not yet written.
+/// Checking a budget is a dictionary read under a short lock — never a database call on the request path.
+/// </summary>
+internal sealed class BudgetBook
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<SpendPeriod, bool> _announced = new();
+    private readonly ConcurrentDictionary<string, Budget> _budgets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly object _gate = new();
+    private readonly Dictionary<SpendPeriod, decimal> _written = new();
+    private readonly Dictionary<SpendPeriod, decimal> _pending = new();
+
+    public BudgetBook(TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Makes the book with the budgets of the settings: every backend's and route's <c>MaxSpendUsd</c>.</summary>
+    public static BudgetBook From(LlmSettings settings, TimeProvider time, ILogger logger)
+    {
+        var book = new BudgetBook(time, logger);
+        for (var i = 0; i < settings.Backends.Count; i++)
+        {
+            var backend = settings.Backends[i];
+            if (backend.MaxSpendUsd is { } limit)
+            {
+                book.Add(new Budget(BudgetScopes.Backend(backend.Name), $"{LlmSettingsValidator.PathOf(backend, i)}:MaxSpendUsd", limit, backend.SpendResetPeriod, backend.SpendResetDayOfWeek, backend.SpendResetDayOfMonth, backend.LogBudgetExceeded));
+            }
+        }
+
+        for (var i = 0; i < settings.Routes.Count; i++)
+        {
+            var route = settings.Routes[i];
+            if (route.MaxSpendUsd is { } limit)
+            {
+                book.Add(new Budget(BudgetScopes.Route(route.Name), $"{LlmSettings.SectionName}:Routes:{i}:MaxSpendUsd", limit, route.SpendResetPeriod, route.SpendResetDayOfWeek, route.SpendResetDayOfMonth, LogExceeded: true));
+            }
+        }
+
+        return book;
+    }
+
+    /// <summary>Gets whether any budget is configured.</summary>
+    public bool HasBudgets => !_budgets.IsEmpty;
+
+    /// <summary>Adds (or replaces) a budget.</summary>
+    public void Add(Budget budget) => _budgets[budget.Scope] = budget;
+
+    /// <summary>Gets every budget.</summary>
+    public IReadOnlyCollection<Budget> All() => _budgets.Values.ToArray();
+
+    /// <summary>Gets a scope's budget, if it has one.</summary>
+    public Budget? Find(string scope) => _budgets.GetValueOrDefault(scope);
+
+    /// <summary>Adds what a request spent against a scope to <paramref name="into"/>, when the scope has a budget.</summary>
+    public void Charge(Dictionary<SpendPeriod, decimal> into, string? scope, decimal? amount, DateTimeOffset at)
+    {
+        if (scope is null || amount is not > 0 || !_budgets.TryGetValue(scope, out var budget))
+        {
+            return;
+        }
+
+        var period = new SpendPeriod(budget.Scope, budget.PeriodStart(at));
+        into[period] = into.GetValueOrDefault(period) + amount.Value;
+    }
+
+    /// <summary>Gets the current period of every budget, to read their spend from the store.</summary>
+    public IReadOnlyCollection<SpendPeriod> CurrentPeriods()
+    {
+        var now = _time.GetUtcNow();
+        return _budgets.Values.Select(b => new SpendPeriod(b.Scope, b.PeriodStart(now))).ToArray();
+    }
+
+    /// <summary>A request was recorded: its spend counts at once, before it is written.</summary>
+    public void Recorded(IReadOnlyDictionary<SpendPeriod, decimal> spend) => Add(_pending, spend, 1);
+
+    /// <summary>Spend was written to the store (until the next refresh, assume it is there).</summary>
+    public void Written(IReadOnlyDictionary<SpendPeriod, decimal> spend)
+    {
+        lock (_gate)
+        {
+            Add(_pending, spend, -1);
+            Add(_written, spend, 1);
+        }
+    }
+
+    /// <summary>Spend that could not be written and was dropped: it no longer counts.</summary>
+    public void Dropped(IReadOnlyDictionary<SpendPeriod, decimal> spend) => Add(_pending, spend, -1);
+
+    /// <summary>What every instance has written, as the store read it.</summary>
+    public void Refreshed(IReadOnlyDictionary<SpendPeriod, decimal> spent)
+    {
+        lock (_gate)
+        {
+            foreach (var (period, amount) in spent)
+            {
+                _written[period] = amount;
+            }
+        }
+    }
+
+    /// <summary>Gets what has been spent against a scope's budget in its current period.</summary>
+    public decimal Spent(Budget budget)
+    {
+        var period = new SpendPeriod(budget.Scope, budget.PeriodStart(_time.GetUtcNow()));
+        lock (_gate)
+        {
+            return _written.GetValueOrDefault(period) + _pending.GetValueOrDefault(period);
+        }
+    }
+
+    /// <summary>Gets the scope's budget when it is spent; <see langword="null"/> when there is none or money is left.</summary>
+    public BudgetExhaustion? Exhausted(string scope)
+    {
+        if (!_budgets.TryGetValue(scope, out var budget))
+        {
+            return null;
+        }
+
+        var spent = Spent(budget);
+        if (spent < budget.LimitUsd)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var exhaustion = new BudgetExhaustion(budget, spent, budget.NextReset(now), now);
+        if (budget.LogExceeded && _announced.TryAdd(new SpendPeriod(budget.Scope, budget.PeriodStart(now)), true))
+        {
+            Log.BudgetExceeded(_logger, budget.Setting, decimal.Round(spent, 4), budget.LimitUsd, budget.Scope, exhaustion.ResetsAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "it is raised");
+        }
+
+        return exhaustion;
+    }
+
+    private void Add(Dictionary<SpendPeriod, decimal> into, IReadOnlyDictionary<SpendPeriod, decimal> spend, int sign)
+    {
+        lock (_gate)
+        {
+            foreach (var (period, amount) in spend)
+            {
+                var total = into.GetValueOrDefault(period) + (sign * amount);
+                if (total <= 0m && ReferenceEquals(into, _pending))
+                {
+                    into.Remove(period);
+                }
+                else
+                {
+                    into[period] = total;
+                }
+            }
+        }
+    }
+}

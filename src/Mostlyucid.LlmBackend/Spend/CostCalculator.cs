@@ -1,0 +1,57 @@
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Spend;
+
+/// <summary>
+/// Prices usage: prompt tokens not read from the provider's cache at the input price, cached ones at the cached-input
+/// price, generated tokens (reasoning included) at the output price. Prices come from the backend's own
+/// <c>CostPerMillion…</c> settings, field by field, else from the model catalog for the backend's provider and the model
+/// that answered. A local backend costs nothing; a model with no known price has an unknown cost (<see langword="null"/>).
+/// </summary>
+internal sealed class CostCalculator
+{
+    private const decimal Million = 1_000_000m;
+    private readonly IModelCatalog _catalog;
+
+    public CostCalculator(IModelCatalog catalog)
+    {
+        _catalog = catalog;
+    }
+
+    /// <summary>Prices the usage of a backend's answer.</summary>
+    /// <param name="backend">The backend that answered.</param>
+    /// <param name="model">The model that answered (else the backend's configured one is priced).</param>
+    /// <param name="promptTokens">Prompt tokens, cached ones included.</param>
+    /// <param name="cachedPromptTokens">Prompt tokens read from the provider's cache.</param>
+    /// <param name="completionTokens">Generated tokens.</param>
+    /// <returns>The cost in US dollars, or <see langword="null"/> when the prices are not known.</returns>
+    public decimal? Cost(LlmBackendConfig backend, string? model, int promptTokens, int cachedPromptTokens, int completionTokens)
+    {
+        if (BackendProvider.IsLocal(backend))
+        {
+            return 0m;
+        }
+
+        var entry = backend.CostPerMillionInputTokens is not null && backend.CostPerMillionOutputTokens is not null
+            ? null
+            : _catalog.Find(BackendProvider.Of(backend), string.IsNullOrWhiteSpace(model) ? backend.ModelName : model)
+                ?? _catalog.Find(BackendProvider.Of(backend), backend.ModelName);
+        var input = backend.CostPerMillionInputTokens ?? entry?.InputPerMillion;
+        var output = backend.CostPerMillionOutputTokens ?? entry?.OutputPerMillion;
+        if (input is null || (output is null && completionTokens > 0))
+        {
+            return null;
+        }
+
+        var cachedPrice = backend.CostPerMillionCachedInputTokens ?? (backend.CostPerMillionInputTokens is not null ? input : entry?.CachedInputPerMillion ?? input);
+        var cached = Math.Clamp(cachedPromptTokens, 0, Math.Max(0, promptTokens));
+        var uncached = Math.Max(0, promptTokens) - cached;
+        return ((uncached * input.Value) + (cached * cachedPrice.Value) + (Math.Max(0, completionTokens) * (output ?? 0m))) / Million;
+    }
+
+    /// <summary>Prices an answer's usage.</summary>
+    public decimal? Cost(LlmBackendConfig backend, string? model, LlmUsage usage) =>
+        Cost(backend, model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens);
+}

@@ -1,0 +1,259 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Spend;
+
+/// <summary>
+/// A usage store on an ADO.NET database. The SQL is the same for SQLite and PostgreSQL: times are Unix milliseconds and
+/// money is whole nano-dollars (so sums are exact), in two tables — <c>llmb_usage</c> (one row per request) and
+/// <c>llmb_spend</c> (one row per budget period, added to with an upsert, so several instances add to the same row). A
+/// store for another database derives from this and says how to connect, which schema to create and how to group by day.
+/// </summary>
+public abstract class SqlUsageStore : IUsageStore
+{
+    /// <summary>How many nano-dollars make a dollar.</summary>
+    protected const decimal NanosPerDollar = 1_000_000_000m;
+
+    private const string InsertUsage =
+        "INSERT INTO llmb_usage (ts, request_id, caller, operation, requested_model, route, backend, model, attempts, prompt_tokens, cached_prompt_tokens, completion_tokens, cost_nano_usd, tokens_estimated, duration_ms, ttft_ms, outcome, error_kind) " +
+        "VALUES (@ts, @request_id, @caller, @operation, @requested_model, @route, @backend, @model, @attempts, @prompt_tokens, @cached_prompt_tokens, @completion_tokens, @cost_nano_usd, @tokens_estimated, @duration_ms, @ttft_ms, @outcome, @error_kind)";
+
+    private const string AddSpend =
+        "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
+        "ON CONFLICT (scope, period_start) DO UPDATE SET spent_nano_usd = llmb_spend.spent_nano_usd + excluded.spent_nano_usd";
+
+    /// <summary>Gets the statements that create each schema version, in order: index 0 makes version 1.</summary>
+    protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS llmb_schema (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM llmb_schema", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        for (var version = current; version < Migrations.Count; version++)
+        {
+            foreach (var statement in Migrations[version])
+            {
+                await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, transaction, $"INSERT INTO llmb_schema (version) VALUES ({(version + 1).ToString(CultureInfo.InvariantCulture)})", cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task AppendAsync(IReadOnlyList<UsageRecord> records, IReadOnlyDictionary<SpendPeriod, decimal> spend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(spend);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (records.Count > 0)
+        {
+            await using var insert = Command(connection, transaction, InsertUsage);
+            foreach (var record in records)
+            {
+                SetUsage(insert, record);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (spend.Count > 0)
+        {
+            await using var add = Command(connection, transaction, AddSpend);
+            foreach (var (period, amount) in spend)
+            {
+                Set(add, "@scope", period.Scope);
+                Set(add, "@period_start", period.Start.ToUnixTimeMilliseconds());
+                Set(add, "@amount", Nanos(amount));
+                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<SpendPeriod, decimal>> ReadSpendAsync(IReadOnlyCollection<SpendPeriod> periods, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(periods);
+        var spent = new Dictionary<SpendPeriod, decimal>();
+        if (periods.Count == 0)
+        {
+            return spent;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var read = Command(connection, null, "SELECT spent_nano_usd FROM llmb_spend WHERE scope = @scope AND period_start = @period_start");
+        foreach (var period in periods.Distinct())
+        {
+            Set(read, "@scope", period.Scope);
+            Set(read, "@period_start", period.Start.ToUnixTimeMilliseconds());
+            var value = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            spent[period] = value is null or DBNull ? 0m : Convert.ToDecimal(value, CultureInfo.InvariantCulture) / NanosPerDollar;
+        }
+
+        return spent;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<UsageTotal>> QueryAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var group = query.GroupBy switch
+        {
+            UsageGrouping.Caller => "COALESCE(caller, '')",
+            UsageGrouping.Route => "COALESCE(route, '')",
+            UsageGrouping.Backend => "COALESCE(backend, '')",
+            UsageGrouping.Model => "COALESCE(model, '')",
+            _ => DayOf("ts"),
+        };
+        var sql =
+            $"SELECT {group} AS grouped, COUNT(*), SUM(CASE WHEN outcome <> 'Succeeded' THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), " +
+            "COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END) " +
+            "FROM llmb_usage WHERE ts >= @from AND ts < @to" + (query.CallerName is null ? string.Empty : " AND caller = @caller") +
+            $" GROUP BY {group} ORDER BY 6 DESC, 1";
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, sql);
+        Set(command, "@from", Millis(query.From));
+        Set(command, "@to", Millis(query.To));
+        if (query.CallerName is { } caller)
+        {
+            Set(command, "@caller", caller);
+        }
+
+        var totals = new List<UsageTotal>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            totals.Add(new UsageTotal
+            {
+                Key = reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture) ?? string.Empty,
+                Requests = Long(reader, 1),
+                Failed = Long(reader, 2),
+                PromptTokens = Long(reader, 3),
+                CompletionTokens = Long(reader, 4),
+                CostUsd = (reader.IsDBNull(5) ? 0m : Convert.ToDecimal(reader.GetValue(5), CultureInfo.InvariantCulture)) / NanosPerDollar,
+                UnpricedRequests = Long(reader, 6),
+            });
+        }
+
+        return totals;
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = Command(connection, null, "DELETE FROM llmb_usage WHERE ts < @cutoff");
+        Set(delete, "@cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a connection (not yet open).</summary>
+    protected abstract DbConnection CreateConnection();
+
+    /// <summary>The SQL for a Unix-milliseconds column as its UTC day, <c>yyyy-MM-dd</c>.</summary>
+    protected abstract string DayOf(string millisecondsColumn);
+
+    /// <summary>Runs once on every new connection, after it opens (for example to set pragmas).</summary>
+    protected virtual Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Keeps other instances from migrating the schema at the same time (inside the migration's transaction).</summary>
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static long Nanos(decimal dollars) => (long)decimal.Round(dollars * NanosPerDollar, MidpointRounding.AwayFromZero);
+
+    private static long Millis(DateTimeOffset at) =>
+        at == DateTimeOffset.MinValue ? long.MinValue : at == DateTimeOffset.MaxValue ? long.MaxValue : at.ToUnixTimeMilliseconds();
+
+    private static long Long(DbDataReader reader, int column) =>
+        reader.IsDBNull(column) ? 0 : Convert.ToInt64(reader.GetValue(column), CultureInfo.InvariantCulture);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void Set(DbCommand command, string name, object? value)
+    {
+        DbParameter parameter;
+        if (command.Parameters.Contains(name))
+        {
+            parameter = command.Parameters[name];
+        }
+        else
+        {
+            parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+
+        parameter.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            parameter.DbType = name is "@cost_nano_usd" or "@ttft_ms" ? DbType.Int64 : DbType.String;
+        }
+    }
+
+    private static void SetUsage(DbCommand insert, UsageRecord record)
+    {
+        Set(insert, "@ts", record.Timestamp.ToUnixTimeMilliseconds());
+        Set(insert, "@request_id", record.RequestId);
+        Set(insert, "@caller", record.CallerName);
+        Set(insert, "@operation", record.Operation);
+        Set(insert, "@requested_model", record.RequestedModel);
+        Set(insert, "@route", record.Route);
+        Set(insert, "@backend", record.Backend);
+        Set(insert, "@model", record.Model);
+        Set(insert, "@attempts", record.Attempts);
+        Set(insert, "@prompt_tokens", record.PromptTokens);
+        Set(insert, "@cached_prompt_tokens", record.CachedPromptTokens);
+        Set(insert, "@completion_tokens", record.CompletionTokens);
+        Set(insert, "@cost_nano_usd", record.CostUsd is { } cost ? Nanos(cost) : null);
+        Set(insert, "@tokens_estimated", record.TokensEstimated ? 1 : 0);
+        Set(insert, "@duration_ms", record.DurationMs);
+        Set(insert, "@ttft_ms", record.TimeToFirstTokenMs);
+        Set(insert, "@outcome", record.Outcome.ToString());
+        Set(insert, "@error_kind", record.ErrorKind?.ToString());
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await OnOpenedAsync(connection, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,300 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Security;
+using Mostlyucid.LlmBackend.Telemetry;
+
+namespace Mostlyucid.LlmBackend.Spend;
+
+/// <summary>
+/// Writes the usage ledger off the request path: a request's record goes into a bounded queue (never blocking; when the
+/// queue is full the record is dropped and counted), and one background loop writes batches — with the spend they add
+/// to budgets, in the same store call — retrying a failing store. It also re-reads every budget's spend on a timer, so
+/// other instances' spending is seen, and deletes records past their retention.
+/// </summary>
+internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
+{
+    private static readonly TimeSpan[] WriteRetries = { TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3) };
+    private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(6);
+
+    private readonly UsageSettings _settings;
+    private readonly IUsageStore _store;
+    private readonly BudgetBook _budgets;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> _queue;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _startGate = new();
+    private Task? _started;
+    private Task? _loop;
+    private ITimer? _refresh;
+    private TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _recorded;
+    private long _written;
+    private long _dropped;
+    private int _writing;
+    private string? _lastError;
+    private DateTimeOffset _nextRetention;
+
+    public UsageLedger(UsageSettings settings, IUsageStore store, BudgetBook budgets, SecretRedactor redactor, TimeProvider time, ILogger logger)
+    {
+        _settings = settings;
+        _store = store;
+        _budgets = budgets;
+        _redactor = redactor;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<(UsageRecord, IReadOnlyDictionary<SpendPeriod, decimal>)>(new BoundedChannelOptions(Math.Max(1, settings.QueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Raised (on the request's path, so keep it quick) for every record, before it is written.</summary>
+    public event Action<UsageRecord>? Recorded;
+
+    /// <summary>Records a request: its spend counts against budgets at once; its record is written soon after.</summary>
+    public void Record(UsageRecord record, IReadOnlyDictionary<SpendPeriod, decimal> spend)
+    {
+        EnsureStarted();
+        Interlocked.Increment(ref _recorded);
+        Recorded?.Invoke(record);
+        if (spend.Count > 0)
+        {
+            _budgets.Recorded(spend);
+        }
+
+        if (!_queue.Writer.TryWrite((record, spend)))
+        {
+            // The spend still counts locally: a dropped record must not let a budget be overspent.
+            var dropped = Interlocked.Increment(ref _dropped);
+            if (dropped == 1 || dropped % 1000 == 0)
+            {
+                Log.UsageRecordsDropped(_logger, dropped, _settings.QueueCapacity);
+            }
+        }
+    }
+
+    /// <summary>Creates the store's tables, reads the budgets' spend and starts writing. Safe to call more than once.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_startGate)
+        {
+            return _started ??= StartCoreAsync(cancellationToken);
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        await (_started ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        while (_queue.Reader.Count > 0 || Volatile.Read(ref _writing) == 1)
+        {
+            Interlocked.Exchange(ref _flushRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<UsageTotal>> QueryAsync(UsageQuery query, CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public UsageLedgerStatus GetStatus() => new()
+    {
+        Store = _settings.Store,
+        Recorded = Interlocked.Read(ref _recorded),
+        Written = Interlocked.Read(ref _written),
+        Dropped = Interlocked.Read(ref _dropped),
+        Waiting = _queue.Reader.Count,
+        LastError = Volatile.Read(ref _lastError),
+    };
+
+    /// <summary>Stops taking records and writes everything queued (for at most <paramref name="cancellationToken"/>'s time).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        Interlocked.Exchange(ref _flushRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (_loop is { } loop)
+        {
+            try
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Out of time: what is still queued is lost, and counted.
+                Interlocked.Add(ref _dropped, _queue.Reader.Count);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await StopAsync(limit.Token).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _refresh?.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Writes what is queued (waiting at most 10 s) and stops; for containers disposed synchronously.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        Interlocked.Exchange(ref _flushRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (_loop is { } loop && !loop.Wait(TimeSpan.FromSeconds(10)))
+        {
+            Interlocked.Add(ref _dropped, _queue.Reader.Count);
+        }
+
+        _stopping.Cancel();
+        _refresh?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void EnsureStarted()
+    {
+        if (_started is null)
+        {
+            _ = StartAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await RefreshSpendAsync(cancellationToken).ConfigureAwait(false);
+        _nextRetention = _time.GetUtcNow();
+        _loop = Task.Run(() => WriteLoopAsync(_stopping.Token), CancellationToken.None);
+        var every = TimeSpan.FromSeconds(Math.Max(1, _settings.SpendRefreshSeconds));
+        _refresh = _time.CreateTimer(_ => _ = RefreshQuietlyAsync(), null, every, every);
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stopping)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)>(_settings.BatchSize);
+        while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _writing, 1);
+            try
+            {
+                Drain(reader, batch);
+                if (batch.Count < _settings.BatchSize && !reader.Completion.IsCompleted)
+                {
+                    // Let a batch fill for a moment; a flush (or shutdown) cuts the wait short.
+                    await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, stopping), Volatile.Read(ref _flushRequested).Task).ConfigureAwait(false);
+                    Drain(reader, batch);
+                }
+
+                await WriteAsync(batch, stopping).ConfigureAwait(false);
+                batch.Clear();
+                await DeleteExpiredAsync(stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _writing, 0);
+            }
+        }
+    }
+
+    private void Drain(ChannelReader<(UsageRecord, IReadOnlyDictionary<SpendPeriod, decimal>)> reader, List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> batch)
+    {
+        while (batch.Count < _settings.BatchSize && reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+    }
+
+    private async Task WriteAsync(List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> batch, CancellationToken stopping)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var records = batch.Select(b => b.Record).ToArray();
+        var spend = new Dictionary<SpendPeriod, decimal>();
+        foreach (var (_, added) in batch)
+        {
+            foreach (var (period, amount) in added)
+            {
+                spend[period] = spend.GetValueOrDefault(period) + amount;
+            }
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _store.AppendAsync(records, spend, stopping).ConfigureAwait(false);
+                Interlocked.Add(ref _written, records.Length);
+                _budgets.Written(spend);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                var message = _redactor.Redact(ex.Message);
+                Volatile.Write(ref _lastError, message);
+                if (attempt >= WriteRetries.Length)
+                {
+                    Interlocked.Add(ref _dropped, records.Length);
+                    Log.UsageWriteFailed(_logger, records.Length, message, RedactedException.From(ex, _redactor));
+                    return;
+                }
+
+                await Task.Delay(WriteRetries[attempt], _time, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeleteExpiredAsync(CancellationToken stopping)
+    {
+        var now = _time.GetUtcNow();
+        if (_settings.RetentionDays <= 0 || now < _nextRetention)
+        {
+            return;
+        }
+
+        _nextRetention = now + RetentionEvery;
+        try
+        {
+            await _store.DeleteOlderThanAsync(now.AddDays(-_settings.RetentionDays), stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Volatile.Write(ref _lastError, _redactor.Redact(ex.Message));
+        }
+    }
+
+    private async Task RefreshSpendAsync(CancellationToken cancellationToken)
+    {
+        if (_budgets.HasBudgets)
+        {
+            _budgets.Refreshed(await _store.ReadSpendAsync(_budgets.CurrentPeriods(), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private async Task RefreshQuietlyAsync()
+    {
+        try
+        {
+            await RefreshSpendAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The last known spend stays in force; the next refresh tries again.
+            Volatile.Write(ref _lastError, _redactor.Redact(ex.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}
