@@ -167,6 +167,12 @@ internal static class LlmSettingsValidator
             }
         }
 
+        if (!settings.Usage.Enabled
+            && (settings.Backends.Any(b => b.MaxSpendUsd is not null) || settings.Routes.Any(r => r.MaxSpendUsd is not null)))
+        {
+            problems.Add($"{Root}:Usage:Enabled is false, but MaxSpendUsd is set on a backend or route: budgets are kept by the usage ledger. Turn the ledger on or remove the budgets.");
+        }
+
         if (!string.IsNullOrWhiteSpace(settings.DefaultBackend) && !firstByName.ContainsKey(settings.DefaultBackend.Trim()))
         {
             problems.Add($"{Root}:DefaultBackend: '{settings.DefaultBackend}' is not the name of a configured backend ({string.Join(", ", firstByName.Keys)}).");

@@ -82,6 +82,26 @@ internal sealed class BackendRegistry : IDisposable
         }
     }
 
+    /// <summary>Gets a configured backend's settings by name (case-insensitive); <see langword="null"/> when there is none.</summary>
+    public LlmBackendConfig? FindConfig(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        var entries = Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (string.Equals(entries[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return entries[i].Config;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Gets the backends that can be routed to now, in configuration order.</summary>
     public IReadOnlyList<BackendEntry> ReadyEntries
     {

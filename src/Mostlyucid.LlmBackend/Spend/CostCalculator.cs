@@ -51,6 +51,30 @@ internal sealed class CostCalculator
         return ((uncached * input.Value) + (cached * cachedPrice.Value) + (Math.Max(0, completionTokens) * (output ?? 0m))) / Million;
     }
 
+    /// <summary>
+    /// Prices what the failed attempts of a request were billed for (a stream cut after output: its prompt and the text
+    /// it sent), each at its own backend's prices.
+    /// </summary>
+    /// <param name="attempts">The request's attempts; only those carrying <see cref="BackendAttempt.Usage"/> were billed.</param>
+    /// <param name="configOf">Finds a backend's settings by name.</param>
+    /// <returns>Each billed attempt with its backend and cost (<see langword="null"/> when its prices are not known).</returns>
+    public IEnumerable<(BackendAttempt Attempt, string Backend, decimal? Cost)> BilledAttempts(IReadOnlyList<BackendAttempt>? attempts, Func<string, LlmBackendConfig?> configOf)
+    {
+        if (attempts is null)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            var attempt = attempts[i];
+            if (attempt.Usage is { } billed)
+            {
+                yield return (attempt, attempt.BackendName, configOf(attempt.BackendName) is { } config ? Cost(config, attempt.Model, billed) : null);
+            }
+        }
+    }
+
     /// <summary>Prices an answer's usage.</summary>
     public decimal? Cost(LlmBackendConfig backend, string? model, LlmUsage usage) =>
         Cost(backend, model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Pipeline;
@@ -8,9 +7,10 @@ using Mostlyucid.LlmBackend.Routing;
 namespace Mostlyucid.LlmBackend.Spend;
 
 /// <summary>
-/// The pricing stage: puts on every answer what it cost (<see cref="LlmResponse.CostUsd"/>,
-/// <see cref="EmbeddingResponse.CostUsd"/>, and on a stream the update that carries the usage), from the backend that
-/// answered and the model it answered with.
+/// The pricing stage: puts on every answer what the request cost (<see cref="LlmResponse.CostUsd"/>,
+/// <see cref="EmbeddingResponse.CostUsd"/>, and on a stream the update that carries the usage) — the answering backend's
+/// usage at its prices for the model that answered, plus what failed attempts were billed for (a stream cut after output).
+/// A request that failed after billed attempts still carries their cost.
 /// </summary>
 internal sealed class CostingLlmService : DelegatingLlmService
 {
@@ -33,7 +33,7 @@ internal sealed class CostingLlmService : DelegatingLlmService
     public override async Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default)
     {
         var response = await Inner.EmbedAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Success && Backend(response.BackendUsed) is { } backend)
+        if (response.Success && _registry.FindConfig(response.BackendUsed) is { } backend)
         {
             response.CostUsd = _calculator.Cost(backend, response.ModelUsed, response.PromptTokens, 0, 0);
         }
@@ -46,11 +46,20 @@ internal sealed class CostingLlmService : DelegatingLlmService
 
     private LlmResponse Priced(LlmResponse response)
     {
-        if (response.Success && Backend(response.BackendUsed) is { } backend)
+        decimal? answer = 0m;
+        if (response.Success)
         {
-            response.CostUsd = _calculator.Cost(backend, response.ModelUsed, response.PromptTokens, response.CachedPromptTokens, response.CompletionTokens);
+            answer = _registry.FindConfig(response.BackendUsed) is { } backend
+                ? _calculator.Cost(backend, response.ModelUsed, response.PromptTokens, response.CachedPromptTokens, response.CompletionTokens)
+                : null;
+        }
+        else if (!response.Attempts.Any(a => a.Usage is not null))
+        {
+            // Nothing was billed: a failed request has no cost to report.
+            return response;
         }
 
+        response.CostUsd = PlusBilledAttempts(answer, response.Attempts);
         return response;
     }
 
@@ -60,31 +69,25 @@ internal sealed class CostingLlmService : DelegatingLlmService
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             model = update.ModelUsed ?? model;
-            if (update.Usage is { } usage && Backend(update.BackendUsed) is { } backend)
+            if (update.Usage is { } usage)
             {
-                update.CostUsd = _calculator.Cost(backend, model, usage);
+                var answer = _registry.FindConfig(update.BackendUsed) is { } backend ? _calculator.Cost(backend, model, usage) : null;
+                update.CostUsd = PlusBilledAttempts(answer, update.Attempts);
             }
 
             yield return update;
         }
     }
 
-    private LlmBackendConfig? Backend(string? name)
+    /// <summary>Adds what failed attempts were billed for; an unknown price anywhere makes the total unknown.</summary>
+    private decimal? PlusBilledAttempts(decimal? answer, IReadOnlyList<BackendAttempt>? attempts)
     {
-        if (name is null)
+        var total = answer;
+        foreach (var (_, _, cost) in _calculator.BilledAttempts(attempts, _registry.FindConfig))
         {
-            return null;
+            total = total is null || cost is null ? null : total + cost;
         }
 
-        var entries = _registry.Entries;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (string.Equals(entries[i].Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return entries[i].Config;
-            }
-        }
-
-        return null;
+        return total;
     }
 }

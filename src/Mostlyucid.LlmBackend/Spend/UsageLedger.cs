@@ -36,6 +36,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private long _written;
     private long _dropped;
     private int _writing;
+    private int _disposed;
     private string? _lastError;
     private DateTimeOffset _nextRetention;
 
@@ -136,6 +137,12 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as UsageLedger and once as IUsageLedger.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await StopAsync(limit.Token).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -146,6 +153,11 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     /// <summary>Writes what is queued (waiting at most 10 s) and stops; for containers disposed synchronously.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         Interlocked.Exchange(ref _flushRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (_loop is { } loop && !loop.Wait(TimeSpan.FromSeconds(10)))

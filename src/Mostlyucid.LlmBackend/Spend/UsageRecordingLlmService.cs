@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Pipeline;
@@ -10,7 +9,8 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// <summary>
 /// The ledger stage: every request that reaches routing — answered, failed or cancelled — becomes one
 /// <see cref="UsageRecord"/> for the <see cref="UsageLedger"/>, with what it cost the answering backend plus what failed
-/// attempts were billed, charged to the budgets of the backends, the caller and the route.
+/// attempts were billed, charged to the budgets of the backends, the caller and the route. A stream that ends without the
+/// provider's usage (the caller hung up, or the provider reports none) is charged an estimate of the text it carried.
 /// </summary>
 internal sealed class UsageRecordingLlmService : DelegatingLlmService
 {
@@ -50,22 +50,30 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             throw;
         }
 
-        Record(new Usage("embedding", request.Model, started)
+        var usage = new Usage("embedding", request.Model, started)
         {
-            Outcome = response.Success ? UsageOutcome.Succeeded : UsageOutcome.Failed,
-            ErrorKind = response.Error?.Kind,
-            Backend = response.BackendUsed,
-            Model = response.ModelUsed,
             Attempts = response.Attempts,
-            PromptTokens = response.Success ? response.PromptTokens : 0,
-            CostUsd = response.CostUsd,
-            Priced = !response.Success || response.CostUsd is not null,
-        });
+        };
+        Ended(usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
+        if (response.Success)
+        {
+            usage.Answered(response.PromptTokens, 0, 0, estimated: false);
+        }
+
+        Record(usage);
         return response;
     }
 
     public override IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
-        RecordStreamAsync(request.Model, Inner.StreamChatAsync(request, cancellationToken), cancellationToken);
+        RecordStreamAsync(request, Inner.StreamChatAsync(request, cancellationToken), cancellationToken);
+
+    private static void Ended(Usage usage, bool success, LlmErrorKind? error, string? backend, string? model)
+    {
+        usage.Outcome = success ? UsageOutcome.Succeeded : UsageOutcome.Failed;
+        usage.ErrorKind = error;
+        usage.Backend = backend;
+        usage.Model = model;
+    }
 
     private async Task<LlmResponse> RecordAsync(string operation, string? requestedModel, Task<LlmResponse> call)
     {
@@ -81,26 +89,23 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             throw;
         }
 
-        Record(new Usage(operation, requestedModel, started)
+        var usage = new Usage(operation, requestedModel, started) { Attempts = response.Attempts };
+        Ended(usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
+        if (response.Success)
         {
-            Outcome = response.Success ? UsageOutcome.Succeeded : UsageOutcome.Failed,
-            ErrorKind = response.Error?.Kind,
-            Backend = response.BackendUsed,
-            Model = response.ModelUsed,
-            Attempts = response.Attempts,
-            PromptTokens = response.Success ? response.PromptTokens : 0,
-            CachedPromptTokens = response.Success ? response.CachedPromptTokens : 0,
-            CompletionTokens = response.Success ? response.CompletionTokens : 0,
-            CostUsd = response.CostUsd,
-            Priced = !response.Success || response.CostUsd is not null,
-        });
+            usage.Answered(response.PromptTokens, response.CachedPromptTokens, response.CompletionTokens, estimated: false);
+        }
+
+        Record(usage);
         return response;
     }
 
-    private async IAsyncEnumerable<ChatStreamUpdate> RecordStreamAsync(string? requestedModel, IAsyncEnumerable<ChatStreamUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatStreamUpdate> RecordStreamAsync(ChatRequest request, IAsyncEnumerable<ChatStreamUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var usage = new Usage("chat", requestedModel, _time.GetTimestamp()) { Outcome = UsageOutcome.Cancelled, Priced = true };
-        var sawUsage = false;
+        var usage = new Usage("chat", request.Model, _time.GetTimestamp()) { Outcome = UsageOutcome.Cancelled };
+
+        // The characters the backend now answering has sent, for an estimate when its usage never comes.
+        var characters = 0;
         try
         {
             await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
@@ -111,34 +116,34 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
                         usage.Outcome = UsageOutcome.Succeeded;
-
-                        // A stream whose provider reported no usage has an unknown cost, not a free one.
-                        usage.Priced &= sawUsage;
                         break;
                     }
                 }
                 catch (LlmBackendException ex)
                 {
+                    // The engine has put what the broken attempts were billed on them.
                     usage.Outcome = UsageOutcome.Failed;
                     usage.ErrorKind = ex.Error.Kind;
                     usage.Attempts = ex.Attempts;
                     usage.Backend ??= ex.Error.BackendName;
+                    characters = 0;
                     throw;
                 }
 
                 var update = enumerator.Current;
                 usage.TimeToFirstToken ??= _time.GetElapsedTime(usage.Started);
-                usage.Backend = update.BackendUsed ?? usage.Backend;
+                if (update.BackendUsed is { } backend && !string.Equals(backend, usage.Backend, StringComparison.Ordinal))
+                {
+                    usage.Backend = backend;
+                    characters = 0;
+                }
+
                 usage.Model = update.ModelUsed ?? usage.Model;
                 usage.Attempts = update.Attempts ?? usage.Attempts;
+                characters += update.ContentDelta?.Length ?? 0;
                 if (update.Usage is { } reported)
                 {
-                    sawUsage = true;
-                    usage.PromptTokens = reported.PromptTokens;
-                    usage.CachedPromptTokens = reported.CachedPromptTokens;
-                    usage.CompletionTokens = reported.CompletionTokens;
-                    usage.CostUsd = update.CostUsd;
-                    usage.Priced = update.CostUsd is not null;
+                    usage.Answered(reported.PromptTokens, reported.CachedPromptTokens, reported.CompletionTokens, estimated: false);
                 }
 
                 yield return update;
@@ -146,6 +151,12 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         }
         finally
         {
+            if (!usage.HasAnswer && characters > 0)
+            {
+                // Billed by the provider all the same: the prompt and what it sent.
+                usage.Answered(TokenEstimate.Of(request), 0, TokenEstimate.Of(characters), estimated: true);
+            }
+
             Record(usage);
         }
     }
@@ -154,36 +165,37 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
     {
         var now = _time.GetUtcNow();
         var spend = new Dictionary<SpendPeriod, decimal>();
-        var cost = usage.Priced ? usage.CostUsd ?? 0m : (decimal?)null;
         var prompt = usage.PromptTokens;
         var completion = usage.CompletionTokens;
-        var estimated = false;
-        if (usage.Backend is { } backend)
+        var estimated = usage.Estimated;
+        decimal? cost = 0m;
+        if (usage.HasAnswer)
         {
-            _budgets.Charge(spend, BudgetScopes.Backend(backend), usage.CostUsd, now);
+            cost = _registry.FindConfig(usage.Backend) is { } config
+                ? _costs.Cost(config, usage.Model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens)
+                : null;
+            _budgets.Charge(spend, usage.Backend is { } backend ? BudgetScopes.Backend(backend) : null, cost, now);
+        }
+        else if (usage.Outcome == UsageOutcome.Succeeded)
+        {
+            // An answer with no usage at all: its cost is unknown, not nothing.
+            cost = null;
         }
 
         // What failed attempts were billed for (a stream cut after output) counts too, against their own backends.
-        foreach (var attempt in usage.Attempts)
+        foreach (var (attempt, backend, attemptCost) in _costs.BilledAttempts(usage.Attempts, _registry.FindConfig))
         {
-            if (attempt.Usage is not { } billed || Config(attempt.BackendName) is not { } config)
-            {
-                continue;
-            }
-
             estimated |= attempt.UsageEstimated;
-            prompt += billed.PromptTokens;
-            completion += billed.CompletionTokens;
-            var attemptCost = _costs.Cost(config, attempt.Model, billed);
+            prompt += attempt.Usage!.PromptTokens;
+            completion += attempt.Usage.CompletionTokens;
             cost = cost is null || attemptCost is null ? null : cost + attemptCost;
-            _budgets.Charge(spend, BudgetScopes.Backend(attempt.BackendName), attemptCost, now);
+            _budgets.Charge(spend, BudgetScopes.Backend(backend), attemptCost, now);
         }
 
         var caller = LlmCallContext.Current;
         var route = RouteOf(usage.RequestedModel);
-        var total = cost ?? usage.CostUsd;
-        _budgets.Charge(spend, caller?.CallerName is { } name ? BudgetScopes.Caller(name) : null, total, now);
-        _budgets.Charge(spend, route is null ? null : BudgetScopes.Route(route), total, now);
+        _budgets.Charge(spend, caller?.CallerName is { } name ? BudgetScopes.Caller(name) : null, cost, now);
+        _budgets.Charge(spend, route is null ? null : BudgetScopes.Route(route), cost, now);
         _ledger.Record(
             new UsageRecord
             {
@@ -227,19 +239,6 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         return null;
     }
 
-    private LlmBackendConfig? Config(string name)
-    {
-        foreach (var entry in _registry.Entries)
-        {
-            if (string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return entry.Config;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>What is known about a request as it runs.</summary>
     private sealed class Usage(string operation, string? requestedModel, long started)
     {
@@ -259,16 +258,26 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
 
         public IReadOnlyList<BackendAttempt> Attempts { get; set; } = Array.Empty<BackendAttempt>();
 
-        public int PromptTokens { get; set; }
+        /// <summary>Gets whether the answering backend's usage is known (reported, or estimated for a stream that carried text).</summary>
+        public bool HasAnswer { get; private set; }
 
-        public int CachedPromptTokens { get; set; }
+        public int PromptTokens { get; private set; }
 
-        public int CompletionTokens { get; set; }
+        public int CachedPromptTokens { get; private set; }
 
-        public decimal? CostUsd { get; set; }
+        public int CompletionTokens { get; private set; }
 
-        public bool Priced { get; set; }
+        public bool Estimated { get; private set; }
 
         public TimeSpan? TimeToFirstToken { get; set; }
+
+        public void Answered(int prompt, int cached, int completion, bool estimated)
+        {
+            HasAnswer = true;
+            PromptTokens = prompt;
+            CachedPromptTokens = cached;
+            CompletionTokens = completion;
+            Estimated = estimated;
+        }
     }
 }
