@@ -27,13 +27,20 @@ public sealed class TestGateway : IAsyncDisposable
     /// <summary>Starts a gateway whose configuration is the embedded defaults overlaid with <paramref name="settings"/>.</summary>
     /// <param name="settings">The configuration overlay.</param>
     /// <param name="configure">More changes to the builder (extra services, logging), if any.</param>
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">More command-line arguments (such as <c>--contentRoot</c>), if any.</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, params string[] args)
     {
         // Each test gateway keeps its usage ledger in memory unless the test says otherwise (the default SQLite file under
         // the content root would be shared by every gateway the tests start).
         var effective = new Dictionary<string, string?>(settings);
+        // A setting given as null is left to the gateway's own defaults.
         effective.TryAdd("LlmSettings:Usage:Store", "Memory");
-        var app = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }, builder =>
+        foreach (var unset in effective.Where(s => s.Value is null).Select(s => s.Key).ToList())
+        {
+            effective.Remove(unset);
+        }
+
+        var app = GatewayApplication.Create(new[] { "--urls", "http://127.0.0.1:0" }.Concat(args).ToArray(), builder =>
         {
             builder.Configuration.AddInMemoryCollection(effective);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
