@@ -27,6 +27,12 @@ fi
 
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 # wat2wasm compiles the sandbox tests' misbehaving plugin (tests/Mostlyucid.LlmBackend.Tests/Wasm/Plugins).
+# PostgreSQL 15's server binaries, for the shared usage-ledger tests (scripts/test.sh starts a throwaway server).
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq postgresql-15 || apt-get install -y -qq postgresql) \
+    || echo "Could not install the PostgreSQL server; the PostgreSQL usage-store tests will fail."
+fi
+
 if ! command -v wat2wasm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq wabt) || echo "Could not install wabt (wat2wasm); the sandbox tests will fail."
 fi

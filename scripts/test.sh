@@ -47,6 +47,21 @@ rm -rf samples/PluginGuide/.packages/mostlylucid.llmbackend
 dotnet test samples/PluginGuide/PluginGuide.slnx -c "$configuration" -nologo \
   --logger "trx;LogFilePrefix=samples" --results-directory "$results" || status=1
 
+step "PostgreSQL on 127.0.0.1 (a throwaway cluster for the shared usage-ledger tests, stopped at the end)"
+if [ -z "${LLMB_TEST_POSTGRES:-}" ]; then
+  pg_dir="$(mktemp -d -t llmb-pg-XXXXXX)"
+  chmod 755 "$pg_dir"
+  if LLMB_TEST_POSTGRES="$(bash scripts/postgres.sh start "$pg_dir")"; then
+    export LLMB_TEST_POSTGRES
+    trap 'bash scripts/postgres.sh stop "$pg_dir" || true' EXIT
+    echo "PostgreSQL is up: $LLMB_TEST_POSTGRES"
+  else
+    echo "PostgreSQL did not start; the PostgreSQL tests will fail."
+    rm -rf "$pg_dir"
+    status=1
+  fi
+fi
+
 step "Main test suite"
 # One test assembly at a time (-m:1): the suites start real servers, sidecars and load tests, and on two cores running
 # them side by side turns timing tests into tests of the machine's load.

@@ -67,7 +67,10 @@ public static class GatewayApplication
 
         // Backends of Type Wasm (Extism plugins, sandboxed) and Native (C-ABI libraries) are available to every configuration.
         builder.Services.AddLlmBackendWasm();
+
+        // Usage ledger stores: SQLite (the gateway's default) and PostgreSQL (shared by several instances).
         builder.Services.AddLlmBackendSqlite();
+        builder.Services.AddLlmBackendPostgreSql();
         builder.Services.RedactSecretsInLogs();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(keys);

@@ -21,6 +21,14 @@ public interface IUsageStore
     /// <summary>Reads what has been spent in budget periods — by every instance sharing the store.</summary>
     Task<IReadOnlyDictionary<SpendPeriod, decimal>> ReadSpendAsync(IReadOnlyCollection<SpendPeriod> periods, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts the spend of budget periods the store has none for yet — a budget new to the store starts from what the
+    /// ledger's records say was spent — and leaves alone those it has (another instance may have started them).
+    /// </summary>
+    /// <param name="spend">What each period has spent so far, by the records.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task SeedSpendAsync(IReadOnlyDictionary<SpendPeriod, decimal> spend, CancellationToken cancellationToken);
+
     /// <summary>Totals usage over a time range.</summary>
     Task<IReadOnlyList<UsageTotal>> QueryAsync(UsageQuery query, CancellationToken cancellationToken);
 

@@ -29,6 +29,19 @@ internal sealed class InMemoryUsageStore : IUsageStore
         return Task.CompletedTask;
     }
 
+    public Task SeedSpendAsync(IReadOnlyDictionary<SpendPeriod, decimal> spend, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var (period, amount) in spend)
+            {
+                _spend.TryAdd(period, amount);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyDictionary<SpendPeriod, decimal>> ReadSpendAsync(IReadOnlyCollection<SpendPeriod> periods, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -25,6 +25,10 @@ public abstract class SqlUsageStore : IUsageStore
         "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
         "ON CONFLICT (scope, period_start) DO UPDATE SET spent_nano_usd = llmb_spend.spent_nano_usd + excluded.spent_nano_usd";
 
+    private const string SeedSpend =
+        "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
+        "ON CONFLICT (scope, period_start) DO NOTHING";
+
     /// <summary>Gets the statements that create each schema version, in order: index 0 makes version 1.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
 
@@ -76,6 +80,29 @@ public abstract class SqlUsageStore : IUsageStore
                 Set(add, "@amount", Nanos(amount));
                 await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task SeedSpendAsync(IReadOnlyDictionary<SpendPeriod, decimal> spend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spend);
+        if (spend.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var seed = Command(connection, transaction, SeedSpend);
+        foreach (var (period, amount) in spend)
+        {
+            Set(seed, "@scope", period.Scope);
+            Set(seed, "@period_start", period.Start.ToUnixTimeMilliseconds());
+            Set(seed, "@amount", Nanos(amount));
+            await seed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -148,6 +148,16 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         _refresh?.Dispose();
         _stopping.Dispose();
+
+        // The ledger owns its store (and so a database store's connection pool).
+        if (_store is IAsyncDisposable asyncStore)
+        {
+            await asyncStore.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (_store is IDisposable store)
+        {
+            store.Dispose();
+        }
     }
 
     /// <summary>Writes what is queued (waiting at most 10 s) and stops; for containers disposed synchronously.</summary>
@@ -168,6 +178,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         _stopping.Cancel();
         _refresh?.Dispose();
         _stopping.Dispose();
+        (_store as IDisposable)?.Dispose();
     }
 
     private void EnsureStarted()
@@ -181,6 +192,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await SeedNewBudgetsAsync(cancellationToken).ConfigureAwait(false);
         await RefreshSpendAsync(cancellationToken).ConfigureAwait(false);
         _nextRetention = _time.GetUtcNow();
         _loop = Task.Run(() => WriteLoopAsync(_stopping.Token), CancellationToken.None);
@@ -283,6 +295,40 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         {
             Volatile.Write(ref _lastError, _redactor.Redact(ex.Message));
         }
+    }
+
+    /// <summary>
+    /// A budget added (or whose period began) while requests were recorded starts from what the records say its scope
+    /// spent this period, not from nothing: a budget set on the 15th counts the month so far. The store keeps a period's
+    /// spend once it has it, so this only fills periods no instance has started.
+    /// </summary>
+    private async Task SeedNewBudgetsAsync(CancellationToken cancellationToken)
+    {
+        if (!_budgets.HasBudgets)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var seeds = new Dictionary<SpendPeriod, decimal>();
+        var totals = new Dictionary<(UsageGrouping, DateTimeOffset), IReadOnlyList<UsageTotal>>();
+        foreach (var period in _budgets.CurrentPeriods())
+        {
+            if (BudgetScopes.InLedger(period.Scope) is not { } scope)
+            {
+                continue;
+            }
+
+            if (!totals.TryGetValue((scope.Grouping, period.Start), out var found))
+            {
+                found = await _store.QueryAsync(new UsageQuery { GroupBy = scope.Grouping, From = period.Start, To = now.AddSeconds(1) }, cancellationToken).ConfigureAwait(false);
+                totals[(scope.Grouping, period.Start)] = found;
+            }
+
+            seeds[period] = found.FirstOrDefault(t => string.Equals(t.Key, scope.Name, StringComparison.OrdinalIgnoreCase))?.CostUsd ?? 0m;
+        }
+
+        await _store.SeedSpendAsync(seeds, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RefreshSpendAsync(CancellationToken cancellationToken)

@@ -201,6 +201,40 @@ public sealed class GatewaySpendTests
     }
 
     [Fact]
+    public async Task BudgetSetMidPeriod_CountsWhatTheKeySpentSoFar_FromTheLedger()
+    {
+        var folder = Directory.CreateTempSubdirectory("llmb-ledger-");
+        try
+        {
+            var store = new Dictionary<string, string?>
+            {
+                ["LlmSettings:Usage:Store"] = "Sqlite",
+                ["LlmSettings:Usage:ConnectionString"] = Path.Combine(folder.FullName, "ledger.db"),
+            };
+            decimal cost;
+            await using (var unlimited = await SpendGateway.StartAsync(budgetUsd: 1_000_000m, extra: new Dictionary<string, string?>(store) { ["Gateway:ApiKeys:1:MaxSpendUsd"] = null }))
+            {
+                using var spent = await unlimited.Http.SendAsync(SpendGateway.Chat(SpendGateway.BudgetKey));
+                cost = decimal.Parse(spent.Headers.GetValues("x-llmb-cost-usd").Single(), CultureInfo.InvariantCulture);
+            }
+
+            // The operator now gives the key a budget smaller than what it has already spent this period.
+            await using var budgeted = await SpendGateway.StartAsync(budgetUsd: cost / 2, extra: store);
+            using var refused = await budgeted.Http.SendAsync(SpendGateway.Chat(SpendGateway.BudgetKey));
+            using var budgets = await budgeted.Http.SendAsync(SpendGateway.Get(SpendGateway.AdminKey, "/admin/budgets"));
+            var budget = JsonNode.Parse(await budgets.Content.ReadAsStringAsync())!.AsArray().Single(b => b!["setting"]!.GetValue<string>() == "Gateway:ApiKeys:1:MaxSpendUsd")!;
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(cost, budget["spent_usd"]!.GetValue<decimal>());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void BadSpendSettings_StopStartup_AllNamed()
     {
         var error = Assert.Throws<Configuration.GatewayConfigurationException>(() => GatewayApplication.Create(
