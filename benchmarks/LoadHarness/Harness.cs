@@ -38,7 +38,7 @@ internal static class Harness
             throw new InvalidOperationException($"The Wasm column needs the sample plugin {Targets.WasmPlugin}: run `bash samples/wasm/build.sh` (benchmarks/run-load.sh does), or pass --no-wasm.");
         }
 
-        var targets = Targets.All(options.Root, options.Peer, options.Wasm);
+        var targets = Targets.All(options.Root, options.Peer, options.Wasm, options.LedgerOff);
         var results = new Dictionary<(string Target, string Scenario), Measurement>();
         var memory = new Dictionary<string, MemoryRun>();
         var peaks = new Dictionary<string, long>();

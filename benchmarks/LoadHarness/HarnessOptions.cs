@@ -26,6 +26,12 @@ internal sealed class HarnessOptions
     /// </summary>
     public bool Wasm { get; init; } = true;
 
+    /// <summary>
+    /// Gets whether our gateway is also measured with its usage ledger off (<c>LlmSettings:Usage:Enabled=false</c>), beside
+    /// the default gateway whose ledger writes to SQLite. <value>The default value is <see langword="false"/>.</value>
+    /// </summary>
+    public bool LedgerOff { get; init; }
+
     /// <summary>Gets whether processes are pinned to cores (needs two or more). <value>The default value is <see langword="true"/>.</value></summary>
     public bool Pin { get; init; } = true;
 
@@ -36,7 +42,7 @@ internal sealed class HarnessOptions
     {
         var root = Directory.GetCurrentDirectory();
         int duration = 8, warmup = 2, sustained = 120;
-        bool peer = true, pin = true, wasm = true;
+        bool peer = true, pin = true, wasm = true, ledgerOff = false;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,8 +56,9 @@ internal sealed class HarnessOptions
                 case "--no-peer": peer = false; break;
                 case "--no-wasm": wasm = false; break;
                 case "--no-pin": pin = false; break;
+                case "--ledger-off": ledgerOff = true; break;
                 case "--out": output = Value(); break;
-                default: throw new ArgumentException($"Unknown option {args[i]} for 'run': --root DIR, --duration S, --warmup S, --sustained S, --no-peer, --no-wasm, --no-pin, --out FILE.");
+                default: throw new ArgumentException($"Unknown option {args[i]} for 'run': --root DIR, --duration S, --warmup S, --sustained S, --no-peer, --no-wasm, --no-pin, --ledger-off, --out FILE.");
             }
         }
 
@@ -64,6 +71,7 @@ internal sealed class HarnessOptions
             Peer = peer,
             Wasm = wasm,
             Pin = pin,
+            LedgerOff = ledgerOff,
             Out = output ?? Path.Combine(root, "artifacts", "benchmarks", "load-results.md"),
         };
     }

@@ -29,6 +29,8 @@ internal sealed class Report
 
     private bool HasWasm => _targets.Any(t => t.Key == Targets.WasmGatewayKey);
 
+    private bool HasLedgerOff => _targets.Any(t => t.Key == Targets.NoLedgerGatewayKey);
+
     public string Render()
     {
         var header = new List<string> { "Measure" };
@@ -50,6 +52,11 @@ internal sealed class Report
         if (HasWasm)
         {
             WasmOverhead(rows);
+        }
+
+        if (HasLedgerOff)
+        {
+            LedgerCost(rows);
         }
 
         if (HasPeer)
@@ -122,6 +129,27 @@ internal sealed class Report
         }
 
         rows.Add(row);
+    }
+
+    /// <summary>
+    /// The cost of the usage ledger (and budgets' bookkeeping): the default gateway, whose ledger writes every request to
+    /// SQLite, minus the same gateway with the ledger off, in the same run.
+    /// </summary>
+    private void LedgerCost(List<string[]> rows)
+    {
+        var on = Get(Targets.GatewayKey, "latency-1");
+        var off = Get(Targets.NoLedgerGatewayKey, "latency-1");
+        var p50 = on.P50Us - off.P50Us;
+        var row = Row("Usage ledger cost: latency p50 / p99, 1 request in flight, ledger on minus off", target =>
+            target.Key == Targets.GatewayKey ? $"{Added(p50)} / {Added(on.P99Us - off.P99Us)}" : string.Empty);
+        Finish(row, "p50 ≤ 10 µs", p50 <= 10, $"{Added(p50)} at p50");
+        rows.Add(row);
+
+        var ratio = Get(Targets.GatewayKey, "throughput-20ms-256").PerSecond / Get(Targets.NoLedgerGatewayKey, "throughput-20ms-256").PerSecond;
+        var throughput = Row("Usage ledger cost: throughput, 256 connections, 20 ms upstream, ledger on / off", target =>
+            target.Key == Targets.GatewayKey ? $"{ratio:0.0%}" : string.Empty);
+        Finish(throughput, "no loss (≥ 98%, the run's noise)", ratio >= 0.98, $"{ratio:0.0%}");
+        rows.Add(throughput);
     }
 
     /// <summary>

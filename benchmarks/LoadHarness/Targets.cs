@@ -14,14 +14,21 @@ internal static class Targets
     public const string DirectKey = "direct";
     public const string GatewayKey = "llmbackend";
     public const string WasmGatewayKey = "llmbackend-wasm";
+    public const string NoLedgerGatewayKey = "llmbackend-no-ledger";
     public const string PeerKey = "portkey";
 
     /// <summary>The sample plugin the Wasm column's backends run (built by samples/wasm/build.sh).</summary>
     public static readonly string WasmPlugin = Path.Combine("samples", "wasm", "assemblyscript", "build", "openai-compatible.wasm");
 
-    public static IReadOnlyList<Target> All(string root, bool peer, bool wasm)
+    public static IReadOnlyList<Target> All(string root, bool peer, bool wasm, bool ledgerOff = false)
     {
         var targets = new List<Target> { Direct(), Gateway(GatewayKey, "LlmBackend gateway", 8080, BuiltInBackends) };
+        if (ledgerOff)
+        {
+            var settings = new Dictionary<string, string>(BuiltInBackends) { ["LlmSettings__Usage__Enabled"] = "false" };
+            targets.Add(Gateway(NoLedgerGatewayKey, "LlmBackend gateway, ledger off", 8082, settings));
+        }
+
         if (wasm)
         {
             targets.Add(Gateway(WasmGatewayKey, "LlmBackend gateway, Wasm backend", 8081, WasmBackends(Path.Combine(root, WasmPlugin))));
@@ -54,7 +61,7 @@ internal static class Targets
             "dotnet",
             new[] { Path.Combine(context.Root, "src", "Mostlyucid.LlmBackend.Gateway", "bin", "Release", "net10.0", "Mostlyucid.LlmBackend.Gateway.dll"), "--urls", $"http://127.0.0.1:{port}" },
             Path.Combine(context.LogDirectory, key + ".log"),
-            GatewayEnvironment(backends)),
+            GatewayEnvironment(backends, UsageFile(context, key))),
         upstream => new Endpoint(new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), BackendName(upstream), Array.Empty<KeyValuePair<string, string>>()))
     {
         MeasureSustainedMemory = true,
@@ -124,10 +131,12 @@ internal static class Targets
     /// The gateway's settings for the run: the backends, Production, and Warning as the log level (the gateway logs
     /// nothing per request at Warning; startup lines are kept so its log shows what it listened on).
     /// </summary>
-    private static Dictionary<string, string> GatewayEnvironment(IReadOnlyDictionary<string, string> backends)
+    private static Dictionary<string, string> GatewayEnvironment(IReadOnlyDictionary<string, string> backends, string usageFile)
     {
         var environment = new Dictionary<string, string>(backends)
         {
+            // The default ledger (SQLite), in a fresh file per run so every run starts from the same empty database.
+            ["LlmSettings__Usage__ConnectionString"] = usageFile,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
@@ -135,6 +144,17 @@ internal static class Targets
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
         return environment;
+    }
+
+    private static string UsageFile(TargetContext context, string key)
+    {
+        var file = Path.Combine(context.LogDirectory, key + "-usage.db");
+        foreach (var stale in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(stale);
+        }
+
+        return file;
     }
 
     private static string PortkeyVersion(string root)

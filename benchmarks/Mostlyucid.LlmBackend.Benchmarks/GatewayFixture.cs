@@ -16,18 +16,23 @@ internal sealed class GatewayFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public GatewayFixture(int streamChunks = 10)
+    public GatewayFixture(int streamChunks = 10, Action<LlmSettings>? configure = null, Action<IServiceCollection>? register = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddLlmBackend(settings => settings.Backends.Add(new LlmBackendConfig
+        services.AddLlmBackend(settings =>
         {
-            Name = "up0",
-            Type = "OpenAICompatible",
-            BaseUrl = "http://127.0.0.1:9100/v1",
-            ApiKey = "sk-fake",
-            ModelName = "m",
-        }));
+            settings.Backends.Add(new LlmBackendConfig
+            {
+                Name = "up0",
+                Type = "OpenAICompatible",
+                BaseUrl = "http://127.0.0.1:9100/v1",
+                ApiKey = "sk-fake",
+                ModelName = "m",
+            });
+            configure?.Invoke(settings);
+        });
+        register?.Invoke(services);
         services.AddHttpClient(BuiltInProvidersPlugin.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemoryUpstream(streamChunks));
         _services = services.BuildServiceProvider();
         Llm = _services.GetRequiredService<ILlmService>();

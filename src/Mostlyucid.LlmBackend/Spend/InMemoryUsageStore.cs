@@ -5,10 +5,15 @@ namespace Mostlyucid.LlmBackend.Spend;
 
 /// <summary>
 /// The usage store when no database is configured (<c>LlmSettings:Usage:Store</c> = <c>Memory</c>): everything in this
-/// process, gone when it stops. Budgets hold for one instance.
+/// process, gone when it stops. Budgets hold for one instance. It keeps the most recent <see cref="MaxRecords"/> records
+/// (the oldest tenth is let go when that is reached, so a long-running process does not grow without end); budget spend
+/// is kept whole.
 /// </summary>
 internal sealed class InMemoryUsageStore : IUsageStore
 {
+    /// <summary>The most records kept.</summary>
+    public const int MaxRecords = 100_000;
+
     private readonly object _gate = new();
     private readonly List<UsageRecord> _records = new();
     private readonly Dictionary<SpendPeriod, decimal> _spend = new();
@@ -20,6 +25,11 @@ internal sealed class InMemoryUsageStore : IUsageStore
         lock (_gate)
         {
             _records.AddRange(records);
+            if (_records.Count > MaxRecords)
+            {
+                _records.RemoveRange(0, _records.Count - MaxRecords + (MaxRecords / 10));
+            }
+
             foreach (var (period, amount) in spend)
             {
                 _spend[period] = _spend.GetValueOrDefault(period) + amount;

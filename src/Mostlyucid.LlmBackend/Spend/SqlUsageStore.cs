@@ -17,9 +17,17 @@ public abstract class SqlUsageStore : IUsageStore
     /// <summary>How many nano-dollars make a dollar.</summary>
     protected const decimal NanosPerDollar = 1_000_000_000m;
 
-    private const string InsertUsage =
-        "INSERT INTO llmb_usage (ts, request_id, caller, operation, requested_model, route, backend, model, attempts, prompt_tokens, cached_prompt_tokens, completion_tokens, cost_nano_usd, tokens_estimated, duration_ms, ttft_ms, outcome, error_kind) " +
-        "VALUES (@ts, @request_id, @caller, @operation, @requested_model, @route, @backend, @model, @attempts, @prompt_tokens, @cached_prompt_tokens, @completion_tokens, @cost_nano_usd, @tokens_estimated, @duration_ms, @ttft_ms, @outcome, @error_kind)";
+    /// <summary>How many records one INSERT statement carries (fewer statements, well under every engine's parameter limit).</summary>
+    private const int RowsPerInsert = 32;
+
+    /// <summary>The columns of <c>llmb_usage</c> a record fills, in the order <see cref="Fill"/> sets them.</summary>
+    private static readonly string[] UsageColumns =
+    {
+        "ts", "request_id", "caller", "operation", "requested_model", "route", "backend", "model", "attempts", "prompt_tokens",
+        "cached_prompt_tokens", "completion_tokens", "cost_nano_usd", "tokens_estimated", "duration_ms", "ttft_ms", "outcome", "error_kind",
+    };
+
+    private static readonly string FullInsert = InsertSql(RowsPerInsert);
 
     private const string AddSpend =
         "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
@@ -60,14 +68,17 @@ public abstract class SqlUsageStore : IUsageStore
         ArgumentNullException.ThrowIfNull(spend);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (records.Count > 0)
+        for (var first = 0; first < records.Count;)
         {
-            await using var insert = Command(connection, transaction, InsertUsage);
-            foreach (var record in records)
+            var rows = Math.Min(RowsPerInsert, records.Count - first);
+            await using var insert = InsertCommand(connection, transaction, rows);
+            for (var row = 0; row < rows; row++)
             {
-                SetUsage(insert, record);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                Fill(insert.Parameters, row, records[first + row]);
             }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            first += rows;
         }
 
         if (spend.Count > 0)
@@ -234,26 +245,76 @@ public abstract class SqlUsageStore : IUsageStore
         }
     }
 
-    private static void SetUsage(DbCommand insert, UsageRecord record)
+    private static string InsertSql(int rows)
     {
-        Set(insert, "@ts", record.Timestamp.ToUnixTimeMilliseconds());
-        Set(insert, "@request_id", record.RequestId);
-        Set(insert, "@caller", record.CallerName);
-        Set(insert, "@operation", record.Operation);
-        Set(insert, "@requested_model", record.RequestedModel);
-        Set(insert, "@route", record.Route);
-        Set(insert, "@backend", record.Backend);
-        Set(insert, "@model", record.Model);
-        Set(insert, "@attempts", record.Attempts);
-        Set(insert, "@prompt_tokens", record.PromptTokens);
-        Set(insert, "@cached_prompt_tokens", record.CachedPromptTokens);
-        Set(insert, "@completion_tokens", record.CompletionTokens);
-        Set(insert, "@cost_nano_usd", record.CostUsd is { } cost ? Nanos(cost) : null);
-        Set(insert, "@tokens_estimated", record.TokensEstimated ? 1 : 0);
-        Set(insert, "@duration_ms", record.DurationMs);
-        Set(insert, "@ttft_ms", record.TimeToFirstTokenMs);
-        Set(insert, "@outcome", record.Outcome.ToString());
-        Set(insert, "@error_kind", record.ErrorKind?.ToString());
+        var sql = new System.Text.StringBuilder("INSERT INTO llmb_usage (").AppendJoin(", ", UsageColumns).Append(") VALUES ");
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < UsageColumns.Length; column++)
+            {
+                sql.Append(column == 0 ? "@" : ", @").Append(UsageColumns[column]).Append('_').Append(row.ToString(CultureInfo.InvariantCulture));
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> records, its parameters made in <see cref="UsageColumns"/> order per row.</summary>
+    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction, int rows)
+    {
+        var insert = Command(connection, transaction, rows == RowsPerInsert ? FullInsert : InsertSql(rows));
+        for (var row = 0; row < rows; row++)
+        {
+            foreach (var column in UsageColumns)
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + column + "_" + row.ToString(CultureInfo.InvariantCulture);
+                insert.Parameters.Add(parameter);
+            }
+        }
+
+        return insert;
+    }
+
+    /// <summary>Sets one row's parameters (by position: looking 500 parameters up by name would cost more than the insert).</summary>
+    private static void Fill(DbParameterCollection parameters, int row, UsageRecord record)
+    {
+        var at = row * UsageColumns.Length;
+        Value(parameters[at], record.Timestamp.ToUnixTimeMilliseconds());
+        Text(parameters[at + 1], record.RequestId);
+        Text(parameters[at + 2], record.CallerName);
+        Text(parameters[at + 3], record.Operation);
+        Text(parameters[at + 4], record.RequestedModel);
+        Text(parameters[at + 5], record.Route);
+        Text(parameters[at + 6], record.Backend);
+        Text(parameters[at + 7], record.Model);
+        Value(parameters[at + 8], record.Attempts);
+        Value(parameters[at + 9], record.PromptTokens);
+        Value(parameters[at + 10], record.CachedPromptTokens);
+        Value(parameters[at + 11], record.CompletionTokens);
+        Number(parameters[at + 12], record.CostUsd is { } cost ? Nanos(cost) : null);
+        Value(parameters[at + 13], record.TokensEstimated ? 1 : 0);
+        Value(parameters[at + 14], record.DurationMs);
+        Number(parameters[at + 15], record.TimeToFirstTokenMs);
+        Text(parameters[at + 16], record.Outcome.ToString());
+        Text(parameters[at + 17], record.ErrorKind?.ToString());
+    }
+
+    private static void Value(DbParameter parameter, object value) => parameter.Value = value;
+
+    private static void Text(DbParameter parameter, string? value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = (object?)value ?? DBNull.Value;
+    }
+
+    private static void Number(DbParameter parameter, long? value)
+    {
+        parameter.DbType = DbType.Int64;
+        parameter.Value = value is { } number ? number : DBNull.Value;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)

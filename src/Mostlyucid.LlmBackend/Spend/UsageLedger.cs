@@ -195,16 +195,20 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         await SeedNewBudgetsAsync(cancellationToken).ConfigureAwait(false);
         await RefreshSpendAsync(cancellationToken).ConfigureAwait(false);
         _nextRetention = _time.GetUtcNow();
-        _loop = Task.Run(() => WriteLoopAsync(_stopping.Token), CancellationToken.None);
+        _loop = Task.Factory.StartNew(() => WriteLoop(_stopping.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var every = TimeSpan.FromSeconds(Math.Max(1, _settings.SpendRefreshSeconds));
         _refresh = _time.CreateTimer(_ => _ = RefreshQuietlyAsync(), null, every, every);
     }
 
-    private async Task WriteLoopAsync(CancellationToken stopping)
+    /// <summary>
+    /// The writer: on a thread of its own, so a store whose driver does its I/O synchronously (SQLite's does, behind its
+    /// async methods) never holds a thread-pool thread that requests are waiting for. It blocks only itself.
+    /// </summary>
+    private void WriteLoop(CancellationToken stopping)
     {
         var reader = _queue.Reader;
         var batch = new List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)>(_settings.BatchSize);
-        while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+        while (reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult())
         {
             Volatile.Write(ref _writing, 1);
             try
@@ -213,13 +217,13 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
                 if (batch.Count < _settings.BatchSize && !reader.Completion.IsCompleted)
                 {
                     // Let a batch fill for a moment; a flush (or shutdown) cuts the wait short.
-                    await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, stopping), Volatile.Read(ref _flushRequested).Task).ConfigureAwait(false);
+                    Task.WaitAny(new[] { Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, stopping), Volatile.Read(ref _flushRequested).Task }, CancellationToken.None);
                     Drain(reader, batch);
                 }
 
-                await WriteAsync(batch, stopping).ConfigureAwait(false);
+                WriteAsync(batch, stopping).GetAwaiter().GetResult();
                 batch.Clear();
-                await DeleteExpiredAsync(stopping).ConfigureAwait(false);
+                DeleteExpiredAsync(stopping).GetAwaiter().GetResult();
             }
             finally
             {

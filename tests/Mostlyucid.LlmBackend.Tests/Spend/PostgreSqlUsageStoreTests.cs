@@ -186,6 +186,39 @@ public sealed class PostgreSqlUsageStoreTests : IClassFixture<PostgreSqlServer>,
     }
 
     [Fact]
+    public async Task AppendAsync_ABatchLargerThanOneStatement_WritesEveryRecord()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var store = await InitializedStoreAsync();
+        var records = Enumerable.Range(0, 77).Select(i => Record(Saturday.AddSeconds(i), caller: i % 2 == 0 ? "alice" : "bob", cost: 0.001m * i, prompt: i)).ToList();
+
+        await store.AppendAsync(records, new Dictionary<SpendPeriod, decimal>(), cancel);
+
+        var totals = (await store.QueryAsync(new UsageQuery(), cancel)).ToDictionary(t => t.Key);
+        Assert.Equal(39, totals["alice"].Requests);
+        Assert.Equal(38, totals["bob"].Requests);
+        Assert.Equal(records.Sum(r => r.CostUsd!.Value), totals.Values.Sum(t => t.CostUsd));
+        Assert.Equal(records.Sum(r => r.PromptTokens), totals.Values.Sum(t => t.PromptTokens));
+    }
+
+    [Fact]
+    public async Task SeedSpendAsync_StartsOnlyPeriodsTheStoreDoesNotHave()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var store = await InitializedStoreAsync();
+        var started = new SpendPeriod("caller:alice", Saturday);
+        var fresh = new SpendPeriod("caller:bob", Saturday);
+        await store.AppendAsync([], new Dictionary<SpendPeriod, decimal> { [started] = 2m }, cancel);
+
+        await store.SeedSpendAsync(new Dictionary<SpendPeriod, decimal> { [started] = 50m, [fresh] = 7m }, cancel);
+        await store.SeedSpendAsync(new Dictionary<SpendPeriod, decimal> { [fresh] = 9m }, cancel);
+
+        var spent = await store.ReadSpendAsync([started, fresh], cancel);
+        Assert.Equal(2m, spent[started]);
+        Assert.Equal(7m, spent[fresh]);
+    }
+
+    [Fact]
     public async Task DeleteOlderThanAsync_RemovesOnlyOlderRecords_AndKeepsSpend()
     {
         var cancel = TestContext.Current.CancellationToken;
