@@ -14,7 +14,7 @@ internal sealed class SqliteUsageStore : SqlUsageStore
     {
         new[]
         {
-            "CREATE TABLE IF NOT EXISTS llmb_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, request_id TEXT, caller TEXT, operation TEXT NOT NULL, " +
+            "CREATE TABLE IF NOT EXISTS llmb_usage (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, request_id TEXT, caller TEXT, operation TEXT NOT NULL, " +
             "requested_model TEXT, route TEXT, backend TEXT, model TEXT, attempts INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL, cached_prompt_tokens INTEGER NOT NULL, " +
             "completion_tokens INTEGER NOT NULL, cost_nano_usd INTEGER, tokens_estimated INTEGER NOT NULL, duration_ms INTEGER NOT NULL, ttft_ms INTEGER, " +
             "outcome TEXT NOT NULL, error_kind TEXT)",
@@ -31,6 +31,10 @@ internal sealed class SqliteUsageStore : SqlUsageStore
     }
 
     protected override IReadOnlyList<IReadOnlyList<string>> Migrations => Schema;
+
+    // SQLite finds each named parameter by a scan of the statement's names, so a many-row INSERT costs more per row than
+    // one prepared single-row INSERT run again (measured: UsageStoreBenchmarks).
+    protected override int RowsPerInsert => 1;
 
     protected override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 

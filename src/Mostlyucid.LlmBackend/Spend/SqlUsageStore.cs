@@ -17,17 +17,12 @@ public abstract class SqlUsageStore : IUsageStore
     /// <summary>How many nano-dollars make a dollar.</summary>
     protected const decimal NanosPerDollar = 1_000_000_000m;
 
-    /// <summary>How many records one INSERT statement carries (fewer statements, well under every engine's parameter limit).</summary>
-    private const int RowsPerInsert = 32;
-
     /// <summary>The columns of <c>llmb_usage</c> a record fills, in the order <see cref="Fill"/> sets them.</summary>
     private static readonly string[] UsageColumns =
     {
         "ts", "request_id", "caller", "operation", "requested_model", "route", "backend", "model", "attempts", "prompt_tokens",
         "cached_prompt_tokens", "completion_tokens", "cost_nano_usd", "tokens_estimated", "duration_ms", "ttft_ms", "outcome", "error_kind",
     };
-
-    private static readonly string FullInsert = InsertSql(RowsPerInsert);
 
     private const string AddSpend =
         "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
@@ -36,6 +31,13 @@ public abstract class SqlUsageStore : IUsageStore
     private const string SeedSpend =
         "INSERT INTO llmb_spend (scope, period_start, spent_nano_usd) VALUES (@scope, @period_start, @amount) " +
         "ON CONFLICT (scope, period_start) DO NOTHING";
+
+    /// <summary>
+    /// Gets how many records one INSERT carries: several cut round trips to a database server; an embedded engine whose
+    /// parameter lookup grows with the statement (SQLite's) is fastest with one row per statement, prepared once.
+    /// </summary>
+    /// <value>The default is 32.</value>
+    protected virtual int RowsPerInsert => 32;
 
     /// <summary>Gets the statements that create each schema version, in order: index 0 makes version 1.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
@@ -68,17 +70,40 @@ public abstract class SqlUsageStore : IUsageStore
         ArgumentNullException.ThrowIfNull(spend);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        for (var first = 0; first < records.Count;)
+        var perInsert = Math.Max(1, RowsPerInsert);
+        DbCommand? full = null;
+        try
         {
-            var rows = Math.Min(RowsPerInsert, records.Count - first);
-            await using var insert = InsertCommand(connection, transaction, rows);
-            for (var row = 0; row < rows; row++)
+            for (var first = 0; first < records.Count;)
             {
-                Fill(insert.Parameters, row, records[first + row]);
-            }
+                var rows = Math.Min(perInsert, records.Count - first);
+                var insert = rows == perInsert ? full ??= InsertCommand(connection, transaction, rows) : InsertCommand(connection, transaction, rows);
+                try
+                {
+                    for (var row = 0; row < rows; row++)
+                    {
+                        Fill(insert.Parameters, row, records[first + row]);
+                    }
 
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            first += rows;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(insert, full))
+                    {
+                        await insert.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                first += rows;
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         if (spend.Count > 0)
@@ -265,7 +290,7 @@ public abstract class SqlUsageStore : IUsageStore
     /// <summary>An INSERT of <paramref name="rows"/> records, its parameters made in <see cref="UsageColumns"/> order per row.</summary>
     private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction, int rows)
     {
-        var insert = Command(connection, transaction, rows == RowsPerInsert ? FullInsert : InsertSql(rows));
+        var insert = Command(connection, transaction, InsertSql(rows));
         for (var row = 0; row < rows; row++)
         {
             foreach (var column in UsageColumns)
