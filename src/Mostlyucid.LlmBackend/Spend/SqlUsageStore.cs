@@ -33,8 +33,9 @@ public abstract class SqlUsageStore : IUsageStore
         "ON CONFLICT (scope, period_start) DO NOTHING";
 
     /// <summary>
-    /// Gets how many records one INSERT carries: several cut round trips to a database server; an embedded engine whose
-    /// parameter lookup grows with the statement (SQLite's) is fastest with one row per statement, prepared once.
+    /// Gets how many records one INSERT of <see cref="InsertRecordsAsync"/> carries: several cut round trips to a database
+    /// server. (An embedded engine whose parameter lookup grows with the statement, as SQLite's does, is fastest with one
+    /// row per statement; the SQLite store binds by position instead.)
     /// </summary>
     /// <value>The default is 32.</value>
     protected virtual int RowsPerInsert => 32;
@@ -70,6 +71,35 @@ public abstract class SqlUsageStore : IUsageStore
         ArgumentNullException.ThrowIfNull(spend);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await InsertRecordsAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
+
+        if (spend.Count > 0)
+        {
+            await using var add = Command(connection, transaction, AddSpend);
+            foreach (var (period, amount) in spend)
+            {
+                Set(add, "@scope", period.Scope);
+                Set(add, "@period_start", period.Start.ToUnixTimeMilliseconds());
+                Set(add, "@amount", Nanos(amount));
+                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inserts the records into <c>llmb_usage</c>, inside the append's transaction. This one runs a prepared INSERT of
+    /// <see cref="RowsPerInsert"/> rows, its parameters by ADO.NET; a store whose driver offers something cheaper per row
+    /// overrides it.
+    /// </summary>
+    /// <param name="connection">The open connection.</param>
+    /// <param name="transaction">The append's transaction.</param>
+    /// <param name="records">The records, in order.</param>
+    /// <param name="cancellationToken">Cancels the insert.</param>
+    /// <returns>A task that completes when every record is inserted.</returns>
+    protected virtual async Task InsertRecordsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
         var perInsert = Math.Max(1, RowsPerInsert);
         DbCommand? full = null;
         try
@@ -105,20 +135,6 @@ public abstract class SqlUsageStore : IUsageStore
                 await full.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        if (spend.Count > 0)
-        {
-            await using var add = Command(connection, transaction, AddSpend);
-            foreach (var (period, amount) in spend)
-            {
-                Set(add, "@scope", period.Scope);
-                Set(add, "@period_start", period.Start.ToUnixTimeMilliseconds());
-                Set(add, "@amount", Nanos(amount));
-                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -233,7 +249,10 @@ public abstract class SqlUsageStore : IUsageStore
     /// <summary>Keeps other instances from migrating the schema at the same time (inside the migration's transaction).</summary>
     protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static long Nanos(decimal dollars) => (long)decimal.Round(dollars * NanosPerDollar, MidpointRounding.AwayFromZero);
+    /// <summary>Dollars as whole nano-dollars, as the tables keep money.</summary>
+    /// <param name="dollars">The amount in US dollars.</param>
+    /// <returns>The amount in nano-dollars, rounded half away from zero.</returns>
+    protected static long Nanos(decimal dollars) => (long)decimal.Round(dollars * NanosPerDollar, MidpointRounding.AwayFromZero);
 
     private static long Millis(DateTimeOffset at) =>
         at == DateTimeOffset.MinValue ? long.MinValue : at == DateTimeOffset.MaxValue ? long.MaxValue : at.ToUnixTimeMilliseconds();
