@@ -5,6 +5,7 @@
 #   bash benchmarks/run-load.sh                  # everything (about 12 minutes on 2 cores)
 #   bash benchmarks/run-load.sh --no-peer        # without Portkey
 #   bash benchmarks/run-load.sh --no-wasm        # without the Wasm backend column
+#   bash benchmarks/run-load.sh --ledger-off     # adds a column: our gateway with the usage ledger off (LlmSettings__Usage__Enabled=false)
 #   bash benchmarks/run-load.sh --duration 4 --sustained 30   # a quicker, rougher run
 # Installs what it needs on a fresh Debian machine (wrk, Node.js, the npm packages), builds in Release, then runs
 # benchmarks/LoadHarness. Needs the .NET 10 SDK.

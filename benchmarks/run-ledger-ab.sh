@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The usage ledger's cost through the gateway, measured side by side: two gateways run at once on the same core — the
+# default (ledger on, SQLite) and LlmSettings__Usage__Enabled=false — and short wrk runs alternate between them (ABBA,
+# several rounds), so both columns see the same machine at the same minutes. Prints one line per run and the medians.
+#   bash benchmarks/run-ledger-ab.sh                      # 4 rounds of 5 s runs, then 2 rounds of 30 s at 256 connections
+#   bash benchmarks/run-ledger-ab.sh --rounds 6 --seconds 8 --sustained 60
+#   bash benchmarks/run-ledger-ab.sh --on-env LlmSettings__Usage__Store=Memory   # the "on" gateway with other settings
+#   bash benchmarks/run-ledger-ab.sh --scenarios "tp64-0ms" --sustained-rounds 0  # only some of lat1 tp64-0ms tp256-20ms
+# Build first (run-load.sh does): the gateway and benchmarks/FakeUpstream in Release. Needs wrk and taskset.
+# Pinning is the load harness's: the gateways on core 0, the fake upstream and wrk on core 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+rounds=4 seconds=5 sustained=30 sustained_rounds=2 scenarios="lat1 tp64-0ms tp256-20ms"
+on_env=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --sustained) sustained="$2"; shift 2 ;;
+    --sustained-rounds) sustained_rounds="$2"; shift 2 ;;
+    --scenarios) scenarios="$2"; shift 2 ;;
+    --on-env) on_env+=("$2"); shift 2 ;;
+    *) echo "unknown option $1"; exit 2 ;;
+  esac
+done
+
+out="$root/artifacts/benchmarks/ledger-ab"
+rm -rf "$out" && mkdir -p "$out"
+gateway="$root/src/Mostlyucid.LlmBackend.Gateway/bin/Release/net10.0/Mostlyucid.LlmBackend.Gateway.dll"
+upstream="$root/benchmarks/FakeUpstream/bin/Release/net10.0/FakeUpstream.dll"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+backends() {
+  local i=0
+  for port in 9100 9120 9101; do
+    printf 'LlmSettings__Backends__%d__Name=up%d LlmSettings__Backends__%d__Type=OpenAICompatible LlmSettings__Backends__%d__BaseUrl=http://127.0.0.1:%d/v1 LlmSettings__Backends__%d__ApiKey=sk-fake LlmSettings__Backends__%d__ModelName=m ' \
+      "$i" "$port" "$i" "$i" "$port" "$i" "$i"
+    i=$((i + 1))
+  done
+}
+
+start_gateway() { # name port extra-env...
+  local name="$1" port="$2"; shift 2
+  # shellcheck disable=SC2046
+  env $(backends) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    LlmSettings__Usage__ConnectionString="$out/$name-usage.db" "$@" \
+    taskset -c 0 dotnet "$gateway" --urls "http://127.0.0.1:$port" >"$out/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_port() { for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened"; exit 1; }
+
+taskset -c 1 dotnet "$upstream" --chunks 10 --listen 9100:0:200 --listen 9120:20:200 --listen 9101:0:10 >"$out/upstream.log" 2>&1 &
+pids+=($!)
+start_gateway on 8080 "${on_env[@]}"
+start_gateway off 8082 LlmSettings__Usage__Enabled=false
+for port in 9100 9120 8080 8082; do wait_port "$port"; done
+
+declare -A ports=([on]=8080 [off]=8082) gateway_pids=([on]=${pids[1]} [off]=${pids[2]})
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the process's user + system time, all threads
+wrk_run() { # label gateway connections model seconds
+  local line before after
+  before=$(cpu_ticks "${gateway_pids[$2]}")
+  line=$(WRK_MODEL="$4" taskset -c 1 wrk -t1 -c"$3" -d"$5"s --timeout 10s -s benchmarks/wrk/chat.lua "http://127.0.0.1:${ports[$2]}/v1/chat/completions" | grep '^RESULT')
+  sleep 1 # the ledger's writer finishes its last batch (and is counted) before the other gateway is measured
+  after=$(cpu_ticks "${gateway_pids[$2]}")
+  echo "$1 $2 $line cpu_us=$(( (after - before) * 1000000 / ticks )) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
+}
+
+echo "Warm-up (JIT, connection pools, the SQLite file)"
+for g in on off; do
+  wrk_run warm "$g" 64 up9100 5 >/dev/null
+  wrk_run warm "$g" 1 up9100 3 >/dev/null
+done
+: >"$out/runs.txt"
+
+for r in $(seq "$rounds"); do
+  if [ $((r % 2)) -eq 1 ]; then order="on off"; else order="off on"; fi
+  for scenario in $scenarios; do
+    case "$scenario" in
+      lat1) connections=1 model=up9100 ;;
+      tp64-0ms) connections=64 model=up9100 ;;
+      tp256-20ms) connections=256 model=up9120 ;;
+      *) echo "unknown scenario $scenario"; exit 2 ;;
+    esac
+    for g in $order; do wrk_run "$scenario" "$g" "$connections" "$model" "$seconds"; done
+  done
+done
+for r in $(seq "$sustained_rounds"); do
+  if [ $((r % 2)) -eq 1 ]; then order="on off"; else order="off on"; fi
+  for g in $order; do wrk_run "sustained${sustained}s" "$g" 256 up9120 "$sustained"; done
+done
+
+echo
+echo "Medians over the rounds: p50 and p99 latency (µs), requests/s, and the gateway's CPU time per request (user + system,"
+echo "all its threads, the ledger's writer included; the measure the machine's other load disturbs least); ratio = on / off"
+awk '
+  { split("", f); for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    k = $1 SUBSEP $2; n[k]++; p50[k, n[k]] = f["p50_us"]; p99[k, n[k]] = f["p99_us"]
+    rps[k, n[k]] = (f["requests"] - f["non2xx"]) / (f["duration_us"] / 1e6); cpu[k, n[k]] = f["cpu_us"] / f["requests"]; if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 } }
+  function median(a, k, c,   i, j, t, v) { for (i = 1; i <= c; i++) v[i] = a[k, i]
+    for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }
+  END { for (s = 1; s <= m; s++) { sc = order[s]; on = sc SUBSEP "on"; off = sc SUBSEP "off"
+      a50 = median(p50, on, n[on]); b50 = median(p50, off, n[off]); a99 = median(p99, on, n[on]); b99 = median(p99, off, n[off])
+      ar = median(rps, on, n[on]); br = median(rps, off, n[off]); ac = median(cpu, on, n[on]); bc = median(cpu, off, n[off])
+      printf "%-16s n=%d  on p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req | off p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req | p50 %+5.0f µs, p99 %+6.0f µs, throughput %.1f%%, CPU %+.1f µs/request\n",
+        sc, n[on], a50, a99, ar, ac, b50, b99, br, bc, a50 - b50, a99 - b99, 100 * ar / br, ac - bc } }' "$out/runs.txt" | tee "$out/summary.txt"
