@@ -161,7 +161,7 @@ public static class GatewayApplication
 
         policy.WithMethods(HttpMethods.Get, HttpMethods.Post)
             .AllowAnyHeader()
-            .WithExposedHeaders(GatewayHeaders.RequestId, GatewayHeaders.Backend, GatewayHeaders.Attempts, "Retry-After", "retry-after-ms")
+            .WithExposedHeaders(GatewayHeaders.RequestId, GatewayHeaders.Backend, GatewayHeaders.Attempts, GatewayHeaders.BackendsTried, GatewayHeaders.ShouldRetry, "Retry-After", "retry-after-ms")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
     }
 

@@ -49,7 +49,6 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:AllowedOrigins:0"] = AllowedOrigin,
 
             // Failing backends stay first in their routes, so failover is observable in every test regardless of order.
-            ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "1000000",
 
             // These tests check translation and error shapes: one attempt per backend and no circuit breaking, so every
             // failure reaches the client the same way whatever ran before.

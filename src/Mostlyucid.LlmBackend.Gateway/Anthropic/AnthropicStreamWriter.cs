@@ -24,9 +24,9 @@ internal sealed class AnthropicStreamWriter
         _id = id;
     }
 
-    public async Task StartAsync(string? model, string? backend, int attempt)
+    public async Task StartAsync(string? model, ChatStreamUpdate? first)
     {
-        await Http.SseFrames.StartAsync(_context, backend, attempt).ConfigureAwait(false);
+        await Http.SseFrames.StartAsync(_context, first).ConfigureAwait(false);
         await EventAsync("message_start", new JsonObject
         {
             ["type"] = "message_start",

@@ -47,7 +47,7 @@ internal static class MessagesEndpoint
             }
 
             var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
-            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts);
             GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
@@ -76,12 +76,13 @@ internal static class MessagesEndpoint
             }
             catch (LlmBackendException ex)
             {
+                GatewayHeaders.SetAnswer(context.Response, ex.Error.BackendName, ex.Attempts);
                 await AnthropicErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
                 return;
             }
 
             var writer = new AnthropicStreamWriter(context, id);
-            await writer.StartAsync(update?.ModelUsed ?? request.Model, update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
+            await writer.StartAsync(update?.ModelUsed ?? request.Model, update).ConfigureAwait(false);
             string? finish = null;
             LlmUsage? usage = null;
             decimal? cost = null;

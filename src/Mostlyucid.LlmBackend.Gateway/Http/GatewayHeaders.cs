@@ -1,13 +1,20 @@
 using Microsoft.AspNetCore.Http;
+using Mostlyucid.LlmBackend.Models;
 
 namespace Mostlyucid.LlmBackend.Gateway.Http;
 
-/// <summary>The gateway's response headers: the request id, the backend that answered, and how many attempts it took.</summary>
+/// <summary>
+/// The gateway's response headers: the request id, the backend that answered, how many attempts it took and on how many
+/// backends, and — on an error the gateway already retried or failed over — <c>x-should-retry: false</c>, which the
+/// official OpenAI and Anthropic SDKs honour, so their retries do not multiply ours.
+/// </summary>
 internal static class GatewayHeaders
 {
     public const string RequestId = "x-request-id";
     public const string Backend = "x-llmb-backend";
     public const string Attempts = "x-llmb-attempts";
+    public const string BackendsTried = "x-llmb-backends-tried";
+    public const string ShouldRetry = "x-should-retry";
     public const string Cost = "x-llmb-cost-usd";
 
     /// <summary>Gets the request's id: the caller's <c>x-request-id</c> when sent (and sane), otherwise a new one.</summary>
@@ -39,16 +46,58 @@ internal static class GatewayHeaders
     /// <summary>A cost as the gateway writes it: dollars, invariant, up to nine decimals.</summary>
     public static string FormatCost(decimal dollars) => decimal.Round(dollars, 9).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static void SetAnswer(HttpResponse response, string? backend, int attempts)
+    /// <summary>Adds, as a stream starts, who is answering and what it took so far (the attempt answering included).</summary>
+    public static void SetStreamStart(HttpResponse response, ChatStreamUpdate? first)
+    {
+        if (first?.BackendUsed is not { } backend)
+        {
+            return;
+        }
+
+        response.Headers[Backend] = backend;
+        response.Headers[Attempts] = Math.Max(1, first.Attempt).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tried = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { backend };
+        foreach (var attempt in first.Attempts ?? Array.Empty<BackendAttempt>())
+        {
+            if (attempt.Error?.Kind != LlmErrorKind.CircuitOpen)
+            {
+                tried.Add(attempt.BackendName);
+            }
+        }
+
+        response.Headers[BackendsTried] = tried.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Adds who answered and what it took: attempts (retries included) and distinct backends sent the request.</summary>
+    public static void SetAnswer(HttpResponse response, string? backend, IReadOnlyList<BackendAttempt> attempts)
     {
         if (backend is not null)
         {
             response.Headers[Backend] = backend;
         }
 
-        if (attempts > 0)
+        if (attempts.Count == 0)
         {
-            response.Headers[Attempts] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
+
+        response.Headers[Attempts] = attempts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tried = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var answered = false;
+        foreach (var attempt in attempts)
+        {
+            answered |= attempt.Success;
+            if (attempt.Error?.Kind != LlmErrorKind.CircuitOpen)
+            {
+                tried.Add(attempt.BackendName);
+            }
+        }
+
+        response.Headers[BackendsTried] = tried.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!answered && attempts.Count > 1)
+        {
+            // Already retried or failed over here: a client retrying on top would multiply the attempts (and the bill).
+            response.Headers[ShouldRetry] = "false";
         }
     }
 }

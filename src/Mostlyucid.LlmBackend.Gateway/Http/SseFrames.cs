@@ -12,14 +12,14 @@ internal static class SseFrames
     private static readonly byte[] FrameEnd = "\n\n"u8.ToArray();
 
     /// <summary>Starts an event stream: 200, <c>text/event-stream</c>, no caching, no proxy buffering, the answer headers.</summary>
-    public static Task StartAsync(HttpContext context, string? backend, int attempt)
+    public static Task StartAsync(HttpContext context, Models.ChatStreamUpdate? first)
     {
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        GatewayHeaders.SetAnswer(response, backend, attempt);
+        GatewayHeaders.SetStreamStart(response, first);
         return response.StartAsync(context.RequestAborted);
     }
 

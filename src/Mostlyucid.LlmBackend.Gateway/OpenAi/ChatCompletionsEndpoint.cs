@@ -39,7 +39,7 @@ internal static class ChatCompletionsEndpoint
             }
 
             var response = await llm.ChatAsync(request, context.RequestAborted).ConfigureAwait(false);
-            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts);
             GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
@@ -67,13 +67,13 @@ internal static class ChatCompletionsEndpoint
             }
             catch (LlmBackendException ex)
             {
-                GatewayHeaders.SetAnswer(context.Response, ex.Error.BackendName, ex.Attempts.Count);
+                GatewayHeaders.SetAnswer(context.Response, ex.Error.BackendName, ex.Attempts);
                 await OpenAiErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
                 return;
             }
 
             var writer = new OpenAiChunkWriter(context, id, created);
-            await writer.StartAsync(update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
+            await writer.StartAsync(update).ConfigureAwait(false);
             string? finish = null;
             LlmUsage? usage = null;
             decimal? cost = null;

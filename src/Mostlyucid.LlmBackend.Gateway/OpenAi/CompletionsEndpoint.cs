@@ -44,7 +44,7 @@ internal static class CompletionsEndpoint
             }
 
             var response = await llm.CompleteAsync(request, context.RequestAborted).ConfigureAwait(false);
-            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+            GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts);
             GatewayHeaders.SetCost(context.Response, response.CostUsd);
             if (!response.Success)
             {
@@ -86,11 +86,12 @@ internal static class CompletionsEndpoint
             }
             catch (LlmBackendException ex)
             {
+                GatewayHeaders.SetAnswer(context.Response, ex.Error.BackendName, ex.Attempts);
                 await OpenAiErrorResponder.WriteAsync(context, ex.Error).ConfigureAwait(false);
                 return;
             }
 
-            await SseFrames.StartAsync(context, update?.BackendUsed, update?.Attempt ?? 0).ConfigureAwait(false);
+            await SseFrames.StartAsync(context, update).ConfigureAwait(false);
             string? model = null;
             string? finish = null;
             LlmUsage? usage = null;

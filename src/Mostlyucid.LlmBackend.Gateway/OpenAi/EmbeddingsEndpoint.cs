@@ -51,7 +51,7 @@ internal static class EmbeddingsEndpoint
             return;
         }
 
-        GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts.Count);
+        GatewayHeaders.SetAnswer(context.Response, response.BackendUsed, response.Attempts);
         GatewayHeaders.SetCost(context.Response, response.CostUsd);
         if (!response.Success)
         {

@@ -26,7 +26,7 @@ internal sealed class OpenAiChunkWriter
         _created = created;
     }
 
-    public Task StartAsync(string? backend, int attempt) => Http.SseFrames.StartAsync(_context, backend, attempt);
+    public Task StartAsync(ChatStreamUpdate? first) => Http.SseFrames.StartAsync(_context, first);
 
     public async Task WriteAsync(ChatStreamUpdate update)
     {

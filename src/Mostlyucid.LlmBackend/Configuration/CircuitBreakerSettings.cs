@@ -1,10 +1,11 @@
 namespace Mostlyucid.LlmBackend.Configuration;
 
 /// <summary>
-/// When a backend's circuit opens (<c>LlmSettings:Resilience:CircuitBreaker</c>): over the sampling window, once at least
-/// <see cref="MinimumThroughput"/> attempts were made and at least <see cref="FailureRatio"/> of them failed, the backend
-/// is skipped for <see cref="BreakSeconds"/>; then one probe request is let through (half-open) and its outcome closes or
-/// re-opens the circuit.
+/// When a backend's circuit opens (<c>LlmSettings:Resilience:CircuitBreaker</c>) — the one health model: over the sampling
+/// window, once at least <see cref="MinimumThroughput"/> attempts were made and at least <see cref="FailureRatio"/> of them
+/// failed, or after <see cref="ConsecutiveFailures"/> failures in a row while traffic is too sparse to fill the window, the
+/// backend is skipped for <see cref="BreakSeconds"/>; then one probe request is let through (half-open) and its outcome
+/// closes or re-opens the circuit.
 /// </summary>
 public class CircuitBreakerSettings
 {
@@ -23,6 +24,14 @@ public class CircuitBreakerSettings
     /// failures opening the circuit.</value>
     /// </summary>
     public int MinimumThroughput { get; set; } = 6;
+
+    /// <summary>
+    /// Gets or sets how many failed attempts in a row open the circuit while the window holds fewer than
+    /// <see cref="MinimumThroughput"/> attempts (sparse traffic, where the ratio would never count). <value>The default
+    /// value is 5: under two requests' attempts with the default two retries (so one unlucky request does not open it), or
+    /// five requests to a backend nothing listens on (those fail over without retrying).</value>
+    /// </summary>
+    public int ConsecutiveFailures { get; set; } = 5;
 
     /// <summary>Gets or sets how far back the ratio looks, in seconds. <value>The default value is 30.</value></summary>
     public int SamplingWindowSeconds { get; set; } = 30;

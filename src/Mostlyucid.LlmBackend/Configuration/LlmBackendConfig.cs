@@ -85,6 +85,12 @@ public class LlmBackendConfig
     /// <summary>Gets or sets this backend's first-token limit for streams, in seconds; overrides <see cref="ResilienceSettings.FirstTokenTimeoutSeconds"/>.</summary>
     public int? FirstTokenTimeoutSeconds { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether a stream this backend is slow to start is hedged on the next backend; overrides the route's
+    /// <see cref="RouteConfig.HedgeFirstToken"/> and <see cref="FirstTokenHedgingSettings.Enabled"/>.
+    /// </summary>
+    public bool? HedgeFirstToken { get; set; }
+
     /// <summary>Gets or sets this backend's stall limit for streams, in seconds; overrides <see cref="ResilienceSettings.IdleTimeoutSeconds"/>.</summary>
     public int? IdleTimeoutSeconds { get; set; }
 

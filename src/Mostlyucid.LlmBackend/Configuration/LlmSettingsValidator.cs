@@ -26,11 +26,6 @@ internal static class LlmSettingsValidator
 
         Positive(settings.Monitoring.LatencyWindowSeconds, $"{Root}:Monitoring:LatencyWindowSeconds", problems);
         Positive(settings.Monitoring.LatencyWindowSize, $"{Root}:Monitoring:LatencyWindowSize", problems);
-        Positive(settings.Monitoring.UnhealthyAfterConsecutiveFailures, $"{Root}:Monitoring:UnhealthyAfterConsecutiveFailures", problems);
-        if (settings.Monitoring.UnhealthyCooldownSeconds < 0)
-        {
-            problems.Add($"{Root}:Monitoring:UnhealthyCooldownSeconds: must be 0 or more (found {settings.Monitoring.UnhealthyCooldownSeconds}).");
-        }
 
         ValidateResilience(settings.Resilience, $"{Root}:Resilience", problems);
         ValidateSandbox(settings.Sandbox, $"{Root}:Sandbox", problems);
@@ -317,6 +312,20 @@ internal static class LlmSettingsValidator
         }
 
         Positive(breaker.MinimumThroughput, $"{path}:CircuitBreaker:MinimumThroughput", problems);
+        Positive(breaker.ConsecutiveFailures, $"{path}:CircuitBreaker:ConsecutiveFailures", problems);
+        var hedging = resilience.FirstTokenHedging;
+        if (!(hedging.DelayMultiplier > 0) || double.IsInfinity(hedging.DelayMultiplier))
+        {
+            problems.Add($"{path}:FirstTokenHedging:DelayMultiplier: must be a number above 0 (found {hedging.DelayMultiplier.ToString(CultureInfo.InvariantCulture)}); to turn hedging off set FirstTokenHedging:Enabled to false.");
+        }
+
+        Positive(hedging.MinDelayMs, $"{path}:FirstTokenHedging:MinDelayMs", problems);
+        Positive(hedging.DefaultDelayMs, $"{path}:FirstTokenHedging:DefaultDelayMs", problems);
+        Positive(hedging.MinSamples, $"{path}:FirstTokenHedging:MinSamples", problems);
+        if (hedging.MaxDelayMs < hedging.MinDelayMs)
+        {
+            problems.Add($"{path}:FirstTokenHedging:MaxDelayMs: must be at least MinDelayMs ({hedging.MinDelayMs}) (found {hedging.MaxDelayMs}).");
+        }
         Positive(breaker.SamplingWindowSeconds, $"{path}:CircuitBreaker:SamplingWindowSeconds", problems);
         Positive(breaker.BreakSeconds, $"{path}:CircuitBreaker:BreakSeconds", problems);
     }

@@ -46,6 +46,17 @@ public class ResilienceSettings
     public bool ContinueBrokenStreams { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets whether a broken stream may also be continued on a backend that cannot take a prefill, by replay and
+    /// skip: the original request is sent to it again, its new answer is checked (whitespace aside) to begin with exactly
+    /// the text already sent, and only what follows is streamed on. A new answer that begins differently is never
+    /// spliced in. Needs <see cref="ContinueBrokenStreams"/>. <value>The default value is <see langword="true"/>.</value>
+    /// </summary>
+    public bool ReplayBrokenStreams { get; set; } = true;
+
+    /// <summary>Gets or sets when a stream whose backend is slow to give its first token is hedged on the next backend.</summary>
+    public FirstTokenHedgingSettings FirstTokenHedging { get; set; } = new();
+
+    /// <summary>
     /// Gets or sets, for the Hedged strategy, how long the first backend may go without a first token before a second one is
     /// started, in milliseconds. <value>The default value is 2000.</value>
     /// </summary>

@@ -16,6 +16,12 @@ public class RouteConfig
     public BackendSelectionStrategy? SelectionStrategy { get; set; }
 
     /// <summary>
+    /// Gets or sets whether this route's streams are hedged when a backend is slow to give its first token; overrides
+    /// <see cref="FirstTokenHedgingSettings.Enabled"/> (a backend's own <see cref="LlmBackendConfig.HedgeFirstToken"/> wins).
+    /// </summary>
+    public bool? HedgeFirstToken { get; set; }
+
+    /// <summary>
     /// Gets or sets the most requests for this route may spend, in US dollars, per <see cref="SpendResetPeriod"/>; once
     /// reached, requests for it are refused until the period turns.
     /// </summary>

@@ -29,4 +29,13 @@ public sealed record BackendAttempt
 
     /// <summary>Gets whether <see cref="Usage"/> was estimated rather than reported by the provider.</summary>
     public bool UsageEstimated { get; init; }
+
+    /// <summary>Gets why the attempt was made (<see cref="AttemptRole.Request"/> unless it was a hedge or a stream's rescue).</summary>
+    public AttemptRole Role { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the attempt was stopped because another one answered first (a hedge's loser).
+    /// Nothing of it reached the caller, but the provider may bill it: <see cref="Usage"/> then estimates the prompt.
+    /// </summary>
+    public bool Cancelled { get; init; }
 }

@@ -7,8 +7,8 @@ public class BackendHealth
     public string BackendName { get; set; } = string.Empty;
 
     /// <summary>
-    /// Gets or sets a value indicating whether the backend is healthy: it is, unless its most recent requests all failed
-    /// and the last failure is recent. Health recovers on the next success or once failures stop for the cool-down period.
+    /// Gets or sets a value indicating whether the backend is in rotation: its circuit breaker is not open (see
+    /// <see cref="CircuitState"/>). It recovers when the probe sent after the break succeeds.
     /// </summary>
     public bool IsHealthy { get; set; } = true;
 

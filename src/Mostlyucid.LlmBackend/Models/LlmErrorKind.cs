@@ -56,4 +56,11 @@ public enum LlmErrorKind
     /// <see cref="LlmError.RetryAfter"/> for when the budget's period turns.
     /// </summary>
     BudgetExceeded,
+
+    /// <summary>
+    /// The backend could not be reached at all: nothing listens at its address (connection refused), its host name does
+    /// not resolve, or the TLS handshake failed. Nothing was sent, and a retry moments later would find the same, so the
+    /// request fails over at once.
+    /// </summary>
+    Unreachable,
 }

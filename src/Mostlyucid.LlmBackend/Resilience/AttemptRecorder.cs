@@ -26,7 +26,7 @@ internal sealed class AttemptRecorder
 
     /// <summary>Records an attempt that was made.</summary>
     /// <returns>The error as recorded (redacted), or <see langword="null"/> for a success.</returns>
-    public LlmError? Record(BackendEntry entry, AttemptLog attempts, string? model, long started, long? timeToFirstToken, LlmError? error, LlmUsage? billed = null)
+    public LlmError? Record(BackendEntry entry, AttemptLog attempts, string? model, long started, long? timeToFirstToken, LlmError? error, LlmUsage? billed = null, AttemptRole role = AttemptRole.Request)
     {
         var duration = ElapsedMs(started);
         if (error is not null)
@@ -44,6 +44,7 @@ internal sealed class AttemptRecorder
             Error = error,
             Usage = billed,
             UsageEstimated = billed is not null,
+            Role = role,
         });
         if (error is null)
         {
@@ -70,6 +71,47 @@ internal sealed class AttemptRecorder
         Log.AttemptFailed(_logger, entry.Name, duration, error.Kind.ToString(), LlmErrorClassifier.Disposition(error).ToString(), error.Message);
         return error;
     }
+
+    /// <summary>
+    /// Records an attempt whose answer was not used although the backend worked (a replay that did not begin with the
+    /// text already sent): the backend's health counts it as a success.
+    /// </summary>
+    /// <returns>The error as recorded.</returns>
+    public LlmError RecordNotUsed(BackendEntry entry, AttemptLog attempts, string? model, long started, long? timeToFirstToken, LlmError why, LlmUsage billed, AttemptRole role)
+    {
+        var duration = ElapsedMs(started);
+        why = _redactor.Redact(why);
+        attempts.Add(new BackendAttempt
+        {
+            BackendName = entry.Name,
+            Model = model,
+            DurationMs = duration,
+            TimeToFirstTokenMs = timeToFirstToken,
+            Error = why,
+            Usage = billed,
+            UsageEstimated = true,
+            Role = role,
+        });
+        entry.Breaker.Record(failed: false);
+        Log.AttemptFailed(_logger, entry.Name, duration, why.Kind.ToString(), ErrorDisposition.FailOver.ToString(), why.Message);
+        return why;
+    }
+
+    /// <summary>
+    /// Records a hedge's loser: cancelled because the other attempt answered first. Its health is untouched (it neither
+    /// failed nor finished); the provider may bill the prompt it was sent, so that is estimated.
+    /// </summary>
+    public void RecordCancelled(BackendEntry entry, AttemptLog attempts, string? model, long started, int promptTokens, AttemptRole role) =>
+        attempts.Add(new BackendAttempt
+        {
+            BackendName = entry.Name,
+            Model = model,
+            DurationMs = ElapsedMs(started),
+            Cancelled = true,
+            Usage = new LlmUsage { PromptTokens = promptTokens, TotalTokens = promptTokens },
+            UsageEstimated = true,
+            Role = role,
+        });
 
     /// <summary>Records that a backend was skipped because its circuit is open (nothing was sent; its statistics are untouched).</summary>
     /// <returns>The error.</returns>

@@ -3,10 +3,12 @@ using Mostlyucid.LlmBackend.Configuration;
 namespace Mostlyucid.LlmBackend.Resilience;
 
 /// <summary>
-/// One backend's circuit breaker: closed → open when, over the sampling window, at least the minimum number of attempts
-/// were made and the failure ratio was reached → half-open after the break, letting exactly one probe through → closed
-/// when the probe succeeds, open again when it fails. The router asks <see cref="TryEnter"/> before each attempt, so an
-/// outage is not hammered.
+/// One backend's health, and the only thing that takes it out of rotation: closed → open when, over the sampling window,
+/// at least the minimum number of attempts were made and the failure ratio was reached, or — when traffic is too sparse
+/// for the window to fill — after <see cref="CircuitBreakerSettings.ConsecutiveFailures"/> failures in a row → half-open
+/// after the break, letting exactly one probe through → closed when the probe succeeds, open again when it fails. The
+/// router asks <see cref="TryEnter"/> before each attempt, so an outage is not hammered, and health, statistics and logs
+/// report its <see cref="State"/>.
 /// </summary>
 /// <remarks>
 /// Written here rather than taken from Polly because it must also count failures that happen after a stream has started —
@@ -29,14 +31,21 @@ internal sealed class BackendCircuitBreaker
     private long _expiredBefore;
     private int _windowAttempts;
     private int _windowFailures;
+    private readonly Action<CircuitState, CircuitState>? _changed;
     private CircuitState _state;
     private DateTimeOffset _openedAt;
     private bool _probeInFlight;
+    private int _consecutiveFailures;
 
-    public BackendCircuitBreaker(TimeProvider time, CircuitBreakerSettings settings)
+    /// <summary>Creates a breaker.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="settings">When it opens and for how long.</param>
+    /// <param name="changed">Told of each change of state (old, new) — for the log; called outside the breaker's lock.</param>
+    public BackendCircuitBreaker(TimeProvider time, CircuitBreakerSettings settings, Action<CircuitState, CircuitState>? changed = null)
     {
         _time = time;
         _settings = settings;
+        _changed = changed;
         var slots = Math.Max(1, settings.SamplingWindowSeconds * SlotsPerSecond);
         _slotIds = new long[slots];
         _slotAttempts = new int[slots];
@@ -100,52 +109,70 @@ internal sealed class BackendCircuitBreaker
             return;
         }
 
+        CircuitState before, after;
         lock (_gate)
         {
-            var state = Current();
-            if (state == CircuitState.HalfOpen)
-            {
-                _probeInFlight = false;
-                if (failed)
-                {
-                    Open();
-                }
-                else
-                {
-                    _state = CircuitState.Closed;
-                    ClearWindow();
-                }
+            before = Current();
+            RecordLocked(before, failed);
+            after = _state;
+        }
 
-                return;
-            }
+        if (before != after)
+        {
+            _changed?.Invoke(before, after);
+        }
+    }
 
-            if (state == CircuitState.Open)
-            {
-                return;
-            }
-
-            var slot = CurrentSlot();
-            Trim(slot);
-            var i = (int)(slot % _slotIds.Length);
-            if (_slotIds[i] != slot)
-            {
-                _slotIds[i] = slot;
-                _slotAttempts[i] = 0;
-                _slotFailures[i] = 0;
-            }
-
-            _slotAttempts[i]++;
-            _windowAttempts++;
+    private void RecordLocked(CircuitState state, bool failed)
+    {
+        _consecutiveFailures = failed ? _consecutiveFailures + 1 : 0;
+        if (state == CircuitState.HalfOpen)
+        {
+            _probeInFlight = false;
             if (failed)
-            {
-                _slotFailures[i]++;
-                _windowFailures++;
-            }
-
-            if (_windowAttempts >= _settings.MinimumThroughput && _windowFailures >= _settings.FailureRatio * _windowAttempts)
             {
                 Open();
             }
+            else
+            {
+                _state = CircuitState.Closed;
+                ClearWindow();
+            }
+
+            return;
+        }
+
+        if (state == CircuitState.Open)
+        {
+            return;
+        }
+
+        var slot = CurrentSlot();
+        Trim(slot);
+        var i = (int)(slot % _slotIds.Length);
+        if (_slotIds[i] != slot)
+        {
+            _slotIds[i] = slot;
+            _slotAttempts[i] = 0;
+            _slotFailures[i] = 0;
+        }
+
+        _slotAttempts[i]++;
+        _windowAttempts++;
+        if (failed)
+        {
+            _slotFailures[i]++;
+            _windowFailures++;
+        }
+
+        var ratioReached = _windowAttempts >= _settings.MinimumThroughput && _windowFailures >= _settings.FailureRatio * _windowAttempts;
+
+        // Failures in a row count only while the window is too sparse for the ratio: under load a flapping backend fails
+        // several times in a row now and then, and the ratio, not a streak, is the fair judge of it.
+        var streakReached = _windowAttempts < _settings.MinimumThroughput && _consecutiveFailures >= Math.Max(1, _settings.ConsecutiveFailures);
+        if (ratioReached || streakReached)
+        {
+            Open();
         }
     }
 
@@ -162,6 +189,7 @@ internal sealed class BackendCircuitBreaker
     {
         if (_state == CircuitState.Open && _time.GetUtcNow() - _openedAt >= TimeSpan.FromSeconds(_settings.BreakSeconds))
         {
+            // Half-open is not announced: it is reached by time alone, and the probe's outcome is what the log reports.
             _state = CircuitState.HalfOpen;
             _probeInFlight = false;
         }
@@ -169,8 +197,21 @@ internal sealed class BackendCircuitBreaker
         return _state;
     }
 
+    /// <summary>Gets how many attempts in a row have failed.</summary>
+    public int ConsecutiveFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _consecutiveFailures;
+            }
+        }
+    }
+
     private void Open()
     {
+        _consecutiveFailures = 0;
         _state = CircuitState.Open;
         _openedAt = _time.GetUtcNow();
         ClearWindow();

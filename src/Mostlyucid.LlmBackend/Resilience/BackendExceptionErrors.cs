@@ -32,6 +32,7 @@ internal static class BackendExceptionErrors
             LlmErrorKind.Timeout => $"Backend '{backendName}' did not answer in time.",
             LlmErrorKind.InvalidResponse when exception is JsonException json =>
                 $"Backend '{backendName}' sent an answer that could not be read: {JsonErrorText.Describe(json)}.",
+            LlmErrorKind.Unreachable => $"Backend '{backendName}' could not be reached (nothing was sent): {exception.Message}",
             LlmErrorKind.Network => $"Backend '{backendName}' could not be reached, or the connection broke: {exception.Message}",
             _ when exception is HttpRequestException { StatusCode: { } status } => $"Backend '{backendName}' answered HTTP {(int)status}.",
             _ => $"Backend '{backendName}' failed: {exception.Message}",

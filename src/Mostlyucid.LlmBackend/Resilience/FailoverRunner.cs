@@ -15,10 +15,12 @@ internal sealed class FailoverRunner
     private readonly AttemptRunner _attempts;
     private readonly RetryPipelines _retries;
     private readonly Hedger _hedger;
+    private readonly ContextWindows _windows;
     private readonly TimeProvider _time;
 
-    public FailoverRunner(BackendRegistry registry, AttemptRunner attempts, RetryPipelines retries, Hedger hedger, TimeProvider time)
+    public FailoverRunner(BackendRegistry registry, AttemptRunner attempts, RetryPipelines retries, Hedger hedger, ContextWindows windows, TimeProvider time)
     {
+        _windows = windows;
         _registry = registry;
         _attempts = attempts;
         _retries = retries;
@@ -34,7 +36,7 @@ internal sealed class FailoverRunner
         var settings = _registry.Settings;
         using var deadline = new RequestDeadline(TimeSpan.FromSeconds(settings.Resilience.RequestDeadlineSeconds), _time, cancellationToken);
         var attempts = new AttemptLog();
-        var queue = new PlanQueue(plan);
+        var queue = new PlanQueue(plan, _windows);
         LlmError? last = null;
         try
         {
@@ -43,7 +45,8 @@ internal sealed class FailoverRunner
                 AttemptOutcome<TResult> outcome;
                 if (settings.SelectionStrategy == BackendSelectionStrategy.Hedged && attempts.Count == 0 && queue.Peek() is { } second)
                 {
-                    outcome = await _hedger.RaceAsync(entry, second, (e, ct) => WithRetriesAsync(e, c => _attempts.RunAsync(e, operation, attempts, c), ct), queue.Skip, deadline.Token).ConfigureAwait(false);
+                    var delay = TimeSpan.FromMilliseconds(settings.Resilience.HedgingDelayMs);
+                    outcome = await _hedger.RaceAsync(entry, second, delay, (e, ct) => WithRetriesAsync(e, c => _attempts.RunAsync(e, operation, attempts, c), ct), queue.Skip, lost: null, deadline.Token).ConfigureAwait(false);
                 }
                 else
                 {

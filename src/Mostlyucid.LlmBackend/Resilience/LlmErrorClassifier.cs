@@ -100,6 +100,7 @@ internal static class LlmErrorClassifier
     public static LlmErrorKind FromException(Exception exception) => exception switch
     {
         HttpRequestException { StatusCode: { } status } => FromStatus((int)status, null, exception.Message),
+        _ when IsUnreachable(exception) => LlmErrorKind.Unreachable,
         HttpRequestException or SocketException or IOException => LlmErrorKind.Network,
         TimeoutException or OperationCanceledException => LlmErrorKind.Timeout,
         System.Text.Json.JsonException => LlmErrorKind.InvalidResponse,
@@ -107,9 +108,32 @@ internal static class LlmErrorClassifier
     };
 
     /// <summary>
+    /// Gets whether an exception says the backend could not be reached at all — refused, unresolvable, unroutable, or a
+    /// failed TLS handshake — rather than that a connection broke once made.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception)
+    {
+        if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
+        {
+            return true;
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.NoData or SocketError.TryAgain }
+                or System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Decides what a failure means for the request: retried on the same backend, failed over, failed over only to larger
-    /// context windows, or fatal. Rate limits, 5xx, resets and garbled answers are retried; a time limit (a silent backend)
-    /// and an unknown model fail over; a prompt too long for the context window goes to larger windows only; a bad request,
+    /// context windows, or fatal. Rate limits, 5xx, resets and garbled answers are retried; a time limit (a silent backend),
+    /// an unreachable backend and an unknown model fail over at once; a prompt too long for the context window goes to larger windows only; a bad request,
     /// a content-policy refusal and rejected credentials stop the request, since no other attempt would do better. An
     /// internal failure fails over: another backend's code path may well work.
     /// </summary>
@@ -126,7 +150,7 @@ internal static class LlmErrorClassifier
     /// circuit breaker). A refused request, a refused credential and an internal failure do not.
     /// </summary>
     public static bool CountsAgainstBackend(LlmError error) =>
-        error.Kind is LlmErrorKind.RateLimited or LlmErrorKind.ServerError or LlmErrorKind.Network or LlmErrorKind.InvalidResponse or LlmErrorKind.Timeout or LlmErrorKind.Unknown;
+        error.Kind is LlmErrorKind.RateLimited or LlmErrorKind.ServerError or LlmErrorKind.Network or LlmErrorKind.Unreachable or LlmErrorKind.InvalidResponse or LlmErrorKind.Timeout or LlmErrorKind.Unknown;
 
     private static bool Mentions(string? text, string[] markers)
     {

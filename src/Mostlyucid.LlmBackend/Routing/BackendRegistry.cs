@@ -277,7 +277,10 @@ internal sealed class BackendRegistry : IDisposable
             {
                 var config = settings.Backends[i];
                 var metrics = new BackendMetrics(_time, settings.Monitoring);
-                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null), new BackendCircuitBreaker(_time, settings.Resilience.CircuitBreaker));
+                var name = config.Name;
+                var breaker = new BackendCircuitBreaker(_time, settings.Resilience.CircuitBreaker, (from, to) => CircuitChanged(name, from, to));
+                metrics.Breaker = breaker;
+                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null), breaker);
                 if (!config.Enabled)
                 {
                     entries[i].State = new BackendState(BackendStatus.Disabled, null, null, _disabledReasons.GetValueOrDefault(config, "Enabled is false"));
@@ -291,6 +294,19 @@ internal sealed class BackendRegistry : IDisposable
             _entries = entries;
             RebuildReady();
             _initialized = true;
+        }
+    }
+
+    private void CircuitChanged(string backend, CircuitState from, CircuitState to)
+    {
+        var breaker = Settings.Resilience.CircuitBreaker;
+        if (to == CircuitState.Open)
+        {
+            Log.CircuitOpened(_logger, backend, from == CircuitState.HalfOpen ? "its probe failed" : "it kept failing", breaker.BreakSeconds);
+        }
+        else if (to == CircuitState.Closed)
+        {
+            Log.CircuitClosed(_logger, backend);
         }
     }
 

@@ -169,7 +169,6 @@ internal sealed class BackendRouter
             candidates.RemoveAll(e => spent.Any(s => s.Entry == e));
         }
 
-        MoveUnhealthyLast(candidates);
         if (preferred is not null)
         {
             var index = candidates.FindIndex(e => Same(e.Name, preferred));
@@ -181,7 +180,7 @@ internal sealed class BackendRouter
             }
         }
 
-        return new RoutePlan(candidates, modelForBackends, null);
+        return new RoutePlan(candidates, modelForBackends, null, route);
     }
 
     /// <summary>Lists the names a request's model can use: routes, backends, and configured models, with the ready backends each reaches.</summary>
@@ -238,28 +237,6 @@ internal sealed class BackendRouter
     private static int IndexIn(RouteConfig route, BackendEntry entry) => route.Backends.FindIndex(b => Same(b, entry.Name));
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
-
-    private static void MoveUnhealthyLast(List<BackendEntry> plan)
-    {
-        List<BackendEntry>? unhealthy = null;
-        for (var i = 0; i < plan.Count;)
-        {
-            if (!plan[i].Metrics.IsHealthy)
-            {
-                (unhealthy ??= new List<BackendEntry>()).Add(plan[i]);
-                plan.RemoveAt(i);
-            }
-            else
-            {
-                i++;
-            }
-        }
-
-        if (unhealthy is not null)
-        {
-            plan.AddRange(unhealthy);
-        }
-    }
 
     private static string Describe(BackendEntry entry)
     {

@@ -9,4 +9,5 @@ namespace Mostlyucid.LlmBackend.Routing;
 /// route or backend name) and each backend uses its configured model.
 /// </param>
 /// <param name="Error">Why nothing can be tried.</param>
-internal sealed record RoutePlan(List<BackendEntry> Backends, string? Model, LlmError? Error);
+/// <param name="Route">The route the request named, if it named one.</param>
+internal sealed record RoutePlan(List<BackendEntry> Backends, string? Model, LlmError? Error, Configuration.RouteConfig? Route = null);

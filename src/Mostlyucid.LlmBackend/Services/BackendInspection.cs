@@ -59,7 +59,10 @@ internal sealed class BackendInspection
         {
             cancellationToken.ThrowIfCancellationRequested();
             health[i] = _redactor.Redact(await ready[i].State.Backend!.GetHealthAsync().ConfigureAwait(false));
-            health[i].CircuitState = ready[i].Breaker.State.ToString();
+            // The circuit is the one health model: a plugin may report itself unhealthy, never healthy past an open circuit.
+            var circuit = ready[i].Breaker.State;
+            health[i].CircuitState = circuit.ToString();
+            health[i].IsHealthy &= circuit != CircuitState.Open;
         }
 
         return health;

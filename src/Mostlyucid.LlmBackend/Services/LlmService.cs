@@ -42,15 +42,16 @@ internal sealed class LlmService : ILlmService
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _warnedEmptySuccess = new(StringComparer.OrdinalIgnoreCase);
 
-    public LlmService(BackendRegistry registry, BackendRouter router, SecretRedactor redactor, TimeProvider time, ILogger<LlmService> logger)
+    public LlmService(BackendRegistry registry, BackendRouter router, SecretRedactor redactor, TimeProvider time, ILogger<LlmService> logger, IModelCatalog? catalog = null)
     {
         _router = router;
         _time = time;
         _logger = logger;
         var recorder = new AttemptRecorder(redactor, time, logger);
-        var hedger = new Hedger(registry, time, logger);
-        _failover = new FailoverRunner(registry, new AttemptRunner(recorder, registry, time), new RetryPipelines(time), hedger, time);
-        _streams = new StreamRunner(registry, new StreamOpener(registry, recorder, _failover, hedger, time), recorder, _counters, time, logger);
+        var hedger = new Hedger(time, logger);
+        var windows = new ContextWindows(catalog);
+        _failover = new FailoverRunner(registry, new AttemptRunner(recorder, registry, time), new RetryPipelines(time), hedger, windows, time);
+        _streams = new StreamRunner(registry, new StreamOpener(registry, recorder, _failover, hedger, time), recorder, _counters, windows, time, logger);
         _inspection = new BackendInspection(registry, _counters, redactor);
     }
 
@@ -121,7 +122,7 @@ internal sealed class LlmService : ILlmService
             return Refusals.Stream(planError);
         }
 
-        return _streams.StreamAsync(route.Backends, For(request, route), cancellationToken);
+        return _streams.StreamAsync(route.Backends, For(request, route), route.Route, cancellationToken);
     }
 
     public Task<ModelListResult> ListModelsAsync(string? backendName = null, CancellationToken cancellationToken = default) =>

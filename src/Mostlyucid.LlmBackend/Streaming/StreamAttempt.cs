@@ -33,8 +33,11 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
 
     public long? TimeToFirstTokenMs { get; private set; }
 
-    /// <summary>Gets the first update once opened.</summary>
-    public ChatStreamUpdate? First { get; private set; }
+    /// <summary>Gets the first update once opened (for a replayed continuation: the first update after the text already sent).</summary>
+    public ChatStreamUpdate? First { get; internal set; }
+
+    /// <summary>Gets or sets why the attempt was made.</summary>
+    public AttemptRole Role { get; set; }
 
     /// <summary>
     /// Gets or sets whether the attempt's outcome has been recorded in its backend's circuit breaker. An attempt disposed

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
@@ -10,9 +11,10 @@ using Mostlyucid.LlmBackend.Telemetry;
 namespace Mostlyucid.LlmBackend.Streaming;
 
 /// <summary>
-/// A streamed chat over its plan: fails over invisibly until the first update; after output reached the caller, a break
-/// is continued on a backend that can take an assistant prefill (the text already sent), or ends with an error naming the
-/// cause and saying the answer is incomplete — never a quietly shorter stream. Each update says which backend sent it.
+/// A streamed chat over its plan: fails over (and hedges a slow first token) invisibly until the first update; after output
+/// reached the caller, a break is continued on a backend that can take an assistant prefill (the text already sent) or by
+/// replay and skip on one that cannot, or ends with an error naming the cause and saying the answer is incomplete — never
+/// a quietly shorter stream and never a splice of text that does not follow on. Each update says which backend sent it.
 /// </summary>
 internal sealed class StreamRunner
 {
@@ -20,11 +22,13 @@ internal sealed class StreamRunner
     private readonly StreamOpener _opener;
     private readonly AttemptRecorder _recorder;
     private readonly RequestCounters _counters;
+    private readonly ContextWindows _windows;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public StreamRunner(BackendRegistry registry, StreamOpener opener, AttemptRecorder recorder, RequestCounters counters, TimeProvider time, ILogger logger)
+    public StreamRunner(BackendRegistry registry, StreamOpener opener, AttemptRecorder recorder, RequestCounters counters, ContextWindows windows, TimeProvider time, ILogger logger)
     {
+        _windows = windows;
         _registry = registry;
         _opener = opener;
         _recorder = recorder;
@@ -36,18 +40,19 @@ internal sealed class StreamRunner
     /// <summary>Streams the request over the planned backends.</summary>
     /// <param name="plan">The backends, in order.</param>
     /// <param name="request">The request as the backends get it.</param>
+    /// <param name="route">The route the request came by, if any.</param>
     /// <param name="cancellationToken">The caller's cancellation.</param>
     /// <returns>The updates.</returns>
     /// <exception cref="LlmBackendException">No backend could answer, or the stream broke and could not be completed.</exception>
-    public async IAsyncEnumerable<ChatStreamUpdate> StreamAsync(IReadOnlyList<BackendEntry> plan, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChatStreamUpdate> StreamAsync(IReadOnlyList<BackendEntry> plan, ChatRequest request, RouteConfig? route, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var resilience = _registry.Settings.Resilience;
         using var deadline = new RequestDeadline(TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds), _time, cancellationToken);
         var attempts = new AttemptLog();
-        var queue = new PlanQueue(plan);
+        var queue = new PlanQueue(plan, _windows);
         var counted = false;
-        var (current, error) = await _opener.OpenAsync(queue, request, prefill: null, attempts, deadline, cancellationToken).ConfigureAwait(false);
+        var (current, error) = await _opener.OpenAsync(queue, request, route, sent: null, attempts, deadline, cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
             _counters.Failed();
@@ -87,7 +92,7 @@ internal sealed class StreamRunner
                 if (error is null)
                 {
                     current.Settled = true;
-                    _recorder.Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null);
+                    _recorder.Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null, role: current.Role);
                     var total = _recorder.ElapsedMs(started);
                     Log.RequestAnswered(_logger, current.Entry.Name, model ?? "unknown", total, attempts.Count);
                     _counters.Succeeded(attempts.FailedOver);
@@ -100,7 +105,7 @@ internal sealed class StreamRunner
                 current.Settled = true;
                 var promptTokens = TokenEstimate.Of(request);
                 var billed = new LlmUsage { PromptTokens = promptTokens, CompletionTokens = TokenEstimate.Of(attemptCharacters), TotalTokens = promptTokens + TokenEstimate.Of(attemptCharacters) };
-                error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error, billed)!;
+                error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error, billed, current.Role)!;
                 attemptCharacters = 0;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
@@ -118,10 +123,10 @@ internal sealed class StreamRunner
                     }
 
                     var tried = attempts.Count;
-                    (current, continuationError) = await _opener.OpenAsync(queue, request, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
+                    (current, continuationError) = await _opener.OpenAsync(queue, request, route, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
                     if (attempts.Count == tried)
                     {
-                        // Nothing left could take a prefill: that, not "no backend could be tried", is the reason.
+                        // Nothing left could continue it: that, not "no backend could be tried", is the reason.
                         continuationError = null;
                     }
                 }
@@ -135,12 +140,12 @@ internal sealed class StreamRunner
                     throw new LlmBackendException(incomplete, attempts.Items);
                 }
 
-                Log.StreamContinued(_logger, breakCause.BackendName ?? "unknown", current.Entry.Name, sent.Length);
+                Log.StreamContinued(_logger, breakCause.BackendName ?? "unknown", current.Entry.Name, sent.Length, current.Role == AttemptRole.ReplayContinuation ? "by replaying the request and skipping the text already sent" : "with the text already sent as an assistant prefill");
                 update = current.First;
                 error = null;
 
-                // A continuation often restarts with the space the prefill ended with; the caller already has that space.
-                if (update?.ContentDelta is { Length: > 0 } resumed && sent.Length > 0 && char.IsWhiteSpace(sent[^1]) && char.IsWhiteSpace(resumed[0]))
+                // A prefill continuation often restarts with the space the prefill ended with; the caller already has that space.
+                if (current.Role == AttemptRole.PrefillContinuation && update?.ContentDelta is { Length: > 0 } resumed && sent.Length > 0 && char.IsWhiteSpace(sent[^1]) && char.IsWhiteSpace(resumed[0]))
                 {
                     update.ContentDelta = resumed.TrimStart();
                 }

@@ -4,7 +4,7 @@ using Mostlyucid.LlmBackend.Models;
 namespace Mostlyucid.LlmBackend.Telemetry;
 
 /// <summary>
-/// Long-lived counters for one backend: totals, consecutive failures, last error, and a sliding window of latencies
+/// Long-lived statistics for one backend (its health is its circuit breaker's): totals, consecutive failures, last error, and a sliding window of latencies
 /// (bounded by count and by age) from which percentiles are computed on demand. Also keeps an exponentially weighted
 /// moving average for the router, which must not sort samples on every request.
 /// </summary>
@@ -28,6 +28,13 @@ internal sealed class BackendMetrics
     private DateTimeOffset? _lastFailure;
     private double _averageLatency = double.NaN;
 
+    // Recent times to first token (streams), for the first-token hedging delay: a small ring, its percentile read per stream.
+    private const int FirstTokenSamples = 64;
+    private readonly long[] _firstTokenTimestamps = new long[FirstTokenSamples];
+    private readonly double[] _firstTokenMs = new double[FirstTokenSamples];
+    private int _nextFirstToken;
+    private int _firstTokenCount;
+
     public BackendMetrics(TimeProvider time, MonitoringSettings settings)
     {
         _time = time;
@@ -37,6 +44,12 @@ internal sealed class BackendMetrics
         _sampleLatencies = new double[size];
     }
 
+    /// <summary>Gets or sets the backend's circuit breaker, whose state is the backend's health.</summary>
+    public Resilience.BackendCircuitBreaker? Breaker { get; set; }
+
+    /// <summary>Gets whether the backend is in rotation: its circuit is not open (a half-open circuit is being probed).</summary>
+    public bool IsHealthy => Breaker is not { State: Resilience.CircuitState.Open };
+
     /// <summary>Gets the smoothed latency of recent successes, or <see langword="null"/> before the first one.</summary>
     public double? LatencyEstimateMs
     {
@@ -45,18 +58,6 @@ internal sealed class BackendMetrics
             lock (_gate)
             {
                 return double.IsNaN(_averageLatency) ? null : _averageLatency;
-            }
-        }
-    }
-
-    /// <summary>Gets whether the backend counts as healthy now (see <see cref="BackendHealth.IsHealthy"/>).</summary>
-    public bool IsHealthy
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return ComputeHealthy();
             }
         }
     }
@@ -76,6 +77,49 @@ internal sealed class BackendMetrics
                 ? latencyMs
                 : (SmoothingFactor * latencyMs) + ((1 - SmoothingFactor) * _averageLatency);
         }
+    }
+
+    /// <summary>Records how long a stream took to give its first update.</summary>
+    public void RecordTimeToFirstToken(double milliseconds)
+    {
+        lock (_gate)
+        {
+            _firstTokenTimestamps[_nextFirstToken] = _time.GetTimestamp();
+            _firstTokenMs[_nextFirstToken] = milliseconds;
+            _nextFirstToken = (_nextFirstToken + 1) % FirstTokenSamples;
+            _firstTokenCount = Math.Min(_firstTokenCount + 1, FirstTokenSamples);
+        }
+    }
+
+    /// <summary>
+    /// Gets the 95th percentile of the recent times to first token (within the latency window), or <see langword="null"/>
+    /// when fewer than <paramref name="minSamples"/> are that recent.
+    /// </summary>
+    public double? TimeToFirstTokenP95Ms(int minSamples)
+    {
+        Span<double> recent = stackalloc double[FirstTokenSamples];
+        var count = 0;
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            var maxAge = TimeSpan.FromSeconds(_settings.LatencyWindowSeconds);
+            for (var i = 0; i < _firstTokenCount; i++)
+            {
+                if (_time.GetElapsedTime(_firstTokenTimestamps[i], now) <= maxAge)
+                {
+                    recent[count++] = _firstTokenMs[i];
+                }
+            }
+        }
+
+        if (count < Math.Max(1, minSamples))
+        {
+            return null;
+        }
+
+        recent = recent[..count];
+        recent.Sort();
+        return recent[Math.Clamp((int)Math.Ceiling(0.95 * count) - 1, 0, count - 1)];
     }
 
     public void RecordFailure(string? error)
@@ -101,7 +145,8 @@ internal sealed class BackendMetrics
             health = new BackendHealth
             {
                 BackendName = backendName,
-                IsHealthy = ComputeHealthy(),
+                IsHealthy = IsHealthy,
+                CircuitState = Breaker?.State.ToString(),
                 SuccessfulRequests = _successes,
                 FailedRequests = _failures,
                 ConsecutiveFailures = _consecutiveFailures,
@@ -121,16 +166,6 @@ internal sealed class BackendMetrics
         }
 
         return health;
-    }
-
-    private bool ComputeHealthy()
-    {
-        if (_consecutiveFailures < Math.Max(1, _settings.UnhealthyAfterConsecutiveFailures) || _lastFailure is null)
-        {
-            return true;
-        }
-
-        return _time.GetUtcNow() - _lastFailure.Value >= TimeSpan.FromSeconds(_settings.UnhealthyCooldownSeconds);
     }
 
     private double[] SamplesInWindow()

@@ -62,11 +62,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Backend {BackendName} failed after {DurationMs} ms ({ErrorKind}, {Disposition}): {Error}")]
     public static partial void AttemptFailed(ILogger logger, string backendName, long durationMs, string errorKind, string disposition, string error);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The stream from backend {BrokenBackend} broke after {Characters} characters; continuing it on backend {ContinuingBackend} with the text already sent as an assistant prefill")]
-    public static partial void StreamContinued(ILogger logger, string brokenBackend, string continuingBackend, int characters);
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The stream from backend {BrokenBackend} broke after {Characters} characters; continuing it on backend {ContinuingBackend} {How}")]
+    public static partial void StreamContinued(ILogger logger, string brokenBackend, string continuingBackend, int characters, string how);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Backend {FirstBackend} produced nothing within {DelayMs} ms; hedging with backend {SecondBackend}")]
     public static partial void Hedging(ILogger logger, string firstBackend, int delayMs, string secondBackend);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Backend {BackendName} is out of rotation (circuit open) because {Reason}; one probe request is let through after {BreakSeconds} s")]
+    public static partial void CircuitOpened(ILogger logger, string backendName, string reason, int breakSeconds);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Backend {BackendName} is back in rotation (circuit closed): its probe succeeded")]
+    public static partial void CircuitClosed(ILogger logger, string backendName);
 
     [LoggerMessage(EventId = Resilience.BackendExceptionErrors.InternalFailureEventId, Level = LogLevel.Error, Message = "An internal error in LlmBackend while calling backend {BackendName}; the backend is not held responsible (its statistics and circuit are unchanged)")]
     public static partial void InternalFailure(ILogger logger, string backendName, Exception exception);

@@ -34,7 +34,6 @@ public sealed class PluginGatewayFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Gateway:ApiKeys:0:Name"] = "tests",
             ["Gateway:ApiKeys:0:Key"] = Key,
-            ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "1000000",
             ["LlmSettings:Resilience:MaxRetries"] = "0",
             ["LlmSettings:Resilience:CircuitBreaker:Enabled"] = "false",
             ["LlmSettings:Sandbox:InstancesPerPlugin"] = "2",

@@ -148,22 +148,91 @@ public sealed class ResilienceOverHttpTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task S14_FallbackRejectsThePrefill_TheStreamEndsWithTheCutAsItsError_NeverDone()
+    public async Task S07_FirstTokenAfter6s_IsHedged_TheFallbacksFirstTokenArrivesLongBeforeTheLimit()
+    {
+        await StartAsync(primaryFault: "first-token-delay=6", more: new()
+        {
+            ["LlmSettings:Resilience:FirstTokenTimeoutSeconds"] = "30",
+            ["LlmSettings:Resilience:FirstTokenHedging:DefaultDelayMs"] = "1000",
+        });
+        var watch = Stopwatch.StartNew();
+
+        var (text, model, _, error) = await StreamAsync();
+
+        Assert.Null(error);
+        Assert.Equal((FakeBrain.Story, "story-fallback"), (text, model));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}: the 1 s hedge did not start the fallback");
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"took {watch.Elapsed}: hedged before its delay");
+    }
+
+    [Fact]
+    public async Task S14_FallbackRejectsThePrefill_ItRegeneratesTheAnswer_AndOnlyTheRestIsStreamed()
     {
         await StartAsync(primaryFault: "cut-after=41", fallbackFault: "reject-prefill", fallbackPrefill: true);
 
         var frames = await RawStreamAsync();
 
-        Assert.DoesNotContain("[DONE]", frames);
+        Assert.Equal("[DONE]", frames[^1]);
         var text = string.Concat(frames.Where(f => f.StartsWith('{') && f.Contains("\"choices\"", StringComparison.Ordinal))
             .Select(f => JsonDocument.Parse(f).RootElement.GetProperty("choices"))
             .Where(c => c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
             .Select(c => c[0].GetProperty("delta").GetProperty("content").GetString()));
-        Assert.Equal(string.Join(' ', Words.Take(40)) + " ", text);
+        Assert.Equal(FakeBrain.Story, text);
+        var replayed = _upstream!.Conversations.Where(c => c.Model == "story-fallback").ToList();
+        Assert.Equal(2, replayed.Count);
+        Assert.Equal("assistant", replayed[0].Messages[^1].Role);
+        Assert.Equal("user", replayed[1].Messages[^1].Role);
+    }
+
+    [Fact]
+    public async Task S14_WithReplayOff_TheStreamEndsWithTheCutAsItsError_NeverDone()
+    {
+        await StartAsync(primaryFault: "cut-after=41", fallbackFault: "reject-prefill", fallbackPrefill: true, more: new() { ["LlmSettings:Resilience:ReplayBrokenStreams"] = "false" });
+
+        var frames = await RawStreamAsync();
+
+        Assert.DoesNotContain("[DONE]", frames);
         var error = JsonDocument.Parse(frames[^1]).RootElement.GetProperty("error");
         var message = error.GetProperty("message").GetString()!;
         Assert.StartsWith("The stream from backend 'primary' broke after", message, StringComparison.Ordinal);
         Assert.EndsWith("The answer is incomplete.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NothingListening_FailsOverAtOnce_AndTheHeadersCountAttemptsAndBackends()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await StartAsync(primaryFault: null, primaryBaseUrl: $"http://127.0.0.1:{port}/v1");
+
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync(_gateway!.BaseUrl + "/v1/chat/completions", new { model = Route, messages = new[] { new { role = "user", content = "tell me a story" } } });
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("fallback", response.Headers.GetValues("x-llmb-backend").Single());
+        Assert.Equal("2", response.Headers.GetValues("x-llmb-attempts").Single());
+        Assert.Equal("2", response.Headers.GetValues("x-llmb-backends-tried").Single());
+        Assert.False(response.Headers.Contains("x-should-retry"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryBackendFailing_TheErrorSaysShouldRetryFalse_SoSdkRetriesDoNotMultiplyOurs(bool stream)
+    {
+        await StartAsync(primaryFault: "status=503", fallbackFault: "status=503");
+
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync(_gateway!.BaseUrl + "/v1/chat/completions", new { model = Route, stream, messages = new[] { new { role = "user", content = "tell me a story" } } });
+
+        // The official SDKs retry 5xx by themselves unless told not to; these attempts were already made here.
+        Assert.Equal(502, (int)response.StatusCode);
+        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+        Assert.Equal("6", response.Headers.GetValues("x-llmb-attempts").Single());
+        Assert.Equal("2", response.Headers.GetValues("x-llmb-backends-tried").Single());
+        Assert.Equal(6, _upstream!.Faults.Count("status=503"));
     }
 
     [Theory]
@@ -182,7 +251,7 @@ public sealed class ResilienceOverHttpTests : IAsyncDisposable
         Assert.Equal(3, _upstream!.Faults.Count("status=503"));
     }
 
-    private async Task StartAsync(string primaryFault, string? fallbackFault = null, bool fallbackPrefill = false, int timeoutSeconds = 3)
+    private async Task StartAsync(string? primaryFault, string? fallbackFault = null, bool fallbackPrefill = false, int timeoutSeconds = 3, Dictionary<string, string?>? more = null, string? primaryBaseUrl = null)
     {
         _upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { Format = "openai" });
         var settings = new Dictionary<string, string?>
@@ -200,6 +269,16 @@ public sealed class ResilienceOverHttpTests : IAsyncDisposable
         };
         AddBackend(settings, 0, "primary", "story-primary", primaryFault, prefill: false);
         AddBackend(settings, 1, "fallback", "story-fallback", fallbackFault, fallbackPrefill);
+        if (primaryBaseUrl is not null)
+        {
+            settings["LlmSettings:Backends:0:BaseUrl"] = primaryBaseUrl;
+        }
+
+        foreach (var (key, value) in more ?? new())
+        {
+            settings[key] = value;
+        }
+
         _gateway = await TestGateway.StartAsync(settings);
     }
 

@@ -148,7 +148,7 @@ public sealed class BackendHealthIsolationTests
             ["LlmSettings:Resilience:CircuitBreaker:Enabled"] = "true",
             ["LlmSettings:Resilience:CircuitBreaker:MinimumThroughput"] = "2",
             ["LlmSettings:Resilience:CircuitBreaker:FailureRatio"] = "0.5",
-            ["LlmSettings:Monitoring:UnhealthyAfterConsecutiveFailures"] = "2",
+            ["LlmSettings:Resilience:CircuitBreaker:ConsecutiveFailures"] = "2",
             ["LlmSettings:Routes:0:Name"] = "exploding-then-openai",
             ["LlmSettings:Routes:0:Backends:0"] = "exploding",
             ["LlmSettings:Routes:0:Backends:1"] = "openai",

@@ -126,13 +126,17 @@ public class LlmSettingsValidationTests
             s.TimeoutSeconds = 0;
             s.DefaultBackend = "nope";
             s.Monitoring.LatencyWindowSize = 0;
-            s.Monitoring.UnhealthyCooldownSeconds = -1;
+            s.Resilience.CircuitBreaker.ConsecutiveFailures = 0;
+            s.Resilience.FirstTokenHedging.DelayMultiplier = double.NaN;
+            s.Resilience.FirstTokenHedging.MaxDelayMs = 10;
         });
 
         Assert.Contains("LlmSettings:TimeoutSeconds: must be greater than 0 (found 0).", problems);
         Assert.Contains("LlmSettings:DefaultBackend: 'nope' is not the name of a configured backend (a).", problems);
         Assert.Contains("LlmSettings:Monitoring:LatencyWindowSize must be greater than 0 (found 0).", problems);
-        Assert.Contains("LlmSettings:Monitoring:UnhealthyCooldownSeconds: must be 0 or more (found -1).", problems);
+        Assert.Contains("LlmSettings:Resilience:CircuitBreaker:ConsecutiveFailures must be greater than 0 (found 0).", problems);
+        Assert.Contains(problems, p => p.StartsWith("LlmSettings:Resilience:FirstTokenHedging:DelayMultiplier: must be a number above 0 (found NaN)", StringComparison.Ordinal));
+        Assert.Contains("LlmSettings:Resilience:FirstTokenHedging:MaxDelayMs: must be at least MinDelayMs (1000) (found 10).", problems);
     }
 
     [Fact]

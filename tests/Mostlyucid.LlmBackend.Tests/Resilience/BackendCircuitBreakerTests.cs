@@ -6,7 +6,47 @@ namespace Mostlyucid.LlmBackend.Tests.Resilience;
 
 public class BackendCircuitBreakerTests
 {
-    private static readonly CircuitBreakerSettings Settings = new() { FailureRatio = 0.6, MinimumThroughput = 6, SamplingWindowSeconds = 30, BreakSeconds = 15 };
+    // The ratio's tests: the streak rule (sparse traffic) is kept out of the way, and tested on its own below.
+    private static readonly CircuitBreakerSettings Settings = new() { FailureRatio = 0.6, MinimumThroughput = 6, SamplingWindowSeconds = 30, BreakSeconds = 15, ConsecutiveFailures = 1000 };
+
+    [Fact]
+    public void FailuresInARow_OpenTheCircuit_WhenTrafficIsTooSparseForTheRatio()
+    {
+        var time = new FakeTimeProvider();
+        var changes = new List<(CircuitState From, CircuitState To)>();
+        var breaker = new BackendCircuitBreaker(time, new CircuitBreakerSettings { ConsecutiveFailures = 3, MinimumThroughput = 6, SamplingWindowSeconds = 30 }, (from, to) => changes.Add((from, to)));
+
+        // One failure a minute: the window never holds the minimum throughput, so only the streak can open it.
+        for (var i = 0; i < 2; i++)
+        {
+            breaker.Record(failed: true);
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        breaker.Record(failed: true);
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(new[] { (CircuitState.Closed, CircuitState.Open) }, changes);
+    }
+
+    [Fact]
+    public void FailuresInARow_DoNotOpenTheCircuit_UnderLoadWhereTheRatioJudges()
+    {
+        var time = new FakeTimeProvider();
+        var breaker = new BackendCircuitBreaker(time, new CircuitBreakerSettings { ConsecutiveFailures = 3, MinimumThroughput = 6, FailureRatio = 0.6 });
+        for (var i = 0; i < 10; i++)
+        {
+            breaker.Record(failed: false);
+        }
+
+        // A 30% flapper's occasional streak of three: 3 of 13 failed, under the ratio.
+        for (var i = 0; i < 3; i++)
+        {
+            breaker.Record(failed: true);
+        }
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
 
     [Fact]
     public void Record_FailureRatioReachedWithinWindow_Opens()

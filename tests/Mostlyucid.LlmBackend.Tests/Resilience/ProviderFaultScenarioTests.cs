@@ -1,5 +1,6 @@
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Streaming;
 using Mostlyucid.LlmBackend.Tests.TestSupport;
 
 namespace Mostlyucid.LlmBackend.Tests.Resilience;
@@ -169,16 +170,97 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task S07_FirstTokenAfter20s_StreamFailsOverAtTheFirstTokenLimit()
+    public async Task S07_FirstTokenAfter20s_IsHedged_TheFallbacksFirstTokenComesEarly_AndThePrimaryIsCancelled()
     {
         Setup();
         Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromSeconds(20)));
 
         var result = await RunAsync(stream: true);
 
+        // No history yet: the hedge starts after FirstTokenHedging:DefaultDelayMs (5 s), well within the 10 s limit.
         Assert.Equal(("fallback", ScriptedBackend.Story), (result.Backend, result.Text));
         Assert.Single(Primary.Calls);
-        Assert.True(Fallback.Calls[0].At - Primary.Calls[0].At is var wait && wait >= TimeSpan.FromSeconds(10) && wait < TimeSpan.FromSeconds(11), $"failed over after {wait}");
+        Assert.True(Fallback.Calls[0].At - Primary.Calls[0].At is var wait && wait >= TimeSpan.FromSeconds(5) && wait < TimeSpan.FromSeconds(6), $"hedged after {wait}");
+    }
+
+    [Fact]
+    public async Task S07_TheHedgesLoserIsRecordedAsCancelled_AndTheWinnerAsTheHedge()
+    {
+        Setup();
+        Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromSeconds(20)));
+
+        var (_, updates, error) = await VirtualClock.StreamAsync(_time, _host!.Llm.StreamChatAsync(Ask()));
+
+        Assert.Null(error);
+        var attempts = updates[^1].Attempts!;
+        var primary = Assert.Single(attempts, a => a.BackendName == "primary");
+        Assert.True(primary.Cancelled);
+        Assert.Null(primary.Error);
+        Assert.True(primary.UsageEstimated);
+        Assert.True(primary.Usage!.PromptTokens > 0);
+        var fallback = Assert.Single(attempts, a => a.BackendName == "fallback");
+        Assert.Equal((AttemptRole.Hedge, true), (fallback.Role, fallback.Success));
+        Assert.Equal("Closed", (await _host.Llm.GetHealthAsync()).Single(h => h.BackendName == "primary").CircuitState);
+    }
+
+    [Fact]
+    public async Task S07_TheHedgingDelayFollowsTheBackendsOwnFirstTokenTimes()
+    {
+        Setup();
+        for (var i = 0; i < 5; i++)
+        {
+            Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromMilliseconds(500)));
+            Assert.True((await RunAsync(stream: true)).Success);
+        }
+
+        Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromSeconds(20)));
+        var result = await RunAsync(stream: true);
+
+        // p95 of 500 ms × DelayMultiplier 3 = 1.5 s.
+        Assert.Equal("fallback", result.Backend);
+        Assert.True(Fallback.Calls[0].At - Primary.Calls[^1].At is var wait && wait >= TimeSpan.FromSeconds(1.5) && wait < TimeSpan.FromSeconds(2), $"hedged after {wait}");
+    }
+
+    [Theory]
+    [InlineData("backend")]
+    [InlineData("route")]
+    [InlineData("global")]
+    public async Task S07_HedgingTurnedOff_WaitsForTheFirstTokenLimit(string where)
+    {
+        Setup(s =>
+        {
+            switch (where)
+            {
+                case "backend": s.Backends[0].HedgeFirstToken = false; break;
+                case "route": s.Routes.Add(new RouteConfig { Name = "chat", Backends = { "primary", "fallback" }, HedgeFirstToken = false }); break;
+                default: s.Resilience.FirstTokenHedging.Enabled = false; break;
+            }
+        });
+        Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromSeconds(20)));
+
+        var request = Ask();
+        request.Model = where == "route" ? "chat" : null;
+        var (text, updates, error) = await VirtualClock.StreamAsync(_time, _host!.Llm.StreamChatAsync(request));
+
+        Assert.Null(error);
+        Assert.Equal(("fallback", ScriptedBackend.Story), (updates[^1].BackendUsed, text));
+        // Not hedged: the primary had its whole first-token limit, and the fallback was a plain failover.
+        Assert.True(Fallback.Calls[0].At - Primary.Calls[0].At >= TimeSpan.FromSeconds(10), $"failed over after {Fallback.Calls[0].At - Primary.Calls[0].At}");
+        Assert.Equal(
+            new[] { ("primary", AttemptRole.Request, LlmErrorKind.Timeout, false), ("fallback", AttemptRole.Request, (LlmErrorKind)(-1), false) },
+            updates[^1].Attempts!.Select(a => (a.BackendName, a.Role, a.Error?.Kind ?? (LlmErrorKind)(-1), a.Cancelled)));
+    }
+
+    [Fact]
+    public async Task S07_ALoneBackend_IsWaitedForUpToItsFirstTokenLimit()
+    {
+        Setup(s => s.Resilience.FirstTokenTimeoutSeconds = 30, withFallback: false);
+        Primary.Faults.Enqueue(new Fault.SlowFirstToken(TimeSpan.FromSeconds(20)));
+
+        var result = await RunAsync(stream: true);
+
+        Assert.Equal(("primary", ScriptedBackend.Story), (result.Backend, result.Text));
+        Assert.Single(Primary.Calls);
     }
 
     [Fact]
@@ -207,10 +289,41 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task S08_StreamCutAfter40Words_WithoutAPrefillCapableFallback_EndsWithAnExplicitError()
+    public async Task S08_StreamCutAfter40Words_WithoutAPrefillCapableFallback_IsRescuedByReplayAndSkip()
     {
         Setup();
         Primary.Faults.Enqueue(new Fault.CutAfter(40));
+
+        var (text, updates, error) = await VirtualClock.StreamAsync(_time, _host!.Llm.StreamChatAsync(Ask()));
+
+        Assert.Null(error);
+        Assert.Equal(ScriptedBackend.Story, text);
+        Assert.False(Fallback.Calls.Single().Prefill);
+        var rescue = updates[^1].Attempts![^1];
+        Assert.Equal(("fallback", AttemptRole.ReplayContinuation, true), (rescue.BackendName, rescue.Role, rescue.Success));
+    }
+
+    [Fact]
+    public async Task S08_Replay_ComparesAfterWhitespaceNormalisation()
+    {
+        Setup();
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Fallback.Answer = "\n" + ScriptedBackend.Story.Replace(" w2", "\n\n w2", StringComparison.Ordinal);
+
+        var result = await RunAsync(stream: true);
+
+        Assert.True(result.Success, result.Error?.Message);
+        Assert.Equal(ReplayAligner.Normalize(ScriptedBackend.Story), ReplayAligner.Normalize(result.Text));
+        Assert.StartsWith(string.Join(' ', Words.Take(40)) + " w41", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task S08_AReplayThatBeginsDifferently_IsNeverSpliced_TheAnswerEndsWithAnExplicitError()
+    {
+        Setup();
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Primary.Always = new Fault.Status(503);
+        Fallback.Answer = ScriptedBackend.Story.Replace("w30", "x30", StringComparison.Ordinal);
 
         var result = await RunAsync(stream: true);
 
@@ -218,6 +331,24 @@ public sealed class ProviderFaultScenarioTests : IDisposable
         Assert.Equal(string.Join(' ', Words.Take(40)) + " ", result.Text);
         Assert.Equal(LlmErrorKind.Network, result.Error!.Kind);
         Assert.StartsWith("The stream from backend 'primary' broke after", result.Error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("The answer is incomplete.", result.Error.Message, StringComparison.Ordinal);
+        var replay = Assert.Single(result.Attempts, a => a.BackendName == "fallback");
+        Assert.Equal(AttemptRole.ReplayContinuation, replay.Role);
+        Assert.StartsWith("Backend 'fallback' could not continue the answer by replay: its new answer does not begin with the text already sent", replay.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("Closed", (await _host!.Llm.GetHealthAsync()).Single(h => h.BackendName == "fallback").CircuitState);
+    }
+
+    [Fact]
+    public async Task S08_WithReplayTurnedOff_AndNoPrefillCapableFallback_EndsWithAnExplicitError()
+    {
+        Setup(s => s.Resilience.ReplayBrokenStreams = false);
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+
+        var result = await RunAsync(stream: true);
+
+        Assert.False(result.Success);
+        Assert.Equal(string.Join(' ', Words.Take(40)) + " ", result.Text);
+        Assert.Equal(LlmErrorKind.Network, result.Error!.Kind);
         Assert.EndsWith("The answer is incomplete.", result.Error.Message, StringComparison.Ordinal);
         Assert.Empty(Fallback.Calls);
     }
@@ -289,7 +420,11 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     [InlineData(true)]
     public async Task S12_ContextLengthExceeded_WithNoLargerBackend_FailsCleanlyWithoutRetrying(bool stream)
     {
-        Setup(s => s.Backends[0].MaxInputTokens = 8_000);
+        Setup(s =>
+        {
+            s.Backends[0].MaxInputTokens = 8_000;
+            s.Backends[1].MaxInputTokens = 8_000;
+        });
         Primary.Always = new Fault.Status(400, ProviderCode: "context_length_exceeded");
 
         var result = await RunAsync(stream);
@@ -298,6 +433,20 @@ public sealed class ProviderFaultScenarioTests : IDisposable
         Assert.Equal(LlmErrorKind.ContextLengthExceeded, result.Error!.Kind);
         Assert.Single(Primary.Calls);
         Assert.Empty(Fallback.Calls);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task S12_ContextLengthExceeded_GoesToABackendWhoseWindowIsUnknown(bool stream)
+    {
+        Setup(s => s.Backends[0].MaxInputTokens = 8_000);
+        Primary.Always = new Fault.Status(400, ProviderCode: "context_length_exceeded");
+
+        var result = await RunAsync(stream);
+
+        Assert.Equal(("fallback", ScriptedBackend.Story), (result.Backend, result.Text));
+        Assert.Single(Primary.Calls);
     }
 
     [Theory]
@@ -317,9 +466,49 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task S14_FallbackRejectsThePrefill_TheCutIsTheReportedCause_NeverATruncatedSuccess()
+    public async Task S14_FallbackRejectsThePrefill_ItRescuesTheStreamByReplayInstead()
     {
         Setup(s => s.Backends.Add(new LlmBackendConfig { Name = "no-prefill", Type = "Scripted", Priority = 3 }));
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Fallback.SupportsAssistantPrefill = true;
+        Fallback.Always = new Fault.RejectPrefill();
+
+        var (text, updates, error) = await VirtualClock.StreamAsync(_time, _host!.Llm.StreamChatAsync(Ask()));
+
+        Assert.Null(error);
+        Assert.Equal(ScriptedBackend.Story, text);
+        Assert.Equal(new[] { true, false }, Fallback.Calls.Select(c => c.Prefill));
+        Assert.Empty(_host.Plugin.Scripted["no-prefill"].Calls);
+        var roles = updates[^1].Attempts!.Select(a => (a.BackendName, a.Role, a.Success)).ToArray();
+        Assert.Equal(
+            new[] { ("primary", AttemptRole.Request, false), ("fallback", AttemptRole.PrefillContinuation, false), ("fallback", AttemptRole.ReplayContinuation, true) },
+            roles);
+    }
+
+    [Fact]
+    public async Task S14_WhenTheFallbacksReplayDiffers_TheNextBackendWithoutPrefillRescuesIt()
+    {
+        Setup(s => s.Backends.Add(new LlmBackendConfig { Name = "no-prefill", Type = "Scripted", Priority = 3 }));
+        Primary.Faults.Enqueue(new Fault.CutAfter(40));
+        Fallback.SupportsAssistantPrefill = true;
+        Fallback.Always = new Fault.RejectPrefill();
+        Fallback.Answer = "Something else entirely.";
+
+        var (text, updates, error) = await VirtualClock.StreamAsync(_time, _host!.Llm.StreamChatAsync(Ask()));
+
+        Assert.Null(error);
+        Assert.Equal(ScriptedBackend.Story, text);
+        Assert.Equal(("no-prefill", AttemptRole.ReplayContinuation, true), (updates[^1].Attempts![^1].BackendName, updates[^1].Attempts![^1].Role, updates[^1].Attempts![^1].Success));
+    }
+
+    [Fact]
+    public async Task S14_WhenNothingCanContinue_TheCutIsTheReportedCause_NeverATruncatedSuccess()
+    {
+        Setup(s =>
+        {
+            s.Resilience.ReplayBrokenStreams = false;
+            s.Backends.Add(new LlmBackendConfig { Name = "no-prefill", Type = "Scripted", Priority = 3 });
+        });
         Primary.Faults.Enqueue(new Fault.CutAfter(40));
         Fallback.SupportsAssistantPrefill = true;
         Fallback.Always = new Fault.RejectPrefill();
@@ -334,17 +523,24 @@ public sealed class ProviderFaultScenarioTests : IDisposable
         Assert.Empty(_host!.Plugin.Scripted["no-prefill"].Calls);
     }
 
-    [Fact]
-    public async Task S15_OutageThenRecovery_CircuitOpensServesFallbackProbesAndReturnsWithin30s()
+    [Theory]
+    [InlineData(33.9)]
+    [InlineData(47.3)]
+    [InlineData(60)]
+    [InlineData(61.7)]
+    [InlineData(123.4)]
+    public async Task S15_OutageThenRecovery_TheCircuitOpens_AndOneProbeFindsThePrimaryWithinOneBreakOfItsRecovery(double outageSeconds)
     {
         Setup();
         var start = _time.GetUtcNow();
-        Primary.OutageUntil = start + TimeSpan.FromSeconds(60);
+        var outage = TimeSpan.FromSeconds(outageSeconds);
+        Primary.OutageUntil = start + outage;
+        var interval = TimeSpan.FromSeconds(3.7);
         var answeredBy = new List<(TimeSpan At, string? Backend)>();
 
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; _time.GetUtcNow() - start < outage + TimeSpan.FromSeconds(45); i++)
         {
-            var slot = start + TimeSpan.FromSeconds(4 * i);
+            var slot = start + (interval * i);
             if (_time.GetUtcNow() < slot)
             {
                 _time.Advance(slot - _time.GetUtcNow());
@@ -355,11 +551,27 @@ public sealed class ProviderFaultScenarioTests : IDisposable
             answeredBy.Add((_time.GetUtcNow() - start, result.Backend));
         }
 
-        var callsDuringOutage = Primary.Calls.Count(c => c.At < start + TimeSpan.FromSeconds(60));
-        var backOnPrimary = answeredBy.First(a => a.At >= TimeSpan.FromSeconds(60) && a.Backend == "primary").At;
-        Assert.InRange(callsDuringOutage, 4, 10);
-        Assert.True(backOnPrimary <= TimeSpan.FromSeconds(90), $"back on the primary at {backOnPrimary}");
+        // The circuit opens within two requests (3 attempts each), and from then on only one probe per 15 s break is sent.
+        var breaks = Math.Ceiling(outageSeconds / 15);
+        var callsDuringOutage = Primary.Calls.Count(c => c.At < start + outage);
+        Assert.InRange(callsDuringOutage, 4, 6 + (3 * breaks));
+        var backOnPrimary = answeredBy.First(a => a.At >= outage && a.Backend == "primary").At;
+        Assert.True(backOnPrimary - outage <= TimeSpan.FromSeconds(15) + interval, $"back on the primary {backOnPrimary - outage} after it recovered");
         Assert.All(answeredBy.Where(a => a.At > backOnPrimary), a => Assert.Equal("primary", a.Backend));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Unreachable_FailsOverAtOnce_WithoutRetryingTheSameBackend(bool stream)
+    {
+        Setup();
+        Primary.Always = new Fault.Unreachable();
+
+        var result = await RunAsync(stream);
+
+        Assert.Equal(("fallback", ScriptedBackend.Story), (result.Backend, result.Text));
+        Assert.Single(Primary.Calls);
     }
 
     [Theory]
@@ -465,7 +677,7 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     [Fact]
     public async Task BrokenStream_EachBackendContinuesItOnce_AndTheErrorSaysTheContinuationBrokeToo()
     {
-        Setup();
+        Setup(s => s.Resilience.ReplayBrokenStreams = false);
         Primary.Faults.Enqueue(new Fault.CutAfter(40));
         Primary.Faults.Enqueue(new Fault.CutAfter(10));
         Primary.SupportsAssistantPrefill = true;

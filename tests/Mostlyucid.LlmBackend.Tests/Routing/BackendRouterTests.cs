@@ -163,14 +163,15 @@ public class BackendRouterTests
     }
 
     [Fact]
-    public async Task UnhealthyBackend_IsTriedLast_UntilItsCooldownPasses()
+    public async Task FailingBackend_LeavesRotationOnlyWhenItsCircuitOpens_AndOneProbeAfterTheBreakBringsItBack()
     {
         var time = new FakeTimeProvider();
         using var host = LlmTestHost.Create(
             s =>
             {
-                s.Monitoring.UnhealthyAfterConsecutiveFailures = 2;
-                s.Monitoring.UnhealthyCooldownSeconds = 30;
+                s.Resilience.MaxRetries = 0;
+                s.Resilience.CircuitBreaker.ConsecutiveFailures = 3;
+                s.Resilience.CircuitBreaker.BreakSeconds = 15;
                 s.Backends.Add(LlmTestHost.TestBackend("primary", 1));
                 s.Backends.Add(LlmTestHost.TestBackend("secondary", 2));
             },
@@ -179,16 +180,25 @@ public class BackendRouterTests
         var primary = host.Plugin.Backends["primary"];
         var healthy = primary.Handler;
         primary.FailingWith("ServiceUnavailable", "down");
+
+        // Two failures in a row: still in rotation (one health model — no separate "unhealthy, try it last" state).
         await host.Llm.ChatAsync(Ask("1"));
-        await host.Llm.ChatAsync(Ask("2"));
+        var second = await host.Llm.ChatAsync(Ask("2"));
+        Assert.Equal("primary", second.Attempts[0].BackendName);
+        await host.Llm.ChatAsync(Ask("3"));
+        Assert.Equal("Open", (await host.Llm.GetHealthAsync()).Single(h => h.BackendName == "primary").CircuitState);
+        Assert.False(host.Llm.GetStatistics().Backends.Single(b => b.BackendName == "primary").IsHealthy);
+
         primary.Handler = healthy;
+        var whileOpen = await host.Llm.ChatAsync(Ask("4"));
+        time.Advance(TimeSpan.FromSeconds(15));
+        var probe = await host.Llm.ChatAsync(Ask("5"));
 
-        var whileUnhealthy = await host.Llm.ChatAsync(Ask("3"));
-        time.Advance(TimeSpan.FromSeconds(31));
-        var afterCooldown = await host.Llm.ChatAsync(Ask("4"));
-
-        Assert.Equal("secondary", whileUnhealthy.BackendUsed);
-        Assert.Single(whileUnhealthy.Attempts);
-        Assert.Equal("primary", afterCooldown.BackendUsed);
+        Assert.Equal("secondary", whileOpen.BackendUsed);
+        Assert.Single(whileOpen.Attempts);
+        Assert.Equal("primary", probe.BackendUsed);
+        Assert.Equal("Closed", (await host.Llm.GetHealthAsync()).Single(h => h.BackendName == "primary").CircuitState);
+        Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 3009);
+        Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 3010);
     }
 }

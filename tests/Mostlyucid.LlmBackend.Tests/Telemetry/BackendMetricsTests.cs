@@ -1,4 +1,5 @@
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Telemetry;
 using Mostlyucid.LlmBackend.Tests.TestSupport;
 
@@ -42,31 +43,49 @@ public class BackendMetricsTests
     }
 
     [Fact]
-    public void Health_TurnsBadAfterConsecutiveFailures_AndRecoversAfterTheCooldownOrASuccess()
+    public void Health_IsTheCircuitBreakersState_AndStatisticsStillCountFailuresInARow()
     {
         var time = new FakeTimeProvider();
-        var metrics = new BackendMetrics(time, new MonitoringSettings { UnhealthyAfterConsecutiveFailures = 3, UnhealthyCooldownSeconds = 30 });
+        var metrics = new BackendMetrics(time, new MonitoringSettings());
+        var breaker = new BackendCircuitBreaker(time, new CircuitBreakerSettings { ConsecutiveFailures = 3, BreakSeconds = 15 });
+        metrics.Breaker = breaker;
 
-        metrics.RecordFailure("e1");
-        metrics.RecordFailure("e2");
-        Assert.True(metrics.IsHealthy);
-        metrics.RecordFailure("e3");
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.True(metrics.IsHealthy);
+            metrics.RecordFailure($"e{i}");
+            breaker.Record(failed: true);
+        }
+
         var unhealthy = metrics.Snapshot("b");
         Assert.False(unhealthy.IsHealthy);
+        Assert.Equal("Open", unhealthy.CircuitState);
         Assert.Equal("e3", unhealthy.LastError);
         Assert.Equal(3, unhealthy.ConsecutiveFailures);
         Assert.Equal(time.GetUtcNow(), unhealthy.LastFailedRequest);
 
-        time.Advance(TimeSpan.FromSeconds(29));
-        Assert.False(metrics.IsHealthy);
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(15));
         Assert.True(metrics.IsHealthy);
-
-        metrics.RecordFailure("e4");
-        Assert.False(metrics.IsHealthy);
+        Assert.Equal("HalfOpen", metrics.Snapshot("b").CircuitState);
         metrics.RecordSuccess(5);
-        Assert.True(metrics.IsHealthy);
         Assert.Equal(0, metrics.Snapshot("b").ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void TimeToFirstTokenPercentile_NeedsEnoughRecentSamples()
+    {
+        var time = new FakeTimeProvider();
+        var metrics = new BackendMetrics(time, new MonitoringSettings { LatencyWindowSeconds = 60 });
+        for (var i = 1; i <= 4; i++)
+        {
+            metrics.RecordTimeToFirstToken(i * 100);
+        }
+
+        Assert.Null(metrics.TimeToFirstTokenP95Ms(minSamples: 5));
+        metrics.RecordTimeToFirstToken(2000);
+        Assert.Equal(2000, metrics.TimeToFirstTokenP95Ms(minSamples: 5));
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Null(metrics.TimeToFirstTokenP95Ms(minSamples: 1));
     }
 
     [Fact]

@@ -9,6 +9,9 @@ public abstract record Fault
     /// <summary>The connection is reset before any response.</summary>
     public sealed record Reset : Fault;
 
+    /// <summary>Nothing listens at the backend's address (connection refused).</summary>
+    public sealed record Unreachable : Fault;
+
     /// <summary>Accepts the request and never answers.</summary>
     public sealed record Silent : Fault;
 

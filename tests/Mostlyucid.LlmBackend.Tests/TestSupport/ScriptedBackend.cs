@@ -36,6 +36,9 @@ public sealed class ScriptedBackend : ILlmBackend, IStreamingLlmBackend, ILlmBac
 
     public bool SupportsAssistantPrefill { get; set; }
 
+    /// <summary>Gets or sets the answer this backend gives, sent a word (and its following space) per update.</summary>
+    public string Answer { get; set; } = Story;
+
     /// <summary>Gets when each call arrived and whether it carried a prefill.</summary>
     public List<(DateTimeOffset At, bool Prefill)> Calls { get; } = new();
 
@@ -83,6 +86,8 @@ public sealed class ScriptedBackend : ILlmBackend, IStreamingLlmBackend, ILlmBac
         {
             case Fault.Status status:
                 throw Error(status.Code switch { 429 => LlmErrorKind.RateLimited, >= 500 => LlmErrorKind.ServerError, _ => LlmErrorClassifier.FromStatus(status.Code, status.ProviderCode, null) }, $"HTTP {status.Code} from {Name}", status.Code, status.RetryAfter, status.ProviderCode);
+            case Fault.Unreachable:
+                throw Error(LlmErrorKind.Unreachable, $"{Name}: connection refused", null);
             case Fault.Reset:
                 throw Error(LlmErrorKind.Network, $"{Name}: connection reset by peer", null);
             case Fault.Silent:
@@ -95,7 +100,7 @@ public sealed class ScriptedBackend : ILlmBackend, IStreamingLlmBackend, ILlmBac
                 throw Error(LlmErrorKind.InvalidRequest, $"{Name}: a final assistant message is not supported", 400);
         }
 
-        var words = Story.Split(' ');
+        var words = Answer.Split(' ');
         var start = prefill is null ? 0 : prefill.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         for (var i = start; i < words.Length; i++)
         {

@@ -135,7 +135,7 @@ public sealed class RequestValidatorTests
             s.Backends.Add(LlmTestHost.TestBackend("fine", 2));
             s.Resilience.CircuitBreaker.MinimumThroughput = 2;
             s.Resilience.CircuitBreaker.FailureRatio = 0.5;
-            s.Monitoring.UnhealthyAfterConsecutiveFailures = 2;
+            s.Resilience.CircuitBreaker.ConsecutiveFailures = 2;
         });
         host.Llm.GetBackends();
         host.Plugin.Backends["buggy"].Handler = (_, _) => throw new InvalidOperationException("an internal detail");

@@ -148,13 +148,13 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChatAsync_NobodyListening_IsANetworkError()
+    public async Task ChatAsync_NobodyListening_IsUnreachable_SoItFailsOverWithoutRetrying()
     {
         using var host = Host(baseUrl: "http://127.0.0.1:9/v1");
 
         var answer = await host.Llm.ChatAsync(Conversation());
 
-        Assert.Equal(LlmErrorKind.Network, answer.Error!.Kind);
+        Assert.Equal(LlmErrorKind.Unreachable, answer.Error!.Kind);
         Assert.StartsWith("Backend 'openai' could not reach http://127.0.0.1:9", answer.ErrorMessage, StringComparison.Ordinal);
     }
 
