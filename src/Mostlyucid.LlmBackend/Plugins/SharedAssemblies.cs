@@ -23,6 +23,7 @@ internal static class SharedAssemblies
         "Mostlyucid.LlmBackend.Wasm", "mostlylucid.llmbackend.wasm",
         "Mostlyucid.LlmBackend.Sqlite", "mostlylucid.llmbackend.sqlite",
         "Mostlyucid.LlmBackend.PostgreSql", "mostlylucid.llmbackend.postgresql",
+        "Mostlyucid.LlmBackend.AI", "mostlylucid.llmbackend.ai",
         "Mostlyucid.LlmBackend.Gateway",
     };
 

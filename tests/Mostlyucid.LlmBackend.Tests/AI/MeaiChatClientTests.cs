@@ -99,27 +99,35 @@ public sealed class MeaiChatClientTests : IAsyncDisposable
     [Fact]
     public async Task TheMiddlewareWorksInEitherPosition_AroundUsAndInsideABackend()
     {
+        var innerCache = new DictionaryDistributedCache();
         await StartAsync(primaryFault: null, configure: services =>
         {
-            // An MEAI pipeline (logging, telemetry, function invocation) as a backend…
+            // An MEAI pipeline (logging, telemetry, caching, function invocation) as a backend…
             services.AddKeyedChatClient("inner", sp => OpenAiClient("story-meai"))
                 .UseLogging()
                 .UseOpenTelemetry()
+                .UseDistributedCache(innerCache)
                 .UseFunctionInvocation();
         }, more: s => s.Backends.Add(new LlmBackendConfig { Name = "meai", Type = ChatClientBackendsPlugin.BackendType, Priority = 3, ProviderOptions = { [ChatClientBackendsPlugin.ServiceKeyOption] = "inner" } }));
 
         // …and the same middleware around the library.
+        var outerCache = new DictionaryDistributedCache();
         using var client = new ChatClientBuilder(_host!.Llm.AsIChatClient("meai"))
             .UseLogging(_host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
             .UseOpenTelemetry()
+            .UseDistributedCache(outerCache)
             .UseFunctionInvocation()
             .Build();
 
         var response = await client.GetResponseAsync("tell me a story");
+        var again = await client.GetResponseAsync("tell me a story");
 
         Assert.Equal(FakeBrain.Story, response.Text);
         Assert.Equal("meai", response.AdditionalProperties![MeaiResponses.BackendKey]);
         Assert.Equal("story-meai", response.ModelId);
+        Assert.Equal(response.Text, again.Text);
+        Assert.Equal((1, 1), (outerCache.Count, innerCache.Count));
+        Assert.Single(_upstream!.Conversations);
     }
 
     [Theory]
