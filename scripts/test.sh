@@ -41,6 +41,20 @@ if ! dotnet pack src/Mostlyucid.LlmBackend -c "$configuration" --no-build -nolog
   exit 1
 fi
 
+step "The llmb tool: pack it, install it from that local feed into a temporary tool path, run it"
+tool_dir="$(mktemp -d -t llmb-tool-XXXXXX)"
+if dotnet pack src/Mostlyucid.LlmBackend.Cli -c "$configuration" --no-build -nologo -o "$tool_dir/feed" \
+  && dotnet tool install mostlylucid.llmbackend.cli --tool-path "$tool_dir/tools" --add-source "$tool_dir/feed" \
+  && answer="$(env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u LLMB_URL "$tool_dir/tools/llmb" ask --json "hello from the installed tool")" \
+  && echo "$answer" && echo "$answer" | grep -q '"backend":"Mock"' \
+  && "$tool_dir/tools/llmb" key new --json >/dev/null; then
+  echo "The packed llmb installs and answers."
+else
+  echo "The packed llmb did not install or did not answer."
+  status=1
+fi
+rm -rf "$tool_dir"
+
 step "Samples: build the guide's plugin against the packed package and run the guide's unit tests"
 # The samples restore the package into their own folder; drop the old copy so this build's package is used.
 rm -rf samples/PluginGuide/.packages/mostlylucid.llmbackend

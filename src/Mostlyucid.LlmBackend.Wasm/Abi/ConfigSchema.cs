@@ -23,6 +23,9 @@ internal sealed class ConfigSchema
     /// <summary>Gets a schema that accepts anything (a plugin that publishes none).</summary>
     public static ConfigSchema None { get; } = new(null);
 
+    /// <summary>Gets the schema as the plugin declared it (JSON), or <see langword="null"/> when it declared none.</summary>
+    public string? Text => _root?.ToJsonString();
+
     /// <summary>Reads a schema from its JSON text.</summary>
     /// <exception cref="FormatException">The text is not a JSON object.</exception>
     public static ConfigSchema Parse(string text)
