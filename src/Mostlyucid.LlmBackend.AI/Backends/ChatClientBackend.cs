@@ -26,6 +26,10 @@ internal class ChatClientBackend : ILlmBackend, IStreamingLlmBackend
 
     public string Name => _config.Name;
 
+    /// <summary>Gets whether a stream's end counts as its finish even without a finish reason (<c>ProviderOptions:EndOfStreamIsFinish</c>).</summary>
+    private bool EndOfStreamIsFinish =>
+        _config.ProviderOptions.TryGetValue("EndOfStreamIsFinish", out var value) && bool.TryParse(value, out var yes) && yes;
+
     public Task<bool> IsAvailableAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
 
     public Task<Llm.LlmResponse> CompleteAsync(Llm.LlmRequest request, CancellationToken cancellationToken = default)
@@ -103,7 +107,21 @@ internal class ChatClientBackend : ILlmBackend, IStreamingLlmBackend
 
         if (finish is null)
         {
-            // Many IChatClients end a stream without a finish reason; the body ending normally is how they finish.
+            // MEAI's provider clients say how an answer finished; a stream that just stops may have been cut (a dropped
+            // connection can end an SDK's enumeration quietly), so it is a break to continue elsewhere — unless this
+            // backend's client is known never to send one (ProviderOptions:EndOfStreamIsFinish = true).
+            if (!EndOfStreamIsFinish)
+            {
+                throw new Llm.LlmBackendException(
+                    new Llm.LlmError
+                    {
+                        Kind = Llm.LlmErrorKind.Network,
+                        Message = $"Backend '{Name}' (an IChatClient) ended its stream without a finish reason: the answer may be incomplete. If this client never sends one, set ProviderOptions:EndOfStreamIsFinish to true.",
+                        BackendName = Name,
+                    },
+                    Array.Empty<Llm.BackendAttempt>());
+            }
+
             yield return new Llm.ChatStreamUpdate { FinishReason = callIndex > 0 ? Llm.FinishReasons.ToolCalls : Llm.FinishReasons.Stop, ModelUsed = options.ModelId };
         }
     }

@@ -21,6 +21,12 @@ internal static class MeaiRequests
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = new Llm.ChatRequest { Model = options?.ModelId ?? defaultModel };
+        if (!string.IsNullOrWhiteSpace(options?.Instructions))
+        {
+            // Agents (the Agent Framework's ChatClientAgent among them) pass their instructions here, not as a message.
+            request.Messages.Add(new Llm.ChatMessage { Role = Llm.ChatRole.System, Content = options.Instructions });
+        }
+
         foreach (var message in messages)
         {
             AddMessage(request.Messages, message);
@@ -114,6 +120,11 @@ internal static class MeaiRequests
         request.PresencePenalty = options.PresencePenalty;
         request.Stop = options.StopSequences is { Count: > 0 } stops ? stops.ToList() : null;
         request.ParallelToolCalls = options.AllowMultipleToolCalls;
+        request.ReasoningEffort = options.Reasoning?.Effort switch
+        {
+            null => null,
+            var effort => effort.ToString()!.ToLowerInvariant(),
+        };
         request.ResponseFormat = options.ResponseFormat switch
         {
             null or ChatResponseFormatText => null,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Telemetry;
 
@@ -68,14 +69,31 @@ internal sealed class Hedger
             }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await firstCancellation.CancelAsync().ConfigureAwait(false);
+            await DiscardAsync(firstTask).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         takeSecond();
         Log.Hedging(_logger, first.Name, (int)delay.TotalMilliseconds, second.Name);
         var secondStarted = _time.GetTimestamp();
         var secondTask = attempt(second, secondCancellation.Token);
         var winner = await Task.WhenAny(firstTask, secondTask).ConfigureAwait(false);
         var other = winner == firstTask ? secondTask : firstTask;
-        var outcome = await winner.ConfigureAwait(false);
+        TOutcome outcome;
+        try
+        {
+            outcome = await winner.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled or failed outright: the other attempt must not be left running with what it opened.
+            await (winner == firstTask ? secondCancellation : firstCancellation).CancelAsync().ConfigureAwait(false);
+            await DiscardAsync(other).ConfigureAwait(false);
+            throw;
+        }
         if (outcome.Error is null)
         {
             await (winner == firstTask ? secondCancellation : firstCancellation).CancelAsync().ConfigureAwait(false);
@@ -108,6 +126,11 @@ internal sealed class Hedger
         catch (OperationCanceledException)
         {
             // The loser was cancelled, as intended.
+            return true;
+        }
+        catch (Exception ex) when (ex is LlmBackendException or HttpRequestException or IOException)
+        {
+            // It failed while being cancelled; nothing of it is used.
             return true;
         }
     }

@@ -8,6 +8,11 @@ namespace Mostlyucid.LlmBackend.Streaming;
 internal sealed class ReplayAligner
 {
     private readonly string _sent;
+
+    // The whitespace the caller's text ends with, exactly as sent, and the regenerated answer's whitespace at that
+    // point: only what the new run has beyond the old one is new (a newline then indentation keeps its indentation).
+    private readonly string _sentTail;
+    private readonly System.Text.StringBuilder _newTail = new();
     private int _matched;
     private bool _inWhitespace = true;
     private bool _divergedState;
@@ -17,6 +22,13 @@ internal sealed class ReplayAligner
     public ReplayAligner(string sent)
     {
         _sent = Normalize(sent);
+        var end = sent.Length;
+        while (end > 0 && char.IsWhiteSpace(sent[end - 1]))
+        {
+            end--;
+        }
+
+        _sentTail = end == 0 ? string.Empty : sent[end..];
     }
 
     /// <summary>The result of feeding a delta.</summary>
@@ -54,13 +66,14 @@ internal sealed class ReplayAligner
             var whitespace = char.IsWhiteSpace(c);
             if (_matched == _sent.Length)
             {
-                // Covered. When what was sent ended with whitespace, the rest of that whitespace run is not new text.
-                if (whitespace && _inWhitespace)
+                // Covered. When what was sent ended with whitespace, the new answer's whitespace run there is collected.
+                if (whitespace && _inWhitespace && _sentTail.Length > 0)
                 {
+                    _newTail.Append(c);
                     continue;
                 }
 
-                remainder = delta[i..];
+                remainder = NewWhitespace() + delta[i..];
                 return Step.Aligned;
             }
 
@@ -75,6 +88,14 @@ internal sealed class ReplayAligner
 
                     _matched++;
                     _inWhitespace = true;
+                    if (_matched == _sent.Length)
+                    {
+                        _newTail.Append(c);
+                    }
+                }
+                else if (_matched == _sent.Length)
+                {
+                    _newTail.Append(c);
                 }
 
                 continue;
@@ -90,6 +111,13 @@ internal sealed class ReplayAligner
         }
 
         return Step.NeedMore;
+    }
+
+    /// <summary>What the regenerated answer's whitespace at the join adds to what the caller already has.</summary>
+    private string NewWhitespace()
+    {
+        var tail = _newTail.ToString();
+        return tail.StartsWith(_sentTail, StringComparison.Ordinal) ? tail[_sentTail.Length..] : string.Empty;
     }
 
     /// <summary>Collapses runs of whitespace to one space and drops leading whitespace.</summary>

@@ -53,9 +53,18 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
     public static StreamAttempt Failed(BackendEntry entry, LlmError error) => new(entry, null, null, TimeProvider.System, 0) { Error = error };
 
     /// <summary>Starts the backend's stream and waits for its first update.</summary>
-    public static async Task<StreamAttempt> OpenAsync(BackendEntry entry, ChatRequest request, TimeSpan firstTokenTimeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="entry">The backend.</param>
+    /// <param name="request">What to send it.</param>
+    /// <param name="firstTokenTimeout">How long the first update may take.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cancellationToken">This attempt's cancellation (a hedge's, which ends when its race does).</param>
+    /// <param name="requestToken">
+    /// The request's own cancellation (its deadline and the caller's): the stream stays tied to it for its whole life,
+    /// after the race that opened it is over.
+    /// </param>
+    public static async Task<StreamAttempt> OpenAsync(BackendEntry entry, ChatRequest request, TimeSpan firstTokenTimeout, TimeProvider time, CancellationToken cancellationToken, CancellationToken requestToken = default)
     {
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, requestToken);
         var backend = entry.State.Backend!;
         var stream = backend is IStreamingLlmBackend streaming ? streaming.StreamChatAsync(request, cancellation.Token) : SingleUpdateAsync(backend, request, cancellation.Token);
         var attempt = new StreamAttempt(entry, cancellation, stream.GetAsyncEnumerator(cancellation.Token), time, time.GetTimestamp());

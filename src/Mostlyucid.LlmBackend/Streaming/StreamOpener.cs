@@ -72,19 +72,19 @@ internal sealed class StreamOpener
                         entry,
                         second,
                         delay,
-                        (e, ct) => _failover.WithRetriesAsync(e, c => OpenOnceAsync(e, toSend, attempts, e == entry ? role : AttemptRole.Hedge, c), ct),
+                        (e, ct) => _failover.WithRetriesAsync(e, c => OpenOnceAsync(e, toSend, attempts, e == entry ? role : AttemptRole.Hedge, c, deadline.Token), ct),
                         queue.Skip,
                         (loser, started) => _recorder.RecordCancelled(loser, attempts, request.Model ?? loser.Config.ModelName, started, TokenEstimate.Of(request), loser == entry ? role : AttemptRole.Hedge),
                         deadline.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    opened = await _failover.WithRetriesAsync(entry, ct => OpenOnceAsync(entry, toSend, attempts, role, ct), deadline.Token).ConfigureAwait(false);
+                    opened = await _failover.WithRetriesAsync(entry, ct => OpenOnceAsync(entry, toSend, attempts, role, ct, deadline.Token), deadline.Token).ConfigureAwait(false);
                     if (opened.Error is { Kind: LlmErrorKind.InvalidRequest } && role == AttemptRole.PrefillContinuation && resilience.ReplayBrokenStreams)
                     {
                         // It refused the prefill (said to take one, but does not): it can still regenerate the answer.
                         role = AttemptRole.ReplayContinuation;
-                        opened = await _failover.WithRetriesAsync(entry, ct => OpenOnceAsync(entry, request, attempts, role, ct), deadline.Token).ConfigureAwait(false);
+                        opened = await _failover.WithRetriesAsync(entry, ct => OpenOnceAsync(entry, request, attempts, role, ct, deadline.Token), deadline.Token).ConfigureAwait(false);
                     }
                 }
 
@@ -107,7 +107,8 @@ internal sealed class StreamOpener
 
                 if (disposition == ErrorDisposition.FailOverToLargerContext)
                 {
-                    queue.NeedLargerThan(entry);
+                    // After a race the failure may be the hedge's: its window is the one the prompt did not fit.
+                    queue.NeedLargerThan(opened.Entry);
                 }
             }
         }
@@ -167,7 +168,7 @@ internal sealed class StreamOpener
         return Hedger.HedgesFirstToken(entry, route, resilience.FirstTokenHedging) ? Hedger.FirstTokenDelay(entry, resilience.FirstTokenHedging) : null;
     }
 
-    private async Task<StreamAttempt> OpenOnceAsync(BackendEntry entry, ChatRequest request, AttemptLog attempts, AttemptRole role, CancellationToken cancellationToken)
+    private async Task<StreamAttempt> OpenOnceAsync(BackendEntry entry, ChatRequest request, AttemptLog attempts, AttemptRole role, CancellationToken cancellationToken, CancellationToken requestToken)
     {
         var started = _time.GetTimestamp();
         if (!entry.Breaker.TryEnter())
@@ -179,10 +180,11 @@ internal sealed class StreamOpener
         try
         {
             var firstToken = TimeSpan.FromSeconds(entry.Config.FirstTokenTimeoutSeconds ?? _registry.Settings.Resilience.FirstTokenTimeoutSeconds);
-            attempt = await StreamAttempt.OpenAsync(entry, request, firstToken, _time, cancellationToken).ConfigureAwait(false);
+            attempt = await StreamAttempt.OpenAsync(entry, request, firstToken, _time, cancellationToken, requestToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch
         {
+            // Cancelled, or the backend could not even start: no outcome to record, but a probe slot it held is given back.
             entry.Breaker.Abandon();
             throw;
         }
@@ -256,9 +258,9 @@ internal sealed class StreamOpener
             {
                 (update, broke) = await replay.NextAsync(idle, deadline.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.Expired)
+            catch (OperationCanceledException)
             {
-                replay.Settled = true;
+                // The deadline or the caller ended it: unsettled, so disposing gives back a probe slot it may hold.
                 await replay.DisposeAsync().ConfigureAwait(false);
                 throw;
             }

@@ -85,6 +85,16 @@ public sealed class MeaiChatClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ChatOptionsInstructions_BecomeTheSystemPrompt()
+    {
+        await StartAsync(primaryFault: null);
+
+        await _host!.Llm.AsIChatClient("chat").GetResponseAsync("tell me a story", new ChatOptions { Instructions = "Answer in one line." });
+
+        Assert.Equal("Answer in one line.", Assert.Single(_upstream!.Conversations).System);
+    }
+
+    [Fact]
     public async Task AFailedRequest_IsThrown_WithTheErrorAndEveryAttempt()
     {
         await StartAsync(primaryFault: "status=400");

@@ -184,6 +184,36 @@ public sealed class ProviderFaultScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task AStreamOpenedByAHedgeRace_StillStopsWhenTheCallerCancelsMidAnswer()
+    {
+        // Two backends, so the stream is opened through first-token hedging's race (which the primary wins at once).
+        Setup();
+        Primary.Faults.Enqueue(new Fault.StallAfter(10, TimeSpan.FromSeconds(60)));
+        using var caller = new CancellationTokenSource();
+
+        async Task<int> ReadUntilCancelledAsync()
+        {
+            var read = 0;
+            await foreach (var update in _host!.Llm.StreamChatAsync(Ask(), caller.Token))
+            {
+                if (++read == 10)
+                {
+                    await caller.CancelAsync();
+                }
+            }
+
+            return read;
+        }
+
+        var started = _time.GetUtcNow();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => VirtualClock.RunAsync(_time, ReadUntilCancelledAsync()));
+
+        // At once: not after the 10 s idle limit noticed the stall (the stream had lost its link to the caller's token).
+        Assert.True(_time.GetUtcNow() - started < TimeSpan.FromSeconds(5), $"stopped after {_time.GetUtcNow() - started}");
+        Assert.Empty(Fallback.Calls);
+    }
+
+    [Fact]
     public async Task S07_TheHedgesLoserIsRecordedAsCancelled_AndTheWinnerAsTheHedge()
     {
         Setup();

@@ -10,6 +10,9 @@ public class ReplayAlignerTests
     [InlineData("Once upon a ", new[] { "Once upon a", "\n\n", "time" }, "time")]
     [InlineData("Once upon a ti", new[] { "Once upon a time" }, "me")]
     [InlineData("Once  upon\na", new[] { "\n Once upon   a", " time" }, " time")]
+    [InlineData("def f():\n", new[] { "def f():\n    return 1" }, "    return 1")]
+    [InlineData("Para one.\n", new[] { "Para one.\n", "\nPara two." }, "\nPara two.")]
+    [InlineData("One. ", new[] { "One.\n\nTwo." }, "Two.")]
     public void AnAnswerThatBeginsWithTheTextSent_IsAlignedWhereTheNewTextStarts(string sent, string[] deltas, string expected)
     {
         var aligner = new ReplayAligner(sent);
