@@ -45,7 +45,7 @@ app.Configure(config =>
     {
         branch.SetDescription("Gateway keys.");
         branch.AddCommand<KeyNewCommand>("new")
-            .WithDescription("Generate a gateway key and print its SHA-256 for Gateway:Keys.")
+            .WithDescription("Generate a gateway key and print its SHA-256 for Gateway:ApiKeys.")
             .WithExample("key", "new", "--name", "team-a");
     });
     config.AddCommand<ServeCommand>("serve")

@@ -9,7 +9,7 @@ namespace Mostlyucid.LlmBackend.Cli.Commands;
 
 /// <summary>
 /// <c>llmb key new</c>: a new gateway key (256 random bits) and its SHA-256, which is what the gateway's configuration
-/// keeps (<c>Gateway:Keys[].KeySha256</c>) — the key itself is shown once and stored nowhere.
+/// keeps (<c>Gateway:ApiKeys[].KeySha256</c>) — the key itself is shown once and stored nowhere.
 /// </summary>
 internal sealed class KeyNewCommand : Command<KeyNewCommand.Settings>
 {
@@ -37,7 +37,7 @@ internal sealed class KeyNewCommand : Command<KeyNewCommand.Settings>
 
         AnsiConsole.MarkupLine($"[bold]Key[/] (give it to the caller; it is shown once and kept nowhere):\n  {Markup.Escape(key)}");
         AnsiConsole.MarkupLine($"[bold]SHA-256[/] (for the gateway's configuration):\n  {sha256}");
-        AnsiConsole.MarkupLine("[bold]Add to Gateway:Keys[/]:");
+        AnsiConsole.MarkupLine("[bold]Add to Gateway:ApiKeys[/]:");
         Console.Out.WriteLine("  " + entry.ToJsonString());
         return 0;
     }
