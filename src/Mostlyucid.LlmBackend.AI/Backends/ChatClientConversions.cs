@@ -62,15 +62,19 @@ internal static class ChatClientConversions
     {
         var reasoning = new StringBuilder();
         var calls = new List<Llm.ToolCall>();
-        foreach (var content in response.Messages.SelectMany(m => m.Contents))
+
+        // A wrapped pipeline with its own function invocation returns the calls it already ran, with their results:
+        // those are its business; only calls left for the caller are passed on.
+        var answered = response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).ToHashSet(StringComparer.Ordinal);
+        foreach (var content in response.Messages.Where(m => m.Role != ChatRole.Tool).SelectMany(m => m.Contents))
         {
             switch (content)
             {
                 case TextReasoningContent thinking:
                     reasoning.Append(thinking.Text);
                     break;
-                case FunctionCallContent call:
-                    calls.Add(new Llm.ToolCall { Id = call.CallId, Name = call.Name, Arguments = Arguments(call) });
+                case FunctionCallContent { InformationalOnly: false } call when !answered.Contains(call.CallId):
+                    calls.Add(new Llm.ToolCall { Id = call.CallId, Name = call.Name, Arguments = Arguments(call), Signature = MeaiResponses.SignatureOf(call) });
                     break;
             }
         }
@@ -104,14 +108,14 @@ internal static class ChatClientConversions
         {
             switch (content)
             {
-                case TextContent part:
+                case TextContent part when update.Role != ChatRole.Tool:
                     text.Append(part.Text);
                     break;
                 case TextReasoningContent thinking:
                     reasoning.Append(thinking.Text);
                     break;
-                case FunctionCallContent call:
-                    (calls ??= new()).Add(new Llm.ToolCallUpdate { Index = nextCallIndex++, Id = call.CallId, Name = call.Name, ArgumentsDelta = Arguments(call) });
+                case FunctionCallContent { InformationalOnly: false } call when update.Role != ChatRole.Tool:
+                    (calls ??= new()).Add(new Llm.ToolCallUpdate { Index = nextCallIndex++, Id = call.CallId, Name = call.Name, ArgumentsDelta = Arguments(call), Signature = MeaiResponses.SignatureOf(call) });
                     break;
                 case UsageContent { Details: var details }:
                     usage = new Llm.LlmUsage

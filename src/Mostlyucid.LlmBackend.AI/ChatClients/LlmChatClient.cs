@@ -48,7 +48,7 @@ public sealed class LlmChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = MeaiRequests.ToChatRequest(messages, options, _model);
-        var calls = new SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)>();
+        var calls = new SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments, string? Signature)>();
         var createdAt = DateTimeOffset.UtcNow;
 
         // One id for the whole stream: an answer continued on another backend is still one message to the caller.
@@ -57,8 +57,8 @@ public sealed class LlmChatClient : IChatClient
         {
             foreach (var call in update.ToolCalls ?? new List<Llm.ToolCallUpdate>())
             {
-                var (id, name, arguments) = calls.TryGetValue(call.Index, out var known) ? known : (null, null, new StringBuilder());
-                calls[call.Index] = (id ?? call.Id, name ?? call.Name, arguments.Append(call.ArgumentsDelta));
+                var (id, name, arguments, signature) = calls.TryGetValue(call.Index, out var known) ? known : (null, null, new StringBuilder(), null);
+                calls[call.Index] = (id ?? call.Id, name ?? call.Name, arguments.Append(call.ArgumentsDelta), signature ?? call.Signature);
             }
 
             var contents = new List<AIContent>();
@@ -133,11 +133,11 @@ public sealed class LlmChatClient : IChatClient
         // The service belongs to the host that made it.
     }
 
-    private static void AddCalls(List<AIContent> contents, SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)> calls)
+    private static void AddCalls(List<AIContent> contents, SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments, string? Signature)> calls)
     {
-        foreach (var (index, (id, name, arguments)) in calls)
+        foreach (var (index, (id, name, arguments, signature)) in calls)
         {
-            contents.Add(MeaiResponses.Call(id ?? $"call_{index}", name ?? string.Empty, arguments.ToString()));
+            contents.Add(MeaiResponses.Call(id ?? $"call_{index}", name ?? string.Empty, arguments.ToString(), signature));
         }
 
         calls.Clear();

@@ -68,6 +68,7 @@ internal static class MeaiRequests
                         Id = call.CallId,
                         Name = call.Name,
                         Arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))),
+                        Signature = MeaiResponses.SignatureOf(call),
                     });
                     break;
                 case FunctionResultContent result:

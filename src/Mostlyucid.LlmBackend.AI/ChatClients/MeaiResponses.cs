@@ -17,6 +17,9 @@ internal static class MeaiResponses
     /// <summary>The <c>AdditionalProperties</c> key of the number of attempts the answer took (retries, failovers, continuations).</summary>
     public const string AttemptsKey = "llmb.attempts";
 
+    /// <summary>The <c>AdditionalProperties</c> key of the provider's signature on a function call (Gemini's thought signature), sent back with it.</summary>
+    public const string SignatureKey = "llmb.signature";
+
     /// <summary>The <c>AdditionalProperties</c> key of what the answer cost in US dollars, when prices are known.</summary>
     public const string CostKey = "llmb.cost_usd";
 
@@ -35,7 +38,7 @@ internal static class MeaiResponses
 
         foreach (var call in response.ToolCalls ?? new List<Llm.ToolCall>())
         {
-            contents.Add(Call(call.Id, call.Name, call.Arguments));
+            contents.Add(Call(call.Id, call.Name, call.Arguments, call.Signature));
         }
 
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = response.ResponseId })
@@ -102,10 +105,22 @@ internal static class MeaiResponses
     }
 
     /// <summary>A function call with its JSON arguments parsed as MEAI does (a parse failure is kept on the content).</summary>
-    public static FunctionCallContent Call(string id, string name, string? arguments) =>
-        FunctionCallContent.CreateFromParsedArguments(
+    public static FunctionCallContent Call(string id, string name, string? arguments, string? signature = null)
+    {
+        var call = FunctionCallContent.CreateFromParsedArguments(
             string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments,
             id,
             name,
             static json => (IDictionary<string, object?>?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
+        if (signature is not null)
+        {
+            (call.AdditionalProperties ??= new())[SignatureKey] = signature;
+        }
+
+        return call;
+    }
+
+    /// <summary>Gets the signature a function call carries back, if any.</summary>
+    public static string? SignatureOf(FunctionCallContent call) =>
+        call.AdditionalProperties?.TryGetValue(SignatureKey, out var value) == true ? value as string : null;
 }
