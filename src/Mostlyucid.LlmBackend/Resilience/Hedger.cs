@@ -56,18 +56,22 @@ internal sealed class Hedger
         where TOutcome : IAttemptOutcome
     {
         using var firstCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var secondCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var firstStarted = _time.GetTimestamp();
         var firstTask = attempt(first, firstCancellation.Token);
-        using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+
+        // The common case is a first backend that answers before the delay: then the timer is simply disposed — no
+        // cancellation callbacks, no second token source (measured: FirstTokenHedgingBenchmarks).
+        var delayOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (_time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), delayOver, delay, Timeout.InfiniteTimeSpan))
+        using (cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), delayOver))
         {
-            var wait = Task.Delay(delay, _time, delayCancellation.Token);
-            if (await Task.WhenAny(firstTask, wait).ConfigureAwait(false) == firstTask)
+            if (await Task.WhenAny(firstTask, delayOver.Task).ConfigureAwait(false) == firstTask)
             {
-                await delayCancellation.CancelAsync().ConfigureAwait(false);
                 return await firstTask.ConfigureAwait(false);
             }
         }
+
+        using var secondCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         if (cancellationToken.IsCancellationRequested)
         {
