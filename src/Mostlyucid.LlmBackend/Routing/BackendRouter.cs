@@ -271,7 +271,7 @@ internal sealed class BackendRouter
         });
     }
 
-    private BudgetExhaustion? BudgetSpent(BackendEntry entry) => _budgets?.Exhausted(BudgetScopes.Backend(entry.Name));
+    private BudgetExhaustion? BudgetSpent(BackendEntry entry) => _budgets?.Exhausted(BudgetScopes.BackendPrefix, entry.Name);
 
     private static RoutePlan Fail(string message) =>
         new(new List<BackendEntry>(), null, new LlmError { Kind = LlmErrorKind.NoBackendAvailable, Message = message });

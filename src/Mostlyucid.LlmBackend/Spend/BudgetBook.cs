@@ -18,6 +18,9 @@ internal sealed class BudgetBook
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SpendPeriod, bool> _announced = new();
     private readonly ConcurrentDictionary<string, Budget> _budgets = new(StringComparer.OrdinalIgnoreCase);
+#if NET9_0_OR_GREATER
+    private readonly ConcurrentDictionary<string, Budget>.AlternateLookup<ReadOnlySpan<char>> _budgetsBySpan;
+#endif
     private readonly object _gate = new();
     private readonly Dictionary<SpendPeriod, decimal> _written = new();
     private readonly Dictionary<SpendPeriod, decimal> _pending = new();
@@ -26,6 +29,9 @@ internal sealed class BudgetBook
     {
         _time = time;
         _logger = logger;
+#if NET9_0_OR_GREATER
+        _budgetsBySpan = _budgets.GetAlternateLookup<ReadOnlySpan<char>>();
+#endif
     }
 
     /// <summary>Makes the book with the budgets of the settings: every backend's and route's <c>MaxSpendUsd</c>.</summary>
@@ -65,14 +71,37 @@ internal sealed class BudgetBook
     /// <summary>Gets a scope's budget, if it has one.</summary>
     public Budget? Find(string scope) => _budgets.GetValueOrDefault(scope);
 
-    /// <summary>Adds what a request spent against a scope to <paramref name="into"/>, when the scope has a budget.</summary>
-    public void Charge(Dictionary<SpendPeriod, decimal> into, string? scope, decimal? amount, DateTimeOffset at)
+    /// <summary>Gets the budget of the scope <paramref name="prefix"/> + <paramref name="name"/> (a <see cref="BudgetScopes"/> prefix), without building the scope's name.</summary>
+    public Budget? Find(string prefix, string name)
     {
-        if (scope is null || amount is not > 0 || !_budgets.TryGetValue(scope, out var budget))
+        if (_budgets.IsEmpty)
+        {
+            return null;
+        }
+
+#if NET9_0_OR_GREATER
+        var length = prefix.Length + name.Length;
+        Span<char> scope = length <= 256 ? stackalloc char[length] : new char[length];
+        prefix.CopyTo(scope);
+        name.CopyTo(scope[prefix.Length..]);
+        return _budgetsBySpan.TryGetValue(scope, out var budget) ? budget : null;
+#else
+        return _budgets.GetValueOrDefault(prefix + name);
+#endif
+    }
+
+    /// <summary>
+    /// Adds what a request spent against the scope <paramref name="prefix"/> + <paramref name="name"/> to
+    /// <paramref name="into"/> (made when first needed), when the scope has a budget.
+    /// </summary>
+    public void Charge(ref Dictionary<SpendPeriod, decimal>? into, string prefix, string? name, decimal? amount, DateTimeOffset at)
+    {
+        if (name is null || amount is not > 0 || Find(prefix, name) is not { } budget)
         {
             return;
         }
 
+        into ??= new Dictionary<SpendPeriod, decimal>();
         var period = new SpendPeriod(budget.Scope, budget.PeriodStart(at));
         into[period] = into.GetValueOrDefault(period) + amount.Value;
     }
@@ -123,13 +152,16 @@ internal sealed class BudgetBook
     }
 
     /// <summary>Gets the scope's budget when it is spent; <see langword="null"/> when there is none or money is left.</summary>
-    public BudgetExhaustion? Exhausted(string scope)
-    {
-        if (!_budgets.TryGetValue(scope, out var budget))
-        {
-            return null;
-        }
+    public BudgetExhaustion? Exhausted(string scope) => _budgets.TryGetValue(scope, out var budget) ? Exhausted(budget) : null;
 
+    /// <summary>
+    /// Gets the budget of the scope <paramref name="prefix"/> + <paramref name="name"/> when it is spent;
+    /// <see langword="null"/> when there is none or money is left.
+    /// </summary>
+    public BudgetExhaustion? Exhausted(string prefix, string name) => Find(prefix, name) is { } budget ? Exhausted(budget) : null;
+
+    private BudgetExhaustion? Exhausted(Budget budget)
+    {
         var spent = Spent(budget);
         if (spent < budget.LimitUsd)
         {
@@ -150,18 +182,34 @@ internal sealed class BudgetBook
     {
         lock (_gate)
         {
+            if (spend is Dictionary<SpendPeriod, decimal> concrete)
+            {
+                // The common case, enumerated without boxing its enumerator.
+                foreach (var (period, amount) in concrete)
+                {
+                    AddOne(into, period, sign * amount);
+                }
+
+                return;
+            }
+
             foreach (var (period, amount) in spend)
             {
-                var total = into.GetValueOrDefault(period) + (sign * amount);
-                if (total <= 0m && ReferenceEquals(into, _pending))
-                {
-                    into.Remove(period);
-                }
-                else
-                {
-                    into[period] = total;
-                }
+                AddOne(into, period, sign * amount);
             }
+        }
+    }
+
+    private void AddOne(Dictionary<SpendPeriod, decimal> into, SpendPeriod period, decimal amount)
+    {
+        var total = into.GetValueOrDefault(period) + amount;
+        if (total <= 0m && ReferenceEquals(into, _pending))
+        {
+            into.Remove(period);
+        }
+        else
+        {
+            into[period] = total;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Pipeline;
@@ -41,16 +42,32 @@ internal sealed class BudgetGuardLlmService : DelegatingLlmService
             return null;
         }
 
-        if (LlmCallContext.Current?.CallerName is { } caller && _budgets.Exhausted(BudgetScopes.Caller(caller)) is { } callerSpent)
+        if (LlmCallContext.Current?.CallerName is { } caller && _budgets.Exhausted(BudgetScopes.CallerPrefix, caller) is { } callerSpent)
         {
             return callerSpent.ToError($"The caller '{caller}'");
         }
 
         if (model is not null
-            && _registry.Settings.Routes.FirstOrDefault(r => string.Equals(r.Name.Trim(), model.Trim(), StringComparison.OrdinalIgnoreCase)) is { } route
-            && _budgets.Exhausted(BudgetScopes.Route(route.Name)) is { } routeSpent)
+            && RouteNamed(model) is { } route
+            && _budgets.Exhausted(BudgetScopes.RoutePrefix, route.Name) is { } routeSpent)
         {
             return routeSpent.ToError($"The route '{route.Name}'");
+        }
+
+        return null;
+    }
+
+    /// <summary>Gets the first route named <paramref name="model"/> (trimmed, case-insensitive), without allocating.</summary>
+    private RouteConfig? RouteNamed(string model)
+    {
+        var routes = _registry.Settings.Routes;
+        var wanted = model.AsSpan().Trim();
+        for (var i = 0; i < routes.Count; i++)
+        {
+            if (routes[i].Name.AsSpan().Trim().Equals(wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                return routes[i];
+            }
         }
 
         return null;

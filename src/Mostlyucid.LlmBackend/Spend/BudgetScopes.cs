@@ -5,11 +5,20 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// <summary>The names budgets and their spend are kept under.</summary>
 internal static class BudgetScopes
 {
-    public static string Backend(string name) => "backend:" + name;
+    /// <summary>What a backend's scope starts with.</summary>
+    public const string BackendPrefix = "backend:";
 
-    public static string Caller(string name) => "caller:" + name;
+    /// <summary>What a caller's scope starts with.</summary>
+    public const string CallerPrefix = "caller:";
 
-    public static string Route(string name) => "route:" + name;
+    /// <summary>What a route's scope starts with.</summary>
+    public const string RoutePrefix = "route:";
+
+    public static string Backend(string name) => BackendPrefix + name;
+
+    public static string Caller(string name) => CallerPrefix + name;
+
+    public static string Route(string name) => RoutePrefix + name;
 
     /// <summary>Gets the ledger grouping whose totals a scope's spend can be read from, and the name within it.</summary>
     public static (UsageGrouping Grouping, string Name)? InLedger(string scope)

@@ -58,24 +58,58 @@ internal sealed class CostCalculator
     /// <param name="attempts">The request's attempts; only those carrying <see cref="BackendAttempt.Usage"/> were billed.</param>
     /// <param name="configOf">Finds a backend's settings by name.</param>
     /// <returns>Each billed attempt with its backend and cost (<see langword="null"/> when its prices are not known).</returns>
-    public IEnumerable<(BackendAttempt Attempt, string Backend, decimal? Cost)> BilledAttempts(IReadOnlyList<BackendAttempt>? attempts, Func<string, LlmBackendConfig?> configOf)
-    {
-        if (attempts is null)
-        {
-            yield break;
-        }
-
-        for (var i = 0; i < attempts.Count; i++)
-        {
-            var attempt = attempts[i];
-            if (attempt.Usage is { } billed)
-            {
-                yield return (attempt, attempt.BackendName, configOf(attempt.BackendName) is { } config ? Cost(config, attempt.Model, billed) : null);
-            }
-        }
-    }
+    public BilledAttemptCosts BilledAttempts(IReadOnlyList<BackendAttempt>? attempts, Func<string, LlmBackendConfig?> configOf) =>
+        new(this, attempts, configOf);
 
     /// <summary>Prices an answer's usage.</summary>
     public decimal? Cost(LlmBackendConfig backend, string? model, LlmUsage usage) =>
         Cost(backend, model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens);
+
+    /// <summary>
+    /// The billed attempts of a request with their costs, for <see langword="foreach"/>: a struct enumerator, so the
+    /// request path allocates nothing for a request with no billed attempts (nearly all of them).
+    /// </summary>
+    public struct BilledAttemptCosts
+    {
+        private readonly CostCalculator _calculator;
+        private readonly IReadOnlyList<BackendAttempt>? _attempts;
+        private readonly Func<string, LlmBackendConfig?> _configOf;
+        private int _index;
+
+        internal BilledAttemptCosts(CostCalculator calculator, IReadOnlyList<BackendAttempt>? attempts, Func<string, LlmBackendConfig?> configOf)
+        {
+            _calculator = calculator;
+            _attempts = attempts;
+            _configOf = configOf;
+            _index = -1;
+            Current = default;
+        }
+
+        /// <summary>Gets the billed attempt, its backend and its cost (<see langword="null"/> when its prices are not known).</summary>
+        public (BackendAttempt Attempt, string Backend, decimal? Cost) Current { get; private set; }
+
+        /// <summary>Gets the enumerator (this).</summary>
+        public readonly BilledAttemptCosts GetEnumerator() => this;
+
+        /// <summary>Moves to the next billed attempt.</summary>
+        public bool MoveNext()
+        {
+            if (_attempts is null)
+            {
+                return false;
+            }
+
+            while (++_index < _attempts.Count)
+            {
+                var attempt = _attempts[_index];
+                if (attempt.Usage is { } billed)
+                {
+                    Current = (attempt, attempt.BackendName, _configOf(attempt.BackendName) is { } config ? _calculator.Cost(config, attempt.Model, billed) : null);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Mostlyucid.LlmBackend.Configuration;
 using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -16,12 +17,14 @@ internal sealed class CostingLlmService : DelegatingLlmService
 {
     private readonly BackendRegistry _registry;
     private readonly CostCalculator _calculator;
+    private readonly Func<string, LlmBackendConfig?> _configOf;
 
     public CostingLlmService(ILlmService inner, BackendRegistry registry, CostCalculator calculator)
         : base(inner)
     {
         _registry = registry;
         _calculator = calculator;
+        _configOf = registry.FindConfig;
     }
 
     public override async Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
@@ -83,7 +86,7 @@ internal sealed class CostingLlmService : DelegatingLlmService
     private decimal? PlusBilledAttempts(decimal? answer, IReadOnlyList<BackendAttempt>? attempts)
     {
         var total = answer;
-        foreach (var (_, _, cost) in _calculator.BilledAttempts(attempts, _registry.FindConfig))
+        foreach (var (_, _, cost) in _calculator.BilledAttempts(attempts, _configOf))
         {
             total = total is null || cost is null ? null : total + cost;
         }

@@ -251,6 +251,12 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         var spend = new Dictionary<SpendPeriod, decimal>();
         foreach (var (_, added) in batch)
         {
+            if (added.Count == 0)
+            {
+                // Most records charge no budget; enumerating their empty map would still allocate an enumerator.
+                continue;
+            }
+
             foreach (var (period, amount) in added)
             {
                 spend[period] = spend.GetValueOrDefault(period) + amount;

@@ -1,3 +1,4 @@
+using Mostlyucid.LlmBackend.Configuration;
 using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -14,11 +15,14 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// </summary>
 internal sealed class UsageRecordingLlmService : DelegatingLlmService
 {
+    private static readonly IReadOnlyDictionary<SpendPeriod, decimal> NoSpend = new Dictionary<SpendPeriod, decimal>();
+
     private readonly UsageLedger _ledger;
     private readonly BudgetBook _budgets;
     private readonly CostCalculator _costs;
     private readonly BackendRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Func<string, LlmBackendConfig?> _configOf;
 
     public UsageRecordingLlmService(ILlmService inner, UsageLedger ledger, BudgetBook budgets, CostCalculator costs, BackendRegistry registry, TimeProvider time)
         : base(inner)
@@ -28,6 +32,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         _costs = costs;
         _registry = registry;
         _time = time;
+        _configOf = registry.FindConfig;
     }
 
     public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
@@ -164,7 +169,9 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
     private void Record(Usage usage)
     {
         var now = _time.GetUtcNow();
-        var spend = new Dictionary<SpendPeriod, decimal>();
+
+        // Made only when a charge falls on a budget.
+        Dictionary<SpendPeriod, decimal>? spend = null;
         var prompt = usage.PromptTokens;
         var completion = usage.CompletionTokens;
         var estimated = usage.Estimated;
@@ -174,7 +181,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             cost = _registry.FindConfig(usage.Backend) is { } config
                 ? _costs.Cost(config, usage.Model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens)
                 : null;
-            _budgets.Charge(spend, usage.Backend is { } backend ? BudgetScopes.Backend(backend) : null, cost, now);
+            _budgets.Charge(ref spend, BudgetScopes.BackendPrefix, usage.Backend, cost, now);
         }
         else if (usage.Outcome == UsageOutcome.Succeeded)
         {
@@ -183,19 +190,19 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         }
 
         // What failed attempts were billed for (a stream cut after output) counts too, against their own backends.
-        foreach (var (attempt, backend, attemptCost) in _costs.BilledAttempts(usage.Attempts, _registry.FindConfig))
+        foreach (var (attempt, backend, attemptCost) in _costs.BilledAttempts(usage.Attempts, _configOf))
         {
             estimated |= attempt.UsageEstimated;
             prompt += attempt.Usage!.PromptTokens;
             completion += attempt.Usage.CompletionTokens;
             cost = cost is null || attemptCost is null ? null : cost + attemptCost;
-            _budgets.Charge(spend, BudgetScopes.Backend(backend), attemptCost, now);
+            _budgets.Charge(ref spend, BudgetScopes.BackendPrefix, backend, attemptCost, now);
         }
 
         var caller = LlmCallContext.Current;
         var route = RouteOf(usage.RequestedModel);
-        _budgets.Charge(spend, caller?.CallerName is { } name ? BudgetScopes.Caller(name) : null, cost, now);
-        _budgets.Charge(spend, route is null ? null : BudgetScopes.Route(route), cost, now);
+        _budgets.Charge(ref spend, BudgetScopes.CallerPrefix, caller?.CallerName, cost, now);
+        _budgets.Charge(ref spend, BudgetScopes.RoutePrefix, route, cost, now);
         _ledger.Record(
             new UsageRecord
             {
@@ -218,7 +225,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 Outcome = usage.Outcome,
                 ErrorKind = usage.ErrorKind,
             },
-            spend);
+            spend ?? NoSpend);
     }
 
     private string? RouteOf(string? model)
@@ -228,11 +235,13 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             return null;
         }
 
-        foreach (var route in _registry.Settings.Routes)
+        var routes = _registry.Settings.Routes;
+        var wanted = model.AsSpan().Trim();
+        for (var i = 0; i < routes.Count; i++)
         {
-            if (string.Equals(route.Name.Trim(), model.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (routes[i].Name.AsSpan().Trim().Equals(wanted, StringComparison.OrdinalIgnoreCase))
             {
-                return route.Name;
+                return routes[i].Name;
             }
         }
 
