@@ -92,18 +92,26 @@ internal sealed class BudgetBook
 
     /// <summary>
     /// Adds what a request spent against the scope <paramref name="prefix"/> + <paramref name="name"/> to
-    /// <paramref name="into"/> (made when first needed), when the scope has a budget.
+    /// <paramref name="into"/> (one entry a period), when the scope has a budget.
     /// </summary>
-    public void Charge(ref Dictionary<SpendPeriod, decimal>? into, string prefix, string? name, decimal? amount, DateTimeOffset at)
+    public void Charge(List<KeyValuePair<SpendPeriod, decimal>> into, string prefix, string? name, decimal? amount, DateTimeOffset at)
     {
         if (name is null || amount is not > 0 || Find(prefix, name) is not { } budget)
         {
             return;
         }
 
-        into ??= new Dictionary<SpendPeriod, decimal>();
         var period = new SpendPeriod(budget.Scope, budget.PeriodStart(at));
-        into[period] = into.GetValueOrDefault(period) + amount.Value;
+        for (var i = 0; i < into.Count; i++)
+        {
+            if (into[i].Key == period)
+            {
+                into[i] = new(period, into[i].Value + amount.Value);
+                return;
+            }
+        }
+
+        into.Add(new(period, amount.Value));
     }
 
     /// <summary>Gets the current period of every budget, to read their spend from the store.</summary>
@@ -114,7 +122,7 @@ internal sealed class BudgetBook
     }
 
     /// <summary>A request was recorded: its spend counts at once, before it is written.</summary>
-    public void Recorded(IReadOnlyDictionary<SpendPeriod, decimal> spend) => Add(_pending, spend, 1);
+    public void Recorded(IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend) => Add(_pending, spend, 1);
 
     /// <summary>Spend was written to the store (until the next refresh, assume it is there).</summary>
     public void Written(IReadOnlyDictionary<SpendPeriod, decimal> spend)
@@ -178,13 +186,23 @@ internal sealed class BudgetBook
         return exhaustion;
     }
 
-    private void Add(Dictionary<SpendPeriod, decimal> into, IReadOnlyDictionary<SpendPeriod, decimal> spend, int sign)
+    private void Add(Dictionary<SpendPeriod, decimal> into, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend, int sign)
     {
         lock (_gate)
         {
+            // The common cases (a request's charges, a batch's), enumerated without boxing an enumerator.
+            if (spend is KeyValuePair<SpendPeriod, decimal>[] charges)
+            {
+                foreach (var (period, amount) in charges)
+                {
+                    AddOne(into, period, sign * amount);
+                }
+
+                return;
+            }
+
             if (spend is Dictionary<SpendPeriod, decimal> concrete)
             {
-                // The common case, enumerated without boxing its enumerator.
                 foreach (var (period, amount) in concrete)
                 {
                     AddOne(into, period, sign * amount);

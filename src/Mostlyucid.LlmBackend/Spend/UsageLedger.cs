@@ -25,7 +25,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> _queue;
+    private readonly Channel<(UsageRecord Record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> Spend)> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _startGate = new();
     private Task? _started;
@@ -48,7 +48,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         _redactor = redactor;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<(UsageRecord, IReadOnlyDictionary<SpendPeriod, decimal>)>(new BoundedChannelOptions(Math.Max(1, settings.QueueCapacity))
+        _queue = Channel.CreateBounded<(UsageRecord, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>>)>(new BoundedChannelOptions(Math.Max(1, settings.QueueCapacity))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -59,7 +59,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     public event Action<UsageRecord>? Recorded;
 
     /// <summary>Records a request: its spend counts against budgets at once; its record is written soon after.</summary>
-    public void Record(UsageRecord record, IReadOnlyDictionary<SpendPeriod, decimal> spend)
+    public void Record(UsageRecord record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend)
     {
         EnsureStarted();
         Interlocked.Increment(ref _recorded);
@@ -207,7 +207,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private void WriteLoop(CancellationToken stopping)
     {
         var reader = _queue.Reader;
-        var batch = new List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)>(_settings.BatchSize);
+        var batch = new List<(UsageRecord Record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> Spend)>(_settings.BatchSize);
         while (reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult())
         {
             Volatile.Write(ref _writing, 1);
@@ -232,7 +232,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         }
     }
 
-    private void Drain(ChannelReader<(UsageRecord, IReadOnlyDictionary<SpendPeriod, decimal>)> reader, List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> batch)
+    private void Drain(ChannelReader<(UsageRecord, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>>)> reader, List<(UsageRecord Record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> Spend)> batch)
     {
         while (batch.Count < _settings.BatchSize && reader.TryRead(out var item))
         {
@@ -240,7 +240,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task WriteAsync(List<(UsageRecord Record, IReadOnlyDictionary<SpendPeriod, decimal> Spend)> batch, CancellationToken stopping)
+    private async Task WriteAsync(List<(UsageRecord Record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> Spend)> batch, CancellationToken stopping)
     {
         if (batch.Count == 0)
         {
@@ -251,9 +251,14 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         var spend = new Dictionary<SpendPeriod, decimal>();
         foreach (var (_, added) in batch)
         {
-            if (added.Count == 0)
+            // A request's charges are an array (empty when it charged no budget): enumerated without boxing.
+            if (added is KeyValuePair<SpendPeriod, decimal>[] charges)
             {
-                // Most records charge no budget; enumerating their empty map would still allocate an enumerator.
+                foreach (var (period, amount) in charges)
+                {
+                    spend[period] = spend.GetValueOrDefault(period) + amount;
+                }
+
                 continue;
             }
 

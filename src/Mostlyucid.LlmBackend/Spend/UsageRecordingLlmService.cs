@@ -15,7 +15,9 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// </summary>
 internal sealed class UsageRecordingLlmService : DelegatingLlmService
 {
-    private static readonly IReadOnlyDictionary<SpendPeriod, decimal> NoSpend = new Dictionary<SpendPeriod, decimal>();
+    /// <summary>A thread's scratch list for a request's charges, copied out to an array of exactly their number.</summary>
+    [ThreadStatic]
+    private static List<KeyValuePair<SpendPeriod, decimal>>? t_charges;
 
     private readonly UsageLedger _ledger;
     private readonly BudgetBook _budgets;
@@ -59,7 +61,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         {
             Attempts = response.Attempts,
         };
-        Ended(usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
+        Ended(ref usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
         if (response.Success)
         {
             usage.Answered(response.PromptTokens, 0, 0, estimated: false);
@@ -72,7 +74,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
     public override IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
         RecordStreamAsync(request, Inner.StreamChatAsync(request, cancellationToken), cancellationToken);
 
-    private static void Ended(Usage usage, bool success, LlmErrorKind? error, string? backend, string? model)
+    private static void Ended(ref Usage usage, bool success, LlmErrorKind? error, string? backend, string? model)
     {
         usage.Outcome = success ? UsageOutcome.Succeeded : UsageOutcome.Failed;
         usage.ErrorKind = error;
@@ -95,7 +97,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         }
 
         var usage = new Usage(operation, requestedModel, started) { Attempts = response.Attempts };
-        Ended(usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
+        Ended(ref usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
         if (response.Success)
         {
             usage.Answered(response.PromptTokens, response.CachedPromptTokens, response.CompletionTokens, estimated: false);
@@ -166,12 +168,12 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         }
     }
 
-    private void Record(Usage usage)
+    private void Record(in Usage usage)
     {
         var now = _time.GetUtcNow();
 
-        // Made only when a charge falls on a budget.
-        Dictionary<SpendPeriod, decimal>? spend = null;
+        var spend = t_charges ??= new List<KeyValuePair<SpendPeriod, decimal>>(4);
+        spend.Clear();
         var prompt = usage.PromptTokens;
         var completion = usage.CompletionTokens;
         var estimated = usage.Estimated;
@@ -181,7 +183,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             cost = _registry.FindConfig(usage.Backend) is { } config
                 ? _costs.Cost(config, usage.Model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens)
                 : null;
-            _budgets.Charge(ref spend, BudgetScopes.BackendPrefix, usage.Backend, cost, now);
+            _budgets.Charge(spend, BudgetScopes.BackendPrefix, usage.Backend, cost, now);
         }
         else if (usage.Outcome == UsageOutcome.Succeeded)
         {
@@ -196,13 +198,13 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             prompt += attempt.Usage!.PromptTokens;
             completion += attempt.Usage.CompletionTokens;
             cost = cost is null || attemptCost is null ? null : cost + attemptCost;
-            _budgets.Charge(ref spend, BudgetScopes.BackendPrefix, backend, attemptCost, now);
+            _budgets.Charge(spend, BudgetScopes.BackendPrefix, backend, attemptCost, now);
         }
 
         var caller = LlmCallContext.Current;
         var route = RouteOf(usage.RequestedModel);
-        _budgets.Charge(ref spend, BudgetScopes.CallerPrefix, caller?.CallerName, cost, now);
-        _budgets.Charge(ref spend, BudgetScopes.RoutePrefix, route, cost, now);
+        _budgets.Charge(spend, BudgetScopes.CallerPrefix, caller?.CallerName, cost, now);
+        _budgets.Charge(spend, BudgetScopes.RoutePrefix, route, cost, now);
         _ledger.Record(
             new UsageRecord
             {
@@ -225,7 +227,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 Outcome = usage.Outcome,
                 ErrorKind = usage.ErrorKind,
             },
-            spend ?? NoSpend);
+            spend.Count == 0 ? Array.Empty<KeyValuePair<SpendPeriod, decimal>>() : spend.ToArray());
     }
 
     private string? RouteOf(string? model)
@@ -248,8 +250,8 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         return null;
     }
 
-    /// <summary>What is known about a request as it runs.</summary>
-    private sealed class Usage(string operation, string? requestedModel, long started)
+    /// <summary>What is known about a request as it runs (a struct: it lives in the caller's frame or state machine, not on the heap).</summary>
+    private struct Usage(string operation, string? requestedModel, long started)
     {
         public string Operation { get; } = operation;
 
