@@ -185,7 +185,7 @@ internal static class ChatClientConversions
             }
         }
 
-        foreach (var call in message.ToolCalls ?? new List<Llm.ToolCall>())
+        foreach (var call in message.ToolCalls ?? (IEnumerable<Llm.ToolCall>)Array.Empty<Llm.ToolCall>())
         {
             contents.Add(MeaiResponses.Call(call.Id, call.Name, call.Arguments));
         }

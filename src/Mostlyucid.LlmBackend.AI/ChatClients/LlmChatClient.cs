@@ -55,7 +55,7 @@ public sealed class LlmChatClient : IChatClient
         string? responseId = null;
         await foreach (var update in _service.StreamChatAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var call in update.ToolCalls ?? new List<Llm.ToolCallUpdate>())
+            foreach (var call in update.ToolCalls ?? (IEnumerable<Llm.ToolCallUpdate>)Array.Empty<Llm.ToolCallUpdate>())
             {
                 var (id, name, arguments, signature) = calls.TryGetValue(call.Index, out var known) ? known : (null, null, new StringBuilder(), null);
                 calls[call.Index] = (id ?? call.Id, name ?? call.Name, arguments.Append(call.ArgumentsDelta), signature ?? call.Signature);

@@ -36,7 +36,7 @@ internal static class MeaiResponses
             contents.Add(new TextContent(response.Content));
         }
 
-        foreach (var call in response.ToolCalls ?? new List<Llm.ToolCall>())
+        foreach (var call in response.ToolCalls ?? (IEnumerable<Llm.ToolCall>)Array.Empty<Llm.ToolCall>())
         {
             contents.Add(Call(call.Id, call.Name, call.Arguments, call.Signature));
         }

@@ -2,14 +2,13 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Mostlyucid.LlmBackend.Cli.Output;
 using Mostlyucid.LlmBackend.Cli.Targets;
-using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
 using Spectre.Console.Cli;
 
 namespace Mostlyucid.LlmBackend.Cli.Commands;
 
 /// <summary><c>llmb ask "…"</c>: one question, streamed to standard output; who answered and the cost on standard error.</summary>
-internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
+internal sealed class AskCommand : TargetCommand<AskCommand.Settings>
 {
     public sealed class Settings : TargetSettings
     {
@@ -30,7 +29,9 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         public bool Json { get; init; }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private readonly List<ChatMessage> _messages = new();
+
+    protected override async Task<int?> PrepareAsync(Settings settings, CancellationToken cancellationToken)
     {
         var question = settings.Question ?? string.Empty;
         if (Console.IsInputRedirected)
@@ -44,59 +45,31 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
             return Console2.Fail("Nothing to ask: give the question as an argument (llmb ask \"…\") or pipe it in.", Console2.BadConfiguration);
         }
 
-        var messages = new List<ChatMessage>();
         if (!string.IsNullOrWhiteSpace(settings.System))
         {
-            messages.Add(new ChatMessage { Role = ChatRole.System, Content = settings.System });
+            _messages.Add(new ChatMessage { Role = ChatRole.System, Content = settings.System });
         }
 
-        messages.Add(new ChatMessage { Role = ChatRole.User, Content = question.Trim() });
-        ILlmbTarget target;
-        try
+        _messages.Add(new ChatMessage { Role = ChatRole.User, Content = question.Trim() });
+        return null;
+    }
+
+    protected override async Task<int> RunAsync(ILlmbTarget target, Settings settings, CancellationToken cancellationToken)
+    {
+        var turn = await target.ChatAsync(_messages, settings.Model, settings.Json ? _ => { } : text => Console.Out.Write(text), cancellationToken).ConfigureAwait(false);
+        if (settings.Json)
         {
-            target = await settings.OpenAsync(cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine(ToJson(turn).ToJsonString());
+            return turn.Success ? 0 : Console2.Failed;
         }
-        catch (LlmConfigurationException problems)
+
+        if (turn.Text.Length > 0)
         {
-            return Console2.Problems(problems);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or ArgumentException or InvalidOperationException)
-        {
-            return Console2.Fail(ex.Message, Console2.BadConfiguration);
+            Console.Out.WriteLine();
         }
 
-        await using (target.ConfigureAwait(false))
-        {
-            ChatTurn turn;
-            try
-            {
-                turn = await target.ChatAsync(messages, settings.Model, settings.Json ? _ => { } : text => Console.Out.Write(text), cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException ex)
-            {
-                return Console2.Fail(ex.Message);
-            }
-
-            if (settings.Json)
-            {
-                Console.Out.WriteLine(ToJson(turn).ToJsonString());
-                return turn.Success ? 0 : Console2.Failed;
-            }
-
-            if (turn.Text.Length > 0)
-            {
-                Console.Out.WriteLine();
-            }
-
-            if (!turn.Success)
-            {
-                Console2.Footer(turn);
-                return Console2.Fail(turn.Error!);
-            }
-
-            Console2.Footer(turn);
-            return 0;
-        }
+        Console2.Footer(turn);
+        return turn.Success ? 0 : Console2.Fail(turn.Error!);
     }
 
     public static JsonObject ToJson(ChatTurn turn) => new()

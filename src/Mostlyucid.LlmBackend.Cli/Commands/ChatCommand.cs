@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Text;
 using Mostlyucid.LlmBackend.Cli.Output;
 using Mostlyucid.LlmBackend.Cli.Targets;
-using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -14,7 +13,7 @@ namespace Mostlyucid.LlmBackend.Cli.Commands;
 /// commands switch the model or system prompt; a line ending in <c>\</c> continues on the next line, and <c>"""</c> opens
 /// and closes a block of several lines.
 /// </summary>
-internal sealed class ChatCommand : AsyncCommand<ChatCommand.Settings>
+internal sealed class ChatCommand : TargetCommand<ChatCommand.Settings>
 {
     private const string Help =
         "/model NAME   switch route, backend or model (/model alone: the default routing)\n" +
@@ -35,100 +34,83 @@ internal sealed class ChatCommand : AsyncCommand<ChatCommand.Settings>
         public string? System { get; init; }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(ILlmbTarget target, Settings settings, CancellationToken cancellationToken)
     {
-        ILlmbTarget target;
-        try
+        var model = settings.Model;
+        var system = settings.System;
+        var history = new List<ChatMessage>();
+        AnsiConsole.MarkupLine($"[bold]llmb chat[/] on {Markup.Escape(target.Description)} — /help for commands, /exit to leave.");
+        while (!cancellationToken.IsCancellationRequested)
         {
-            target = await Console2.Error.Status().StartAsync("Starting…", _ => settings.OpenAsync(cancellationToken)).ConfigureAwait(false);
-        }
-        catch (LlmConfigurationException problems)
-        {
-            return Console2.Problems(problems);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or ArgumentException or InvalidOperationException)
-        {
-            return Console2.Fail(ex.Message, Console2.BadConfiguration);
-        }
-
-        await using (target.ConfigureAwait(false))
-        {
-            var model = settings.Model;
-            var system = settings.System;
-            var history = new List<ChatMessage>();
-            AnsiConsole.MarkupLine($"[bold]llmb chat[/] on {Markup.Escape(target.Description)} — /help for commands, /exit to leave.");
-            while (!cancellationToken.IsCancellationRequested)
+            var input = ReadInput(model);
+            if (input is null || input.Trim() is "/exit" or "/quit")
             {
-                var input = ReadInput(model);
-                if (input is null || input.Trim() is "/exit" or "/quit")
-                {
-                    return 0;
-                }
-
-                var line = input.Trim();
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                if (line.StartsWith('/'))
-                {
-                    var (name, argument) = line.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? (line[..space], line[(space + 1)..].Trim()) : (line, string.Empty);
-                    switch (name)
-                    {
-                        case "/model":
-                            model = argument.Length > 0 ? argument : null;
-                            AnsiConsole.MarkupLine($"[grey]model: {Markup.Escape(model ?? "default routing")}[/]");
-                            break;
-                        case "/system":
-                            system = argument.Length > 0 ? argument : null;
-                            AnsiConsole.MarkupLine($"[grey]system prompt: {Markup.Escape(system ?? "none")}[/]");
-                            break;
-                        case "/history":
-                            foreach (var message in history)
-                            {
-                                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(message.Role)}:[/] {Markup.Escape(message.Content)}");
-                            }
-
-                            break;
-                        case "/clear":
-                            history.Clear();
-                            AnsiConsole.MarkupLine("[grey]new conversation[/]");
-                            break;
-                        case "/help":
-                            AnsiConsole.WriteLine(Help);
-                            break;
-                        default:
-                            AnsiConsole.MarkupLine($"[red]unknown command {Markup.Escape(name)}[/] — /help lists them.");
-                            break;
-                    }
-
-                    continue;
-                }
-
-                var messages = new List<ChatMessage>();
-                if (system is not null)
-                {
-                    messages.Add(new ChatMessage { Role = ChatRole.System, Content = system });
-                }
-
-                messages.AddRange(history);
-                messages.Add(new ChatMessage { Role = ChatRole.User, Content = input });
-                var turn = await target.ChatAsync(messages, model, text => Console.Out.Write(text), cancellationToken).ConfigureAwait(false);
-                Console.Out.WriteLine();
-                Console2.Footer(turn);
-                if (!turn.Success)
-                {
-                    Console2.Fail(turn.Error!);
-                    continue;
-                }
-
-                history.Add(new ChatMessage { Role = ChatRole.User, Content = input });
-                history.Add(new ChatMessage { Role = ChatRole.Assistant, Content = turn.Text });
+                return 0;
             }
 
-            return 0;
+            var line = input.Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith('/'))
+            {
+                var (name, argument) = line.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? (line[..space], line[(space + 1)..].Trim()) : (line, string.Empty);
+                switch (name)
+                {
+                    case "/model":
+                        model = argument.Length > 0 ? argument : null;
+                        AnsiConsole.MarkupLine($"[grey]model: {Markup.Escape(model ?? "default routing")}[/]");
+                        break;
+                    case "/system":
+                        system = argument.Length > 0 ? argument : null;
+                        AnsiConsole.MarkupLine($"[grey]system prompt: {Markup.Escape(system ?? "none")}[/]");
+                        break;
+                    case "/history":
+                        foreach (var message in history)
+                        {
+                            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(message.Role)}:[/] {Markup.Escape(message.Content)}");
+                        }
+
+                        break;
+                    case "/clear":
+                        history.Clear();
+                        AnsiConsole.MarkupLine("[grey]new conversation[/]");
+                        break;
+                    case "/help":
+                        AnsiConsole.WriteLine(Help);
+                        break;
+                    default:
+                        AnsiConsole.MarkupLine($"[red]unknown command {Markup.Escape(name)}[/] — /help lists them.");
+                        break;
+                }
+
+                continue;
+            }
+
+            var messages = new List<ChatMessage>();
+            if (system is not null)
+            {
+                messages.Add(new ChatMessage { Role = ChatRole.System, Content = system });
+            }
+
+            messages.AddRange(history);
+            messages.Add(new ChatMessage { Role = ChatRole.User, Content = input });
+            var turn = await target.ChatAsync(messages, model, text => Console.Out.Write(text), cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine();
+            Console2.Footer(turn);
+            if (!turn.Success)
+            {
+                Console2.Fail(turn.Error!);
+                continue;
+            }
+
+            history.Add(new ChatMessage { Role = ChatRole.User, Content = input });
+            history.Add(new ChatMessage { Role = ChatRole.Assistant, Content = turn.Text });
         }
+
+        return 0;
     }
 
     /// <summary>Reads one message: a line, lines joined by a trailing backslash, or a <c>"""</c> block; null at end of input.</summary>

@@ -12,6 +12,11 @@ internal abstract class TargetCommand<TSettings> : AsyncCommand<TSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
+        if (await PrepareAsync(settings, cancellationToken).ConfigureAwait(false) is { } stop)
+        {
+            return stop;
+        }
+
         ILlmbTarget target;
         try
         {
@@ -38,6 +43,9 @@ internal abstract class TargetCommand<TSettings> : AsyncCommand<TSettings>
             }
         }
     }
+
+    /// <summary>Runs before the target is opened (cheap checks of the input); an exit code stops the command there.</summary>
+    protected virtual Task<int?> PrepareAsync(TSettings settings, CancellationToken cancellationToken) => Task.FromResult<int?>(null);
 
     protected abstract Task<int> RunAsync(ILlmbTarget target, TSettings settings, CancellationToken cancellationToken);
 }

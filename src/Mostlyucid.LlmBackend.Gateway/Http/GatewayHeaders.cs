@@ -56,16 +56,7 @@ internal static class GatewayHeaders
 
         response.Headers[Backend] = backend;
         response.Headers[Attempts] = Math.Max(1, first.Attempt).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var tried = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { backend };
-        foreach (var attempt in first.Attempts ?? Array.Empty<BackendAttempt>())
-        {
-            if (attempt.Error?.Kind != LlmErrorKind.CircuitOpen)
-            {
-                tried.Add(attempt.BackendName);
-            }
-        }
-
-        response.Headers[BackendsTried] = tried.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[BackendsTried] = BackendsTriedCount(first.Attempts ?? Array.Empty<BackendAttempt>(), backend).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Adds who answered and what it took: attempts (retries included) and distinct backends sent the request.</summary>
@@ -82,22 +73,38 @@ internal static class GatewayHeaders
         }
 
         response.Headers[Attempts] = attempts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var tried = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var answered = false;
-        foreach (var attempt in attempts)
-        {
-            answered |= attempt.Success;
-            if (attempt.Error?.Kind != LlmErrorKind.CircuitOpen)
-            {
-                tried.Add(attempt.BackendName);
-            }
-        }
-
-        response.Headers[BackendsTried] = tried.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!answered && attempts.Count > 1)
+        response.Headers[BackendsTried] = BackendsTriedCount(attempts, answering: null).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (attempts.Count > 1 && !attempts.Any(a => a.Success))
         {
             // Already retried or failed over here: a client retrying on top would multiply the attempts (and the bill).
             response.Headers[ShouldRetry] = "false";
         }
+    }
+
+    /// <summary>
+    /// How many distinct backends were sent the request (a backend skipped for its open circuit was not), the one now
+    /// answering included. The lists are a few attempts long: a scan, no set, on every response.
+    /// </summary>
+    private static int BackendsTriedCount(IReadOnlyList<BackendAttempt> attempts, string? answering)
+    {
+        var count = answering is null ? 0 : 1;
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            var name = attempts[i].BackendName;
+            if (attempts[i].Error?.Kind == LlmErrorKind.CircuitOpen || string.Equals(name, answering, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var seen = false;
+            for (var j = 0; j < i && !seen; j++)
+            {
+                seen = attempts[j].Error?.Kind != LlmErrorKind.CircuitOpen && string.Equals(attempts[j].BackendName, name, StringComparison.OrdinalIgnoreCase);
+            }
+
+            count += seen ? 0 : 1;
+        }
+
+        return count;
     }
 }
