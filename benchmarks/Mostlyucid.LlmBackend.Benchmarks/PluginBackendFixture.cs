@@ -5,7 +5,6 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Wasm;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
 
 namespace Mostlyucid.LlmBackend.Benchmarks;
 
@@ -41,13 +40,6 @@ internal sealed class PluginBackendFixture : IDisposable
             settings.Backends.Add(Backend(plugin, ShortStreams, ShortStreamPort));
             settings.Backends.Add(Backend(plugin, LongStreams, LongStreamPort));
         });
-        if (plugin is PluginUnderTest.WasmAssemblyScript or PluginUnderTest.WasmC)
-        {
-            // The sidecar the package ships, found from the repository (BenchmarkDotNet runs from a generated folder).
-            var sidecar = RepositoryFiles.SidecarDirectory();
-            services.AddSingleton<IWasmRuntime>(sp => new NodeSidecarRuntime("node", sidecar, sp.GetRequiredService<ILoggerFactory>().CreateLogger<NodeSidecarRuntime>()));
-        }
-
         services.AddLlmBackendWasm();
         services.AddHttpClient(BuiltInProvidersPlugin.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new InMemoryUpstream(1, new Dictionary<int, int> { [ShortStreamPort] = 1, [LongStreamPort] = LongStreamChunks }, eventPerRead: true));

@@ -31,21 +31,6 @@ internal static class RepositoryFiles
         return path;
     }
 
-    /// <summary>
-    /// The Extism sidecar to run: the copy next to this assembly (<c>wasm-sidecar</c>, what an application ships) when its
-    /// packages are installed, else the one in the source tree.
-    /// </summary>
-    public static string SidecarDirectory()
-    {
-        var candidates = new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "wasm-sidecar"),
-            Path.Combine(Root, "src", "Mostlyucid.LlmBackend.Wasm", "sidecar"),
-        };
-        return candidates.FirstOrDefault(c => Directory.Exists(Path.Combine(c, "node_modules", "@extism", "extism")))
-            ?? throw new InvalidOperationException($"The Extism sidecar's packages are not installed (looked in {string.Join(" and ", candidates)}): run `npm ci` in src/Mostlyucid.LlmBackend.Wasm/sidecar (bash scripts/install-prerequisites.sh does), rebuild, and run the benchmark again.");
-    }
-
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

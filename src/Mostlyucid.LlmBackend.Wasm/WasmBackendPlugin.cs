@@ -5,7 +5,7 @@ using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Wasm.Backend;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Mostlyucid.LlmBackend.Wasm.Runtime;
 
 namespace Mostlyucid.LlmBackend.Wasm;
 
@@ -40,7 +40,7 @@ public sealed class WasmBackendPlugin : ILlmBackendPlugin
     public string Author => "Mostlyucid LlmBackend contributors";
 
     /// <inheritdoc />
-    public string Description => "Hosts QueryMT's Extism plugin ABI (sandboxed in a Node.js sidecar) and native C-ABI plugins.";
+    public string Description => "Hosts QueryMT's Extism plugin ABI (sandboxed in process on Wasmtime) and native C-ABI plugins.";
 
     /// <inheritdoc />
     public IEnumerable<string> SupportedBackendTypes => new[] { WasmType, NativeType };
@@ -56,7 +56,7 @@ public sealed class WasmBackendPlugin : ILlmBackendPlugin
         var factory = new PluginBackendFactory(() => _services.GetRequiredService<IWasmRuntime>(), settings.Sandbox, _services.GetRequiredService<TimeProvider>(), roots);
         var native = string.Equals(backendType, NativeType, StringComparison.OrdinalIgnoreCase);
 
-        // Backends are created synchronously by the registry; loading talks to the sidecar, so wait for it off the caller's context.
+        // Backends are created synchronously by the registry; loading is asynchronous, so wait for it off the caller's context.
         return Task.Run(() => factory.CreateAsync(config, native, loggerFactory.CreateLogger($"Mostlyucid.LlmBackend.Wasm.{config.Name}"), httpClientFactory.CreateClient(BuiltInProvidersPlugin.HttpClientName), CancellationToken.None))
             .GetAwaiter()
             .GetResult();

@@ -69,6 +69,41 @@ internal static class HttpWire
         }
     }
 
+    /// <summary>Reads a response envelope (<c>{"resp":{…}}</c>) back into its status, headers and body.</summary>
+    /// <exception cref="FormatException">The envelope is not a valid response.</exception>
+    public static (int Status, Dictionary<string, string> Headers, byte[] Body) ParseResponse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resp", out var response) || !response.TryGetProperty("head", out var head))
+            {
+                throw new FormatException("the response has no \"resp.head\" object");
+            }
+
+            var status = head.TryGetProperty("status", out var s) && s.TryGetInt32(out var code) ? code : throw new FormatException("resp.head.status is missing");
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (head.TryGetProperty("headers", out var map) && map.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var header in map.EnumerateObject())
+                {
+                    headers[header.Name] = header.Value.ValueKind == JsonValueKind.Array
+                        ? string.Join(", ", header.Value.EnumerateArray().Select(v => v.GetString()))
+                        : header.Value.GetString() ?? string.Empty;
+                }
+            }
+
+            var body = response.TryGetProperty("body", out var b) ? ReadBytes(b, "resp.body") : Array.Empty<byte>();
+            return (status, headers, body);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"the response is not JSON ({ex.Message})");
+        }
+    }
+
     /// <summary>Reads a byte array written as an array of numbers.</summary>
     public static byte[] ReadBytes(JsonElement element, string what)
     {

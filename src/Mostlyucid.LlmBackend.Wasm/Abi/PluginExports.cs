@@ -24,6 +24,7 @@ internal static class PluginExports
     public const string CompleteRequest = "complete_request";
     public const string ParseCompleteResponse = "parse_complete_response";
     public const string SupportsStreaming = "supports_streaming";
+    public const string ClassifyChatError = "classify_chat_error";
 
     /// <summary>The exports every provider plugin must have (QueryMT's own test for its request/parse ABI).</summary>
     public static readonly string[] Required = { Name, ChatRequest, ChatStreamRequest, ParseChatResponse, ListModelsRequest, ParseListModelsResponse };

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
@@ -43,6 +44,33 @@ internal static class QueryMtErrors
         };
     }
 
+    /// <summary>
+    /// Reads a plugin's verdict on a refused chat (<c>classify_chat_error</c>'s <c>{"payload": LLMErrorPayload}</c>), or
+    /// returns <see langword="null"/> when the output is not one.
+    /// </summary>
+    /// <param name="json">The export's output.</param>
+    /// <param name="backend">The backend's name.</param>
+    /// <param name="status">The HTTP status the provider answered.</param>
+    /// <returns>The error, or <see langword="null"/>.</returns>
+    public static LlmError? FromPayload(ReadOnlySpan<byte> json, string backend, int status)
+    {
+        if (!TryPayload(Encoding.UTF8.GetString(json), out var payload))
+        {
+            return null;
+        }
+
+        var (kind, message, code, retryAfter, _) = payload;
+        return new LlmError
+        {
+            Kind = kind,
+            Message = $"Backend '{backend}' answered HTTP {status}: {message}",
+            BackendName = backend,
+            ProviderCode = code,
+            RetryAfter = retryAfter,
+            StatusCode = status,
+        };
+    }
+
     private static string Describe(PluginFailure failure) => failure switch
     {
         PluginFailure.Timeout => "time limit",
@@ -53,8 +81,12 @@ internal static class QueryMtErrors
         _ => "host error",
     };
 
-    private static (LlmErrorKind Kind, string Message, string? Code, TimeSpan? RetryAfter, int? Status) Payload(string text)
+    private static (LlmErrorKind Kind, string Message, string? Code, TimeSpan? RetryAfter, int? Status) Payload(string text) =>
+        TryPayload(text, out var payload) ? payload : (LlmErrorKind.Unknown, text, null, null, null);
+
+    private static bool TryPayload(string text, out (LlmErrorKind Kind, string Message, string? Code, TimeSpan? RetryAfter, int? Status) result)
     {
+        result = default;
         JsonDocument document;
         try
         {
@@ -62,7 +94,7 @@ internal static class QueryMtErrors
         }
         catch (JsonException)
         {
-            return (LlmErrorKind.Unknown, text, null, null, null);
+            return false;
         }
 
         using (document)
@@ -70,7 +102,7 @@ internal static class QueryMtErrors
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
             {
-                return (LlmErrorKind.Unknown, text, null, null, null);
+                return false;
             }
 
             var type = QueryMtResults.String(payload, "type") ?? "generic_error";
@@ -90,7 +122,8 @@ internal static class QueryMtErrors
                 "provider_error" => ProviderKind(context),
                 _ => LlmErrorKind.Unknown,
             };
-            return (kind, message, QueryMtResults.String(context, "code") ?? type, retryAfter, status);
+            result = (kind, message, QueryMtResults.String(context, "code") ?? type, retryAfter, status);
+            return true;
         }
     }
 

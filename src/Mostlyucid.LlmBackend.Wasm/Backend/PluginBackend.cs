@@ -11,7 +11,7 @@ using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Wasm.Abi;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Mostlyucid.LlmBackend.Wasm.Runtime;
 
 namespace Mostlyucid.LlmBackend.Wasm.Backend;
 
@@ -21,8 +21,11 @@ namespace Mostlyucid.LlmBackend.Wasm.Backend;
 /// hosts and sent by this backend's own HTTP client, so time limits, retries, circuit breakers, statistics and failover
 /// apply exactly as for the built-in providers.
 /// </summary>
-internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend, IEmbeddingLlmBackend
+internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend, IEmbeddingLlmBackend, IPluginHttp
 {
+    /// <summary>Marks a request the plugin built for a chat, with the configuration it was built from (for classify_chat_error).</summary>
+    private static readonly HttpRequestOptionsKey<JsonObject> ChatConfiguration = new("llmb.plugin.chat-cfg");
+
     private const int MaxResponseBytes = 64 * 1024 * 1024;
 
     /// <summary>The most stream lines sent to the parser in one round trip (a long burst is split).</summary>
@@ -99,7 +102,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         var closed = false;
         try
         {
-            using var response = await SendAsync(ToHttpRequest(opened.Outputs[0]), cancellationToken).ConfigureAwait(false);
+            using var response = await SendAsync(ToHttpRequest(opened.Outputs[0], cfg), cancellationToken).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
@@ -236,7 +239,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
     /// Answers an HTTP request the plugin makes itself (QueryMT's <c>qmt_http_request</c>): refused with 403 unless its host
     /// is allowed; sent with this backend's client otherwise. Failures come back as statuses, as QueryMT's host does.
     /// </summary>
-    public async Task<byte[]> SendForPluginAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    public async Task<byte[]> SendAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         PluginHttpRequest built;
         try
@@ -267,11 +270,48 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         }
     }
 
+    /// <summary>
+    /// Opens a response the plugin reads as a stream (QueryMT's <c>qmt_http_stream_open</c>). A host outside the plugin's
+    /// allowed hosts is refused with an exception (the plugin traps, as in QueryMT); error statuses come back as they are.
+    /// </summary>
+    public async Task<PluginHttpResponse> OpenStreamAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    {
+        PluginHttpRequest built;
+        try
+        {
+            built = HttpWire.ParseRequest(envelope);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException($"Backend '{Name}': plugin '{_plugin.Name}' opened a stream with a request that cannot be sent: {ex.Message}");
+        }
+
+        if (!_plugin.AllowedHosts.Allows(built.Uri))
+        {
+            throw new InvalidOperationException($"Host '{built.Uri.Host}' not in allowlist");
+        }
+
+        var message = ToHttpRequest(built);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            message.Dispose();
+        }
+
+        var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new PluginHttpResponse((int)response.StatusCode, headers, body, new ResponseOwner(response));
+    }
+
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var cfg = ConfigurationFor(request);
         var built = await CallAsync(PluginExports.ChatRequest, QueryMtRequests.Chat(cfg, request), null, cancellationToken).ConfigureAwait(false);
-        var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
+        var (status, headers, body) = await SendBuiltAsync(built, cancellationToken, cfg).ConfigureAwait(false);
         var parsed = await CallAsync(PluginExports.ParseChatResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
         var response = Read(parsed, QueryMtResults.Chat);
         response.BackendUsed = Name;
@@ -394,9 +434,9 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         return new EmbeddingResponse { Embeddings = vectors, ModelUsed = model ?? Model(cfg, null), BackendUsed = Name };
     }
 
-    private async Task<(int Status, List<KeyValuePair<string, IEnumerable<string>>> Headers, byte[] Body)> SendBuiltAsync(PluginCallResult built, CancellationToken cancellationToken)
+    private async Task<(int Status, List<KeyValuePair<string, IEnumerable<string>>> Headers, byte[] Body)> SendBuiltAsync(PluginCallResult built, CancellationToken cancellationToken, JsonObject? chatConfiguration = null)
     {
-        using var response = await SendAsync(ToHttpRequest(built.Output), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(ToHttpRequest(built.Output, chatConfiguration), cancellationToken).ConfigureAwait(false);
         byte[] body;
         try
         {
@@ -416,7 +456,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         return ((int)response.StatusCode, headers, body);
     }
 
-    private HttpRequestMessage ToHttpRequest(ReadOnlyMemory<byte> envelope)
+    private HttpRequestMessage ToHttpRequest(ReadOnlyMemory<byte> envelope, JsonObject? chatConfiguration = null)
     {
         PluginHttpRequest built;
         try
@@ -433,7 +473,47 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
             throw Failure(LlmErrorKind.Unknown, $"Backend '{Name}': plugin '{_plugin.Name}' built a request to {built.Uri.Scheme}://{built.Uri.Authority}, which is not one of its allowed hosts ({_plugin.AllowedHosts}); it was not sent. If that host is intended, add it to the backend's AllowedHosts.");
         }
 
-        return ToHttpRequest(built);
+        var message = ToHttpRequest(built);
+        if (chatConfiguration is not null)
+        {
+            message.Options.Set(ChatConfiguration, chatConfiguration);
+        }
+
+        return message;
+    }
+
+    /// <summary>
+    /// A refused chat goes to the plugin's own error table (<c>classify_chat_error</c>) when it has one, as QueryMT's host
+    /// does for every non-2xx chat response, streamed or not: its verdict decides the kind (rate limit, auth, …) and the
+    /// retry-after. Anything else, or a table that fails, is read the generic way.
+    /// </summary>
+    protected override async ValueTask<LlmError> ClassifyFailureAsync(HttpRequestMessage request, HttpResponseMessage response, string body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        if (!_carrier.Exports.Contains(PluginExports.ClassifyChatError) || !request.Options.TryGetValue(ChatConfiguration, out var cfg))
+        {
+            return await base.ClassifyFailureAsync(request, response, body, cancellationToken).ConfigureAwait(false);
+        }
+
+        var input = ResponseInput(cfg, (int)response.StatusCode, response.Headers.Concat(response.Content.Headers), Encoding.UTF8.GetBytes(body));
+        try
+        {
+            var verdict = await _carrier.CallAsync(PluginExports.ClassifyChatError, input, null, cancellationToken).ConfigureAwait(false);
+            if (QueryMtErrors.FromPayload(verdict.Output.Span, Name, (int)response.StatusCode) is { } error)
+            {
+                return error;
+            }
+        }
+        catch (PluginCallException ex)
+        {
+            if (ex.Failure == PluginFailure.PluginError)
+            {
+                return QueryMtErrors.From(ex, Name, PluginExports.ClassifyChatError);
+            }
+        }
+
+        return await base.ClassifyFailureAsync(request, response, body, cancellationToken).ConfigureAwait(false);
     }
 
     private static HttpRequestMessage ToHttpRequest(PluginHttpRequest built)
@@ -595,6 +675,16 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         catch (PluginCallException)
         {
             // The parser is gone with its instance, or was already removed by finish.
+        }
+    }
+
+    /// <summary>Disposes a streamed response when the plugin closes its stream.</summary>
+    private sealed class ResponseOwner(HttpResponseMessage response) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            response.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

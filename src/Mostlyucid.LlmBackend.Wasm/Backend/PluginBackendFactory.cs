@@ -5,7 +5,7 @@ using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Wasm.Abi;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
 using Mostlyucid.LlmBackend.Wasm.Native;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Mostlyucid.LlmBackend.Wasm.Runtime;
 
 namespace Mostlyucid.LlmBackend.Wasm.Backend;
 
@@ -33,7 +33,7 @@ internal sealed class PluginBackendFactory
     {
         var label = $"Backend '{config.Name}'";
         var path = ResolvePath(config, label);
-        PluginBackend? backend = null;
+        var http = new DeferredPluginHttp();
         IPluginCarrier carrier;
         try
         {
@@ -47,7 +47,8 @@ internal sealed class PluginBackendFactory
                         Instances = _sandbox.InstancesPerPlugin,
                         CallTimeout = TimeSpan.FromMilliseconds(_sandbox.CallTimeoutMs),
                         MemoryLimitBytes = _sandbox.MemoryLimitMb * 1024L * 1024L,
-                        HttpHandler = (request, ct) => backend?.SendForPluginAsync(request, ct) ?? Task.FromResult(Array.Empty<byte>()),
+                        Http = http,
+                        Logger = logger,
                     },
                     cancellationToken).ConfigureAwait(false);
         }
@@ -58,8 +59,9 @@ internal sealed class PluginBackendFactory
 
         try
         {
-            var descriptor = await DescribeAsync(config, carrier, label, cancellationToken).ConfigureAwait(false);
-            backend = new PluginBackend(config, logger, httpClient, _time, carrier, descriptor);
+            var descriptor = await DescribeAsync(config, carrier, label, logger, cancellationToken).ConfigureAwait(false);
+            var backend = new PluginBackend(config, logger, httpClient, _time, carrier, descriptor);
+            http.Target = backend;
             var carrierName = native ? "native" : "WebAssembly";
             var allowedHosts = descriptor.AllowedHosts.ToString();
             WasmLog.PluginLoaded(logger, carrierName, descriptor.Name, path, config.Name, allowedHosts);
@@ -119,7 +121,7 @@ internal sealed class PluginBackendFactory
     private static string? HostOf(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.IdnHost : null;
 
-    private static async Task<PluginDescriptor> DescribeAsync(LlmBackendConfig config, IPluginCarrier carrier, string label, CancellationToken cancellationToken)
+    private static async Task<PluginDescriptor> DescribeAsync(LlmBackendConfig config, IPluginCarrier carrier, string label, ILogger logger, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var missing = PluginExports.Required.Where(e => !carrier.Exports.Contains(e)).ToList();
@@ -155,6 +157,22 @@ internal sealed class PluginBackendFactory
         }
 
         var cfg = config.PluginConfig?.DeepClone().AsObject() ?? new JsonObject();
+        var hosts = new List<string>(config.AllowedHosts);
+
+        // QueryMT reads a provider's allowed hosts from inside its config, and drops the keys the plugin's schema does
+        // not declare (allowed_hosts too, unless the plugin takes it): a configuration written for QueryMT works as it is.
+        hosts.AddRange(ConfiguredAllowedHosts(cfg, label, problems));
+        var dropped = Undeclared(schema, cfg);
+        if (dropped.Count > 0)
+        {
+            dropped.ForEach(key => cfg.Remove(key));
+            var unexpected = dropped.Where(key => key != "allowed_hosts").ToList();
+            if (unexpected.Count > 0)
+            {
+                WasmLog.UnknownConfigKeysDropped(logger, config.Name, name, string.Join(", ", unexpected));
+            }
+        }
+
         schema.Coerce(cfg);
         if (!string.IsNullOrWhiteSpace(config.BaseUrl))
         {
@@ -175,7 +193,7 @@ internal sealed class PluginBackendFactory
 
         // The plugin's key is the backend's ApiKey — never a variable the plugin names: a plugin must not be able to
         // ask for someone else's secret.
-        if (!string.IsNullOrEmpty(config.ApiKey))
+        if (!string.IsNullOrEmpty(config.ApiKey) && (schema.Declares("api_key") || !HasProperties(schema)))
         {
             cfg["api_key"] = config.ApiKey;
         }
@@ -205,7 +223,6 @@ internal sealed class PluginBackendFactory
             streams = await SupportsStreamingAsync(carrier, cfg, name, label, problems, cancellationToken).ConfigureAwait(false);
         }
 
-        var hosts = new List<string>(config.AllowedHosts);
         if (HostOf((cfg["base_url"] as JsonValue)?.GetValue<string>()) is { } configuredHost)
         {
             hosts.Add(configuredHost);
@@ -231,6 +248,43 @@ internal sealed class PluginBackendFactory
             CanComplete = PluginExports.Completion.All(carrier.Exports.Contains),
         };
     }
+
+    /// <summary>Reads QueryMT's <c>config.allowed_hosts</c>: a list of host names.</summary>
+    private static List<string> ConfiguredAllowedHosts(JsonObject cfg, string label, List<string> problems)
+    {
+        var hosts = new List<string>();
+        if (!cfg.TryGetPropertyValue("allowed_hosts", out var node) || node is null)
+        {
+            return hosts;
+        }
+
+        if (node is not JsonArray list)
+        {
+            problems.Add($"{label}: PluginConfig:allowed_hosts must be a list of host names (for example [\"api.example.com\"]).");
+            return hosts;
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is JsonValue value && value.TryGetValue<string>(out var host) && !string.IsNullOrWhiteSpace(host))
+            {
+                hosts.Add(host.Trim());
+            }
+            else
+            {
+                problems.Add($"{label}: PluginConfig:allowed_hosts:{i} must be a host name.");
+            }
+        }
+
+        return hosts;
+    }
+
+    private static bool HasProperties(ConfigSchema schema) =>
+        schema.Text is { } text && JsonNode.Parse(text) is JsonObject root && root["properties"] is JsonObject;
+
+    /// <summary>The top-level keys of <paramref name="cfg"/> the schema does not declare (none when it declares nothing).</summary>
+    private static List<string> Undeclared(ConfigSchema schema, JsonObject cfg) =>
+        HasProperties(schema) ? cfg.Select(p => p.Key).Where(key => !schema.Declares(key)).ToList() : new List<string>();
 
     private string ResolvePath(LlmBackendConfig config, string label)
     {

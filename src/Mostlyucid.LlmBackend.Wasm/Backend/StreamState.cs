@@ -7,7 +7,9 @@ namespace Mostlyucid.LlmBackend.Wasm.Backend;
 /// <summary>
 /// Turns a plugin's stream chunks (QueryMT's <c>StreamChunk</c>) into the library's stream updates. A tool call the
 /// plugin only reports when complete (no start or argument deltas before it) is sent whole; the structured chunks of
-/// QueryMT's newest builds are projections of the legacy ones and are skipped.
+/// QueryMT's newest builds are projections of the legacy ones and are skipped. The first <c>done</c> ends the answer, as
+/// in QueryMT: its OpenAI-family parsers report the real reason and then <c>Stop</c> again at <c>[DONE]</c>, so after the
+/// first only usage is still taken.
 /// </summary>
 internal sealed class StreamState
 {
@@ -38,6 +40,11 @@ internal sealed class StreamState
 
     private ChatStreamUpdate? ToUpdate(string kind, JsonElement value)
     {
+        if (Done && kind != "usage")
+        {
+            return null;
+        }
+
         switch (kind)
         {
             case "text" when value.ValueKind == JsonValueKind.String:

@@ -269,11 +269,6 @@ internal static class LlmSettingsValidator
 
     private static void ValidateSandbox(SandboxSettings sandbox, string path, List<string> problems)
     {
-        if (string.IsNullOrWhiteSpace(sandbox.NodePath))
-        {
-            problems.Add($"{path}:NodePath must name the Node.js executable (for example 'node' or '/usr/bin/node').");
-        }
-
         Positive(sandbox.InstancesPerPlugin, $"{path}:InstancesPerPlugin", problems);
         Positive(sandbox.CallTimeoutMs, $"{path}:CallTimeoutMs", problems);
         if (sandbox.MemoryLimitMb is < 1 or > 4096)

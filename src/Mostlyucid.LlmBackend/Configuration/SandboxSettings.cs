@@ -6,7 +6,8 @@ namespace Mostlyucid.LlmBackend.Configuration;
 /// </summary>
 public class SandboxSettings
 {
-    /// <summary>Gets or sets the Node.js executable that runs the Extism sidecar. <value>The default value is <c>node</c> (found on PATH).</value></summary>
+    /// <summary>Gets or sets nothing any more: WebAssembly plugins run in process on Wasmtime, with no Node.js.</summary>
+    [Obsolete("Ignored. WebAssembly plugins run in process on Wasmtime; Node.js is not used.")]
     public string NodePath { get; set; } = "node";
 
     /// <summary>

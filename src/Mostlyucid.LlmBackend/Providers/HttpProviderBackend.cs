@@ -207,8 +207,24 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
                 body = string.Empty;
             }
 
-            throw new LlmBackendException(ParseError((int)response.StatusCode, body, response.Headers), Array.Empty<BackendAttempt>());
+            var error = await ClassifyFailureAsync(request, response, body, cancellationToken).ConfigureAwait(false);
+            throw new LlmBackendException(error, Array.Empty<BackendAttempt>());
         }
+    }
+
+    /// <summary>
+    /// Classifies an error status. By default this is <see cref="ParseError"/>; a provider whose classification needs the
+    /// request (a plugin's own error table) overrides it.
+    /// </summary>
+    /// <param name="request">The request that was refused.</param>
+    /// <param name="response">The response (its body already read into <paramref name="body"/>).</param>
+    /// <param name="body">The response body, bounded.</param>
+    /// <param name="cancellationToken">Cancels the classification.</param>
+    /// <returns>The error.</returns>
+    protected virtual ValueTask<LlmError> ClassifyFailureAsync(HttpRequestMessage request, HttpResponseMessage response, string body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return ValueTask.FromResult(ParseError((int)response.StatusCode, body, response.Headers));
     }
 
     /// <summary>Reads a JSON body; a body that is not the expected JSON is an <see cref="LlmErrorKind.InvalidResponse"/>.</summary>

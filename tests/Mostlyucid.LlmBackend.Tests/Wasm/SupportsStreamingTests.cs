@@ -4,7 +4,7 @@ using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Tests.TestSupport;
 using Mostlyucid.LlmBackend.Wasm.Backend;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
-using Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Mostlyucid.LlmBackend.Wasm.Runtime;
 
 namespace Mostlyucid.LlmBackend.Tests.Wasm;
 

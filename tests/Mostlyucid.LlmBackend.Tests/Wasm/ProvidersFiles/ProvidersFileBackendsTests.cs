@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.FakeProvider;
 using Mostlyucid.LlmBackend.Models;
@@ -100,7 +101,34 @@ public sealed class ProvidersFileBackendsTests : IAsyncLifetime
 
         Assert.Equal(BackendStatus.Failed, backend.Status);
         Assert.Contains("PluginConfig:temperature must be at most 2 (found 5)", backend.StatusReason);
-        Assert.Contains("PluginConfig:colour is not a setting this plugin knows", backend.StatusReason);
+        Assert.DoesNotContain("colour", backend.StatusReason);
+    }
+
+    [Fact]
+    public async Task AFileWrittenForQueryMt_WithAllowedHostsInsideConfig_AndKeysThePluginLacks_Serves()
+    {
+        // QueryMT reads allowed_hosts from inside the provider's config and drops keys the plugin's schema does not know.
+        var file = Write("providers.toml", $$"""
+            [[providers]]
+            name = "querymt-style"
+            path = {{System.Text.Json.JsonSerializer.Serialize(WasmSamples.CWasm)}}
+
+            [providers.config]
+            base_url = "{{_upstream.BaseUrl}}/v1"
+            api_key = "{{Key}}"
+            model = "sample-model"
+            allowed_hosts = ["127.0.0.1", "api.example.com"]
+            reasoning_effort_for_another_plugin = "high"
+            """);
+        using var host = LlmTestHost.Create(s => s.Plugins.ProvidersFile = file, services: s => s.AddLlmBackendWasm());
+
+        var backend = Assert.Single(host.Llm.GetBackends(), b => b.Name == "querymt-style");
+        Assert.Equal(BackendStatus.Ready, backend.Status);
+        var answer = await host.Llm.ChatAsync(new ChatRequest { Messages = { new ChatMessage { Role = ChatRole.User, Content = "Hi" } } });
+
+        Assert.True(answer.Success, answer.ErrorMessage);
+        Assert.Equal("querymt-style", answer.BackendUsed);
+        Assert.Contains(host.Logs.Messages(LogLevel.Warning), l => l.Contains("reasoning_effort_for_another_plugin", StringComparison.Ordinal) && l.Contains("dropped", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
-namespace Mostlyucid.LlmBackend.Wasm.Sidecar;
+using Microsoft.Extensions.Logging;
+
+namespace Mostlyucid.LlmBackend.Wasm.Runtime;
 
 /// <summary>A WebAssembly plugin to load, and the limits it runs under.</summary>
 public sealed record WasmPluginLoadRequest
@@ -19,8 +21,11 @@ public sealed record WasmPluginLoadRequest
     public long MemoryLimitBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Gets what answers HTTP requests the plugin makes itself (QueryMT's <c>qmt_http_request</c>): given the request
-    /// envelope's JSON, it returns the response envelope's JSON. <see langword="null"/> refuses them.
+    /// Gets what sends the HTTP requests the plugin makes itself (QueryMT's <c>qmt_http_*</c>, Extism's
+    /// <c>http_request</c>); <see langword="null"/> refuses them.
     /// </summary>
-    public Func<ReadOnlyMemory<byte>, CancellationToken, Task<byte[]>>? HttpHandler { get; init; }
+    public IPluginHttp? Http { get; init; }
+
+    /// <summary>Gets where the plugin's own log lines go (by default the runtime's logger).</summary>
+    public ILogger? Logger { get; init; }
 }

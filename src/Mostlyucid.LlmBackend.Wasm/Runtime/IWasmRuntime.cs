@@ -1,11 +1,10 @@
 using Mostlyucid.LlmBackend.Wasm.Carriers;
 
-namespace Mostlyucid.LlmBackend.Wasm.Sidecar;
+namespace Mostlyucid.LlmBackend.Wasm.Runtime;
 
 /// <summary>
-/// Runs WebAssembly plugins. The one implementation here is a Node.js sidecar hosting the Extism JavaScript runtime,
-/// since no .NET WebAssembly runtime is available from the package source; an in-process runtime can replace it behind
-/// this interface.
+/// Runs WebAssembly plugins. The implementation here is <see cref="InProcess.WasmtimeRuntime"/>, which runs them in
+/// process on Wasmtime.
 /// </summary>
 public interface IWasmRuntime : IAsyncDisposable
 {
