@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need beyond the .NET SDK, so a fresh machine can run scripts/test.sh:
 # - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` npm package);
-# - the Extism sidecar's npm packages (src/Mostlyucid.LlmBackend.Wasm/sidecar), which run WebAssembly plugins.
+#   Node is a test and sample-build tool only: WebAssembly plugins run in process on Wasmtime.
+# - wat2wasm and clang-14/lld, which compile the sandbox tests' own plugins.
 # The sample plugins' toolchains (AssemblyScript from npm; clang, lld and wasi-libc from apt) are installed by
 # samples/wasm/build.sh, which scripts/test.sh runs.
 set -euo pipefail
@@ -42,4 +43,7 @@ if ! command -v wat2wasm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
   (apt-get update -qq && apt-get install -y -qq wabt) || echo "Could not install wabt (wat2wasm); the sandbox tests will fail."
 fi
 
-npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error
+# clang-14 and lld compile the test plugin that does its own HTTP (tests/Mostlyucid.LlmBackend.Tests/Wasm/Plugins/in_plugin.c).
+if { ! command -v clang-14 >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; } && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq clang-14 lld) || echo "Could not install clang-14 and lld; the in-plugin export tests will fail."
+fi

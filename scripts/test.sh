@@ -77,7 +77,7 @@ if [ -z "${LLMB_TEST_POSTGRES:-}" ]; then
 fi
 
 step "Main test suite"
-# One test assembly at a time (-m:1): the suites start real servers, sidecars and load tests, and on two cores running
+# One test assembly at a time (-m:1): the suites start real servers and load tests, and on two cores running
 # them side by side turns timing tests into tests of the machine's load.
 dotnet test LlmBackend.slnx -c "$configuration" --no-build -nologo -m:1 \
   --logger "trx;LogFilePrefix=main" --results-directory "$results" || status=1

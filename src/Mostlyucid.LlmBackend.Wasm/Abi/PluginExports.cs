@@ -25,9 +25,17 @@ internal static class PluginExports
     public const string ParseCompleteResponse = "parse_complete_response";
     public const string SupportsStreaming = "supports_streaming";
     public const string ClassifyChatError = "classify_chat_error";
+    public const string Chat = "chat";
+    public const string ChatStream = "chat_stream";
+    public const string Embed = "embed";
+    public const string Complete = "complete";
+    public const string ListModels = "list_models";
 
-    /// <summary>The exports every provider plugin must have (QueryMT's own test for its request/parse ABI).</summary>
+    /// <summary>The exports of the request/parse ABI (QueryMT's own test: with all of them, its host does the HTTP).</summary>
     public static readonly string[] Required = { Name, ChatRequest, ChatStreamRequest, ParseChatResponse, ListModelsRequest, ParseListModelsResponse };
+
+    /// <summary>The exports of a plugin that does its own HTTP (what QueryMT's host falls back to without the request/parse ones).</summary>
+    public static readonly string[] RequiredInPlugin = { Name, Chat };
 
     /// <summary>The exports that make streaming possible.</summary>
     public static readonly string[] Streaming = { ChatStreamRequest, StreamParserStart, StreamParserParse, StreamParserFinish };

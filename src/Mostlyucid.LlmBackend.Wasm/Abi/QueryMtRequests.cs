@@ -145,9 +145,15 @@ internal static class QueryMtRequests
                 writer.WriteString("type", "text");
                 writer.WriteString("text", part.Text ?? string.Empty);
             }
+            else if (part.TryGetImageBytes(out var data, out var mediaType))
+            {
+                // Bytes (given as bytes or as a base64 data: URL) are QueryMT's image block: the bytes as an array of numbers.
+                writer.WriteString("type", "image");
+                writer.WriteString("mime_type", mediaType);
+                HttpWire.WriteBytes(writer, "data", data.Span);
+            }
             else
             {
-                // Images travel as URLs; bytes as a data: URL, which every OpenAI-style API takes and plugins pass on as given.
                 writer.WriteString("type", "image_url");
                 writer.WriteString("url", part.ToImageUrl());
             }

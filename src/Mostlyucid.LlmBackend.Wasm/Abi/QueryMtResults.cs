@@ -58,6 +58,15 @@ internal static class QueryMtResults
             .ToList();
     }
 
+    /// <summary>Reads one chunk an in-plugin <c>chat_stream</c> yielded (<c>{"chunk","usage"}</c>; only the chunk counts, as in QueryMT).</summary>
+    public static List<JsonElement> YieldedChunk(ReadOnlyMemory<byte> output)
+    {
+        using var document = Parse(output, "chat_stream");
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("chunk", out var chunk)
+            ? new List<JsonElement> { chunk.Clone() }
+            : throw new FormatException("a yielded chunk has no \"chunk\"");
+    }
+
     /// <summary>Reads <c>[[float]]</c>.</summary>
     public static List<float[]> Embeddings(ReadOnlyMemory<byte> output)
     {

@@ -54,12 +54,21 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
     {
         var cfg = _plugin.Configuration;
         List<string>? models = null;
-        if (_carrier.Exports.Contains(PluginExports.ListModelsStatic))
+        if (_plugin.InPlugin)
+        {
+            if (!_carrier.Exports.Contains(PluginExports.ListModels))
+            {
+                return Array.Empty<LlmModelInfo>();
+            }
+
+            models = Read(await CallAsync(PluginExports.ListModels, QueryMtRequests.Bare(cfg), null, cancellationToken).ConfigureAwait(false), o => QueryMtResults.Models(o, PluginExports.ListModels)) ?? new List<string>();
+        }
+        else if (_carrier.Exports.Contains(PluginExports.ListModelsStatic))
         {
             models = Read(await CallAsync(PluginExports.ListModelsStatic, QueryMtRequests.WithConfig(cfg), null, cancellationToken).ConfigureAwait(false), o => QueryMtResults.Models(o, PluginExports.ListModelsStatic));
         }
 
-        if (models is null)
+        if (models is null && !_plugin.InPlugin)
         {
             var built = await CallAsync(PluginExports.ListModelsRequest, QueryMtRequests.WithConfig(cfg), null, cancellationToken).ConfigureAwait(false);
             var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
@@ -67,7 +76,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
             models = Read(parsed, o => QueryMtResults.Models(o, PluginExports.ParseListModelsResponse)) ?? new List<string>();
         }
 
-        return models.Select(id => new LlmModelInfo { Id = id, BackendName = Name, OwnedBy = _plugin.Name }).ToList();
+        return (models ?? new List<string>()).Select(id => new LlmModelInfo { Id = id, BackendName = Name, OwnedBy = _plugin.Name }).ToList();
     }
 
     public override async IAsyncEnumerable<ChatStreamUpdate> StreamChatAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -77,6 +86,16 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         {
             // Without the parser exports, the answer arrives whole and is streamed as one update.
             await foreach (var update in base.StreamChatAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        if (_plugin.InPlugin)
+        {
+            await foreach (var update in StreamInPluginAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
@@ -197,6 +216,55 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
         }
     }
 
+    /// <summary>
+    /// Streams through a plugin that does its own HTTP: its <c>chat_stream</c> runs (with <c>stream: true</c> in its
+    /// configuration, as QueryMT sets it) and yields each chunk through <c>qmt_yield_chunk</c> while it reads the
+    /// provider's stream through <c>qmt_http_stream_*</c>.
+    /// </summary>
+    private async IAsyncEnumerable<ChatStreamUpdate> StreamInPluginAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_carrier is not IYieldingPluginCarrier yielding)
+        {
+            throw Failure(LlmErrorKind.Unknown, $"Backend '{Name}': plugin '{_plugin.Name}' streams by yielding chunks, which its carrier cannot run.");
+        }
+
+        var cfg = ConfigurationFor(request);
+        cfg["stream"] = true;
+        var model = Model(cfg, request);
+        var state = new StreamState();
+        var chunks = yielding.CallYieldingAsync(PluginExports.ChatStream, QueryMtRequests.Chat(cfg, request), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (chunks.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await chunks.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (PluginCallException ex)
+                {
+                    throw ToBackendException(ex, PluginExports.ChatStream);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                foreach (var update in state.Apply(Read(chunks.Current, QueryMtResults.YieldedChunk), model))
+                {
+                    yield return update;
+                }
+            }
+        }
+
+        if (!state.Done)
+        {
+            throw Failure(LlmErrorKind.Network, $"Backend '{Name}' ended its stream before the answer finished (the plugin's chat_stream returned without a done chunk).");
+        }
+    }
+
     public Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) =>
         EmbedWithErrorsAsResultAsync(request, EmbedCoreAsync, cancellationToken);
 
@@ -221,9 +289,18 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
                 WriteOptional(writer, "temperature", request.Temperature ?? _config.Temperature);
                 writer.WriteEndObject();
             });
-            var built = await CallAsync(PluginExports.CompleteRequest, input, null, cancellationToken).ConfigureAwait(false);
-            var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
-            var parsed = await CallAsync(PluginExports.ParseCompleteResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
+            PluginCallResult parsed;
+            if (_plugin.InPlugin)
+            {
+                parsed = await CallAsync(PluginExports.Complete, input, null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var built = await CallAsync(PluginExports.CompleteRequest, input, null, cancellationToken).ConfigureAwait(false);
+                var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
+                parsed = await CallAsync(PluginExports.ParseCompleteResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
+            }
+
             var response = new LlmResponse { Success = true, Content = Read(parsed, QueryMtResults.Completion), BackendUsed = Name, ModelUsed = Model(cfg, null), FinishReason = FinishReasons.Stop, DurationMs = Elapsed(startedAt) };
             RecordSuccess(response.DurationMs);
             return response;
@@ -310,6 +387,15 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var cfg = ConfigurationFor(request);
+        if (_plugin.InPlugin)
+        {
+            // The plugin sends its own request through the host (qmt_http_request) and answers whole.
+            var answered = Read(await CallAsync(PluginExports.Chat, QueryMtRequests.Chat(cfg, request), null, cancellationToken).ConfigureAwait(false), QueryMtResults.Chat);
+            answered.BackendUsed = Name;
+            answered.ModelUsed = Model(cfg, request);
+            return answered;
+        }
+
         var built = await CallAsync(PluginExports.ChatRequest, QueryMtRequests.Chat(cfg, request), null, cancellationToken).ConfigureAwait(false);
         var (status, headers, body) = await SendBuiltAsync(built, cancellationToken, cfg).ConfigureAwait(false);
         var parsed = await CallAsync(PluginExports.ParseChatResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
@@ -392,7 +478,7 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
     {
         if (!_plugin.CanEmbed)
         {
-            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}': plugin '{_plugin.Name}' does not export embed_request and parse_embed_response, so it cannot embed.");
+            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}': plugin '{_plugin.Name}' does not export embed_request and parse_embed_response (or embed), so it cannot embed.");
         }
 
         var cfg = _plugin.Configuration.DeepClone().AsObject();
@@ -422,9 +508,18 @@ internal sealed class PluginBackend : HttpProviderBackend, IStreamingLlmBackend,
             request.Inputs.ForEach(writer.WriteStringValue);
             writer.WriteEndArray();
         });
-        var built = await CallAsync(PluginExports.EmbedRequest, input, null, cancellationToken).ConfigureAwait(false);
-        var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
-        var parsed = await CallAsync(PluginExports.ParseEmbedResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
+        PluginCallResult parsed;
+        if (_plugin.InPlugin)
+        {
+            parsed = await CallAsync(PluginExports.Embed, input, null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var built = await CallAsync(PluginExports.EmbedRequest, input, null, cancellationToken).ConfigureAwait(false);
+            var (status, headers, body) = await SendBuiltAsync(built, cancellationToken).ConfigureAwait(false);
+            parsed = await CallAsync(PluginExports.ParseEmbedResponse, ResponseInput(cfg, status, headers, body), null, cancellationToken).ConfigureAwait(false);
+        }
+
         var vectors = Read(parsed, QueryMtResults.Embeddings);
         if (vectors.Count != request.Inputs.Count)
         {

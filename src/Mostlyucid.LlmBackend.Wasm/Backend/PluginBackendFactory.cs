@@ -124,10 +124,13 @@ internal sealed class PluginBackendFactory
     private static async Task<PluginDescriptor> DescribeAsync(LlmBackendConfig config, IPluginCarrier carrier, string label, ILogger logger, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        // QueryMT's rule: with every request/parse export the host does the HTTP; without, the plugin does its own
+        // through the host's functions (chat, chat_stream, embed, complete, list_models).
         var missing = PluginExports.Required.Where(e => !carrier.Exports.Contains(e)).ToList();
-        if (missing.Count > 0)
+        var inPlugin = missing.Count > 0 && PluginExports.RequiredInPlugin.All(carrier.Exports.Contains);
+        if (missing.Count > 0 && !inPlugin)
         {
-            throw new InvalidOperationException($"{label}: {carrier.Path} is not a provider plugin of QueryMT's ABI: it does not export {string.Join(", ", missing)} (it exports {string.Join(", ", carrier.Exports.Order(StringComparer.Ordinal))}).");
+            throw new InvalidOperationException($"{label}: {carrier.Path} is not a provider plugin of QueryMT's ABI: it does not export {string.Join(", ", missing)} (it exports {string.Join(", ", carrier.Exports.Order(StringComparer.Ordinal))}). A plugin that does its own HTTP exports name and chat instead.");
         }
 
         var name = await RawStringAsync(carrier, PluginExports.Name, problems, label, cancellationToken).ConfigureAwait(false) ?? config.Name;
@@ -217,7 +220,10 @@ internal sealed class PluginBackendFactory
             }
         }
 
-        var streams = PluginExports.Streaming.All(carrier.Exports.Contains);
+        // An in-plugin chat_stream streams only when supports_streaming says so (QueryMT treats a missing one as no).
+        var streams = inPlugin
+            ? carrier.Exports.Contains(PluginExports.ChatStream) && carrier.Exports.Contains(PluginExports.SupportsStreaming)
+            : PluginExports.Streaming.All(carrier.Exports.Contains);
         if (problems.Count == 0 && streams && carrier.Exports.Contains(PluginExports.SupportsStreaming))
         {
             streams = await SupportsStreamingAsync(carrier, cfg, name, label, problems, cancellationToken).ConfigureAwait(false);
@@ -243,9 +249,10 @@ internal sealed class PluginBackendFactory
             Schema = schema,
             Configuration = cfg,
             AllowedHosts = new AllowedHosts(hosts),
+            InPlugin = inPlugin,
             CanStream = streams,
-            CanEmbed = PluginExports.Embedding.All(carrier.Exports.Contains),
-            CanComplete = PluginExports.Completion.All(carrier.Exports.Contains),
+            CanEmbed = inPlugin ? carrier.Exports.Contains(PluginExports.Embed) : PluginExports.Embedding.All(carrier.Exports.Contains),
+            CanComplete = inPlugin ? carrier.Exports.Contains(PluginExports.Complete) : PluginExports.Completion.All(carrier.Exports.Contains),
         };
     }
 

@@ -18,6 +18,12 @@ internal sealed record PluginDescriptor
     /// <summary>Gets where its requests may go.</summary>
     public required AllowedHosts AllowedHosts { get; init; }
 
+    /// <summary>
+    /// Gets whether it does its own HTTP through the host (QueryMT's in-plugin exports <c>chat</c>, <c>chat_stream</c>,
+    /// <c>embed</c>, <c>complete</c>, <c>list_models</c>), because it lacks the request/parse exports.
+    /// </summary>
+    public bool InPlugin { get; init; }
+
     /// <summary>Gets whether it can parse streams.</summary>
     public bool CanStream { get; init; }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Mostlyucid.LlmBackend.Wasm.Carriers;
 using Wasmtime;
 
@@ -7,7 +9,7 @@ namespace Mostlyucid.LlmBackend.Wasm.InProcess;
 /// A WebAssembly plugin running in process on Wasmtime: a pool of sandboxed instances, each call run on the caller's
 /// thread on a free instance (or the instance that holds the call's state).
 /// </summary>
-internal sealed class WasmtimePluginCarrier : IBatchPluginCarrier
+internal sealed class WasmtimePluginCarrier : IBatchPluginCarrier, IYieldingPluginCarrier
 {
     private readonly InstancePool _pool;
 
@@ -71,6 +73,49 @@ internal sealed class WasmtimePluginCarrier : IBatchPluginCarrier
         finally
         {
             _pool.Release(sandboxed);
+        }
+    }
+
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> CallYieldingAsync(string function, ReadOnlyMemory<byte> input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sandboxed = await _pool.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
+        var chunks = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The call blocks its thread while the plugin waits for its HTTP stream, so it runs on its own; its chunks cross
+        // over through the channel as they are yielded.
+        var run = Task.Run(
+            () =>
+            {
+                try
+                {
+                    sandboxed.Host.YieldSink = chunk => chunks.Writer.TryWrite(chunk);
+                    sandboxed.Call(function, input.Span, stop.Token);
+                    chunks.Writer.TryComplete();
+                }
+                catch (PluginCallException ex)
+                {
+                    chunks.Writer.TryComplete(ex);
+                }
+                finally
+                {
+                    _pool.Release(sandboxed);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return chunk;
+            }
+        }
+        finally
+        {
+            // A reader that stops early ends the call: its HTTP sees the cancellation and the plugin returns.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await run.ConfigureAwait(false);
         }
     }
 

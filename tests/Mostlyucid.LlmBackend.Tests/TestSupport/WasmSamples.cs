@@ -32,6 +32,21 @@ internal static class WasmSamples
         return output;
     });
 
+    /// <summary>Gets the test plugin that does its own HTTP (Wasm/Plugins/in_plugin.c), compiled with clang for wasm32.</summary>
+    public static string InPlugin => InPluginBuilt.Value;
+
+    private static readonly Lazy<string> InPluginBuilt = new(() =>
+    {
+        var source = Path.Combine(TestPaths.RepositoryRoot, "tests", "Mostlyucid.LlmBackend.Tests", "Wasm", "Plugins", "in_plugin.c");
+        var output = Path.Combine(Path.GetTempPath(), $"llmb-in-plugin-{Environment.ProcessId}.wasm");
+        var start = new ProcessStartInfo("clang-14") { ArgumentList = { "--target=wasm32", "-nostdlib", "-O2", "-Wl,--no-entry", "-Wl,--allow-undefined", "-o", output, source }, RedirectStandardError = true };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("clang-14 did not start: install clang-14 and lld (scripts/install-prerequisites.sh does).");
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"clang-14 failed: {errors}");
+        return output;
+    });
+
     private static string Require(string relative)
     {
         var path = Path.Combine(TestPaths.RepositoryRoot, relative);

@@ -19,7 +19,7 @@ function loc(i: i32, j: i32): string {
 function unsupportedBlock(i: i32, j: i32, type: string, role: string): void {
   failInvalidRequest(
     loc(i, j) + ": content block type '" + type + "' is not supported in " + role + " messages by the openai-compatible plugin" +
-      " (supported: text, image_url, tool_result in User messages; text, tool_use, thinking (ignored) in Assistant messages)",
+      " (supported: text, image, image_url, tool_result in User messages; text, tool_use, thinking (ignored) in Assistant messages)",
   );
 }
 
@@ -84,6 +84,19 @@ function convertUser(out: JValue, blocks: Array<JValue>, i: i32): bool {
       if (url === null) return false;
       hasImage = true;
       parts.push(JValue.obj().setStr("type", "image_url").set("image_url", JValue.obj().setStr("url", url)));
+    } else if (type == "image") {
+      // QueryMT's Content::Image: {"type":"image","mime_type":"image/png","data":[137,80,…]} (bytes as numbers). OpenAI
+      // takes it as an image_url part with a data: URL; the base64 is written by JsonWriter straight into the body.
+      const mime = blockString(b, "mime_type", i, j);
+      if (mime === null) return false;
+      const d = b.get("data");
+      const data = d !== null ? d.asBytes() : null;
+      if (data === null) {
+        failInvalidRequest(loc(i, j) + ": field 'data' must be an array of bytes (0-255)");
+        return false;
+      }
+      hasImage = true;
+      parts.push(JValue.obj().setStr("type", "image_url").set("image_url", JValue.obj().set("url", JValue.strBase64("data:" + mime + ";base64,", data))));
     } else if (type == "tool_result") {
       const id = blockString(b, "id", i, j);
       if (id === null) return false;
@@ -250,14 +263,17 @@ export function buildChatBody(cfg: Config, input: JValue, stream: bool): JValue 
 // Chat response
 // =============================================================================================
 
-/** OpenAI finish_reason -> QueryMT FinishReason (PascalCase). */
+/**
+ * OpenAI finish_reason -> QueryMT FinishReason, a PascalCase enum serialized as its variant name (Stop, Length,
+ * ContentFilter, ToolCalls, Error, Other, Unknown), mapped as QueryMT's OpenAI provider maps it; Mistral's
+ * "model_length" is also Length. Used for parse_chat_response and for the stream's done chunk.
+ */
 export function mapFinishReason(r: string): string {
-  if (r == "stop" || r == "end_turn") return "Stop";
-  if (r == "length" || r == "model_length" || r == "max_tokens") return "Length";
+  if (r == "stop") return "Stop";
+  if (r == "length" || r == "model_length") return "Length";
   if (r == "tool_calls" || r == "function_call") return "ToolCalls";
   if (r == "content_filter") return "ContentFilter";
-  if (r == "error") return "Error";
-  return "Other";
+  return "Unknown";
 }
 
 /** OpenAI usage -> QueryMT Usage, or null when absent. */

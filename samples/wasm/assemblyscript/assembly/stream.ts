@@ -6,10 +6,16 @@
 // Chunks are buffered until a newline, so arbitrary chunking also works.
 //
 // Output items are ExtismChatChunks: {"chunk": StreamChunk, "usage": Usage|null}.
+//
+// As in QueryMT's OpenAI parser, the line that carries choice 0's finish_reason ends the answer: its
+// deltas, its usage, then tool_use_complete for every streamed tool call and
+// {"done":{"finish_reason":"ToolCalls"}} (QueryMT's FinishReason variant name). After that only usage is
+// taken (OpenAI reports it in a later line) and `data: [DONE]` adds nothing. [DONE] without a
+// finish_reason completes the pending tool calls and infers the reason (ToolCalls or Stop).
 
 import { JValue, parseJson, jsonError, utf8ToString } from "./json";
 import { failPlain, failResponseFormat, failIfErrorBody } from "./errors";
-import { argumentsText, mapUsage, toolCall } from "./openai";
+import { argumentsText, mapFinishReason, mapUsage, toolCall } from "./openai";
 
 /** One tool call being streamed. */
 class ToolAcc {
@@ -22,7 +28,7 @@ class StreamState {
   pending: Uint8Array = new Uint8Array(0);
   /** finish_reason of choice 0, once seen. */
   finishReason: string | null = null;
-  /** True once `done` was emitted; later lines are ignored. */
+  /** True once `done` was emitted; later lines only contribute usage. */
   done: bool = false;
   tools: Array<ToolAcc> = new Array<ToolAcc>();
 
@@ -122,7 +128,7 @@ function startsWith(buf: Uint8Array, start: i32, end: i32, prefix: string): bool
 /** Handles one SSE line `buf[start..end)` (without "\n"). Returns false on error. */
 function handleLine(st: StreamState, buf: Uint8Array, start: i32, end: i32, out: JValue): bool {
   if (end > start && unchecked(buf[end - 1]) == 0x0d) end--; // CRLF
-  if (st.done || end <= start) return true; // after [DONE], or a blank line (event separator)
+  if (end <= start) return true; // a blank line (event separator)
   if (unchecked(buf[start]) == 0x3a) return true; // ":" comment / keep-alive
   if (!startsWith(buf, start, end, "data:")) return true; // event:, id:, retry: … carry nothing we use
 
@@ -133,11 +139,17 @@ function handleLine(st: StreamState, buf: Uint8Array, start: i32, end: i32, out:
   if (q == p) return true; // empty data line
 
   if (startsWith(buf, p, q, "[DONE]") && q - p == 6) {
-    emitCompletion(st, out);
+    if (!st.done) emitCompletion(st, out); // no finish_reason came
     return true;
   }
 
   const ev = parseJson(buf, p, q);
+  if (st.done) {
+    // The answer is complete: only a late usage report still counts; anything else (even malformed) is ignored.
+    const late = ev !== null ? mapUsage(ev.get("usage")) : null;
+    if (late !== null) out.push(JValue.obj().set("chunk", JValue.obj().set("usage", late)).set("usage", late));
+    return true;
+  }
   if (ev === null) {
     failResponseFormat("malformed stream event: " + jsonError, utf8ToString(buf.slice(start, end)));
     return false;
@@ -149,6 +161,7 @@ function handleLine(st: StreamState, buf: Uint8Array, start: i32, end: i32, out:
   // A mid-stream error event, e.g. data: {"error":{"message":"…","type":"server_error"}}.
   if (failIfErrorBody(ev, 0)) return false;
 
+  let finished = false;
   const choices = ev.get("choices");
   if (choices !== null && choices.isArray && choices.length > 0) {
     const choice = choices.items[0];
@@ -163,11 +176,15 @@ function handleLine(st: StreamState, buf: Uint8Array, start: i32, end: i32, out:
       }
     }
     const fr = choice.getString("finish_reason");
-    if (fr !== null) st.finishReason = fr;
+    if (fr !== null && fr.length > 0) {
+      st.finishReason = fr;
+      finished = true;
+    }
   }
 
   const usage = mapUsage(ev.get("usage"));
   if (usage !== null) out.push(JValue.obj().set("chunk", JValue.obj().set("usage", usage)).set("usage", usage));
+  if (finished) emitCompletion(st, out);
   return true;
 }
 
@@ -222,7 +239,7 @@ function handleToolDelta(st: StreamState, tc: JValue, out: JValue): void {
   );
 }
 
-/** Emits tool_use_complete for every streamed tool call, then `done`; marks the stream done. */
+/** Emits tool_use_complete for every streamed tool call, then `done` with QueryMT's FinishReason; marks the stream done. */
 function emitCompletion(st: StreamState, out: JValue): void {
   for (let i = 0; i < st.tools.length; i++) {
     const t = st.tools[i];
@@ -231,11 +248,9 @@ function emitCompletion(st: StreamState, out: JValue): void {
   }
   const hadTools = st.tools.length > 0;
   st.tools = new Array<ToolAcc>();
-  // [DONE] without a finish_reason: infer it.
-  let reason: string;
+  // [DONE] without a finish_reason: inferred (QueryMT says Stop there; ToolCalls is truer after tool calls).
   const fr = st.finishReason;
-  if (fr !== null) reason = fr == "model_length" ? "length" : fr;
-  else reason = hadTools ? "tool_calls" : "stop";
-  out.push(chunk(JValue.obj().set("done", JValue.obj().setStr("stop_reason", reason))));
+  const reason = fr !== null ? mapFinishReason(fr) : hadTools ? "ToolCalls" : "Stop";
+  out.push(chunk(JValue.obj().set("done", JValue.obj().setStr("finish_reason", reason))));
   st.done = true;
 }

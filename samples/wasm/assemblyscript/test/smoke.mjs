@@ -163,6 +163,7 @@ const messages = [
     { type: 'tool_result', id: 'call_1', name: 'get_weather', is_error: false, content: [{ type: 'text', text: '18°C, sunny' }] },
     { type: 'text', text: 'And this picture?' },
     { type: 'image_url', url: 'https://example.com/cat.png' },
+    { type: 'image', mime_type: 'image/png', data: [137, 80, 78, 71, 13, 10, 26, 10, 0, 255] },
   ] },
   { role: 'Assistant', content: [{ type: 'tool_use', id: 'call_2', name: 'get_weather', arguments: { city: 'Lyon' } }] },
 ];
@@ -187,6 +188,7 @@ await test('chat_request maps Gen B messages, system, tools, params (UTF-8 body)
       { role: 'user', content: [
         { type: 'text', text: 'And this picture?' },
         { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoA/w==' } },
       ] },
       { role: 'assistant', content: null, tool_calls: [
         { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } },
@@ -211,9 +213,22 @@ await test('chat_request: \\u escapes, control chars and multi-text blocks round
   assert.ok(raw.includes('\\t') && raw.includes('\\u0001') && raw.includes('😀'), raw);
 });
 
+await test('chat_request: image bytes become a base64 data: URL (every padding, a large image)', async () => {
+  const big = Array.from({ length: 3 * 1024 * 1024 + 2 }, (_, i) => (i * 7) & 255);
+  for (const data of [[], [1], [1, 2], [1, 2, 3], big]) {
+    const r = await callJson('chat_request', { cfg, tools: null, messages: [{ role: 'User', content: [{ type: 'image', mime_type: 'image/webp', data }] }] });
+    assert.equal(bodyOf(r).messages[2].content[0].image_url.url, `data:image/webp;base64,${Buffer.from(data).toString('base64')}`);
+  }
+  for (const [block, needle] of [[{ type: 'image', data: [1] }, /mime_type/], [{ type: 'image', mime_type: 'image/png' }, /data/],
+    [{ type: 'image', mime_type: 'image/png', data: [1, 256] }, /bytes/], [{ type: 'image', mime_type: 'image/png', data: 'AQI=' }, /bytes/]]) {
+    const p = await callErr('chat_request', { cfg, tools: null, messages: [{ role: 'User', content: [block] }] });
+    assert.equal(p.type, 'invalid_request');
+    assert.match(p.message, needle);
+  }
+});
+
 await test('chat_request rejects unsupported content blocks by type', async () => {
   for (const block of [
-    { type: 'image', mime_type: 'image/png', data: [137, 80] },
     { type: 'pdf', data: [37, 80] },
     { type: 'audio', mime_type: 'audio/wav', data: [1, 2] },
   ]) {
@@ -278,7 +293,8 @@ await test('parse_chat_response: tool calls, finish reasons', async () => {
     tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
     thinking: null, usage: null, finish_reason: 'ToolCalls',
   });
-  for (const [fr, want] of [['length', 'Length'], ['content_filter', 'ContentFilter'], ['weird', 'Other'], [null, null]]) {
+  for (const [fr, want] of [['length', 'Length'], ['model_length', 'Length'], ['content_filter', 'ContentFilter'], ['function_call', 'ToolCalls'],
+    ['weird', 'Unknown'], [null, null]]) {
     const o = await callJson('parse_chat_response', {
       cfg, resp: { resp: httpResp({ choices: [{ message: { content: 'x' }, finish_reason: fr }] }) },
     });
@@ -347,10 +363,11 @@ await test('stream: OpenAI tool-call stream, line by line', async () => {
     C({ tool_use_input_delta: { index: 0, partial_json: 'ris"}' } }),
     C({ tool_use_start: { index: 1, id: 'call_B', name: 'get_time' } }),
     C({ tool_use_input_delta: { index: 1, partial_json: '{"tz":"CET"}' } }),
-    C({ usage }, usage),
+    // The finish_reason line ends the answer (as in QueryMT); OpenAI's usage line follows; [DONE] adds nothing.
     C({ tool_use_complete: { index: 0, tool_call: { id: 'call_A', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } } } }),
     C({ tool_use_complete: { index: 1, tool_call: { id: 'call_B', type: 'function', function: { name: 'get_time', arguments: '{"tz":"CET"}' } } } }),
-    C({ done: { stop_reason: 'tool_calls' } }),
+    C({ done: { finish_reason: 'ToolCalls' } }),
+    C({ usage }, usage),
   ]);
 });
 
@@ -362,7 +379,7 @@ await test('stream: text with non-ASCII, CRLF, final line without newline', asyn
     sseEvent(delta({}, 'stop')) +
     'data: [DONE]'; // no trailing newline: the flush "\n" completes it
   const { chunks } = await runStream(sse);
-  assert.deepEqual(chunks, [C({ text: 'héllo ' }), C({ text: '✓ 😀' }), C({ done: { stop_reason: 'stop' } })]);
+  assert.deepEqual(chunks, [C({ text: 'héllo ' }), C({ text: '✓ 😀' }), C({ done: { finish_reason: 'Stop' } })]);
 });
 
 await test('stream: Mistral-style (usage in the finish chunk, no stream_options), finish emits done without [DONE]', async () => {
@@ -371,7 +388,17 @@ await test('stream: Mistral-style (usage in the finish chunk, no stream_options)
     sseEvent({ choices: [{ index: 0, delta: { content: '!' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
   const { chunks } = await runStream(sse);
   const usage = { input_tokens: 5, output_tokens: 2 };
-  assert.deepEqual(chunks, [C({ text: 'Hi' }), C({ text: '!' }), C({ usage }, usage), C({ done: { stop_reason: 'length' } })]);
+  assert.deepEqual(chunks, [C({ text: 'Hi' }), C({ text: '!' }), C({ usage }, usage), C({ done: { finish_reason: 'Length' } })]);
+});
+
+await test('stream: done carries the real reason; later deltas and malformed lines are ignored; [DONE] alone infers', async () => {
+  const { chunks } = await runStream(
+    sseEvent(delta({ content: 'y' }, 'content_filter')) + sseEvent(delta({ content: 'late' }, 'stop')) + 'data: {not json\n\n' + 'data: [DONE]\n\n');
+  assert.deepEqual(chunks, [C({ text: 'y' }), C({ done: { finish_reason: 'ContentFilter' } })]);
+  const odd = await runStream(sseEvent(delta({}, 'weird')));
+  assert.deepEqual(odd.chunks, [C({ done: { finish_reason: 'Unknown' } })]);
+  const inferred = await runStream(sseEvent(delta({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }] })) + 'data: [DONE]\n\n');
+  assert.deepEqual(inferred.chunks.at(-1), C({ done: { finish_reason: 'ToolCalls' } }));
 });
 
 await test('stream: a truncated stream (no finish_reason, no [DONE]) gets no done chunk', async () => {
@@ -401,7 +428,7 @@ await test('stream: finish after [DONE] emits nothing more; finish removes the p
   const a = await callJson('chat_stream_parser_parse', { parser_id: id, chunk: bytes(sseEvent(delta({ content: 'x' }, 'stop')).split('\n')[0] + '\n') });
   const b = await callJson('chat_stream_parser_parse', { parser_id: id, chunk: bytes('data: [DONE]\n') });
   const c = await callJson('chat_stream_parser_finish', id);
-  assert.deepEqual([a, b, c], [[C({ text: 'x' })], [C({ done: { stop_reason: 'stop' } })], []]);
+  assert.deepEqual([a, b, c], [[C({ text: 'x' }), C({ done: { finish_reason: 'Stop' } })], [], []]);
   assert.match(await callErr('chat_stream_parser_finish', id), /Unknown parser id/);
 });
 

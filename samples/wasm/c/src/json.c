@@ -813,6 +813,39 @@ void jb_byte_array(jbuf *b, const uint8_t *p, size_t n) {
   b->buf[b->len] = 0;
 }
 
+static const char b64d[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void jb_str_base64(jbuf *b, const char *prefix, size_t prefix_len, const uint8_t *p, size_t n) {
+  jb_sep(b);
+  jb_ch(b, '"');
+  if (prefix) jb_escape(b, prefix, prefix_len);
+  /* 4 output characters per 3 input bytes (rounded up), plus the closing quote */
+  if (n / 3 >= (SIZE_MAX - 8) / 4) { b->oom = 1; return; }
+  size_t out_len = (n + 2) / 3 * 4;
+  if (jb_reserve(b, out_len + 1)) return;
+  char *o = b->buf + b->len;
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+    o[0] = b64d[v >> 18];
+    o[1] = b64d[(v >> 12) & 63];
+    o[2] = b64d[(v >> 6) & 63];
+    o[3] = b64d[v & 63];
+    o += 4;
+  }
+  if (i < n) { /* 1 or 2 bytes left: pad with '=' */
+    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+    o[0] = b64d[v >> 18];
+    o[1] = b64d[(v >> 12) & 63];
+    o[2] = i + 1 < n ? b64d[(v >> 6) & 63] : '=';
+    o[3] = '=';
+    o += 4;
+  }
+  *o++ = '"';
+  b->len = (size_t)(o - b->buf);
+  b->buf[b->len] = 0;
+}
+
 static void jb_value_rec(jbuf *b, const json_value *v) {
   if (!v) { jb_raw(b, "null", 4); return; }
   switch (v->type) {

@@ -98,6 +98,9 @@ void jb_value(jbuf *b, const json_value *v);   /* serialises a DOM value (compac
 void jb_value_as_string(jbuf *b, const json_value *v); /* the value serialised, then written as a JSON string */
 void jb_byte_array(jbuf *b, const uint8_t *p, size_t n); /* [n,n,...] */
 void jb_json_text(jbuf *b, const char *json, size_t n);  /* an already serialised value */
+/* A JSON string: prefix (escaped) followed by the standard base64 (RFC 4648, padded) of p[0..n), encoded straight
+ * into the buffer (one reservation, no intermediate copy), e.g. a "data:image/png;base64,..." URL. */
+void jb_str_base64(jbuf *b, const char *prefix, size_t prefix_len, const uint8_t *p, size_t n);
 
 /* Escapes s (with U+FFFD for invalid UTF-8) without quotes/separators. */
 void jb_escape(jbuf *b, const char *s, size_t n);

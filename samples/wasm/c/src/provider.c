@@ -437,7 +437,6 @@ static void write_tool_call(jbuf *o, const char *id, size_t id_len, const char *
 
 /* Describes why a content block cannot be sent, or NULL if the type is unknown. */
 static const char *unsupported_reason(const char *type, size_t n) {
-  if (str_eq(type, n, "image")) return "inline image bytes are not supported; send an 'image_url' block";
   if (str_eq(type, n, "pdf")) return "PDF documents are not supported";
   if (str_eq(type, n, "audio")) return "audio input is not supported";
   if (str_eq(type, n, "resource_link")) return "resource links are not supported";
@@ -482,7 +481,40 @@ static int tool_result_text(const json_value *blk, size_t i, size_t j, jbuf *tex
   return 0;
 }
 
-static int write_user_message(jbuf *b, const json_value *blocks, size_t i, jbuf *out) {
+/* The bytes and MIME type of an image block ({"type":"image","mime_type":"image/png","data":[137,80,...]}, QueryMT's
+ * Content::Image). The parser stores a byte array compactly, so this copies nothing for well-formed input. */
+static int image_block(llmb_arena *a, const json_value *blk, size_t i, size_t j, const char **mime, size_t *mime_len,
+                       const uint8_t **data, size_t *data_len, jbuf *out) {
+  *mime = json_str(json_get(blk, "mime_type"), mime_len);
+  if (!*mime) return fail_plain(out, "invalid input: messages[%zu].content[%zu]: missing field `mime_type` (string)", i, j);
+  const json_value *d = json_get(blk, "data");
+  if (!d) return fail_plain(out, "invalid input: messages[%zu].content[%zu]: missing field `data`", i, j);
+  if (json_bytes(a, d, data, data_len))
+    return fail_plain(out, "invalid input: messages[%zu].content[%zu].data: expected an array of bytes (0-255)", i, j);
+  return 0;
+}
+
+/* An image block as an OpenAI image_url part with a data: URL; the base64 is written straight into the body. */
+static void write_image_part(jbuf *b, const char *mime, size_t mime_len, const uint8_t *data, size_t data_len) {
+  jbuf prefix;
+  jb_init(&prefix);
+  jb_raw(&prefix, "data:", 5);
+  jb_raw(&prefix, mime, mime_len);
+  jb_raw(&prefix, ";base64,", 8);
+  if (prefix.oom) b->oom = 1;
+  jb_obj(b);
+  jb_key(b, "type");
+  jb_strz(b, "image_url");
+  jb_key(b, "image_url");
+  jb_obj(b);
+  jb_key(b, "url");
+  jb_str_base64(b, prefix.buf, prefix.len, data, data_len);
+  jb_obj_end(b);
+  jb_obj_end(b);
+  jb_free(&prefix);
+}
+
+static int write_user_message(llmb_arena *a, jbuf *b, const json_value *blocks, size_t i, jbuf *out) {
   int rc;
   size_t nb = json_len(blocks);
   int has_image = 0, has_text = 0, tool_results = 0;
@@ -498,6 +530,12 @@ static int write_user_message(jbuf *b, const json_value *blocks, size_t i, jbuf 
       has_text = 1;
     } else if (str_eq(type, tn, "image_url")) {
       if (!json_str(json_get(blk, "url"), &n)) return fail_plain(out, "invalid input: messages[%zu].content[%zu]: missing field `url`", i, j);
+      has_image = 1;
+    } else if (str_eq(type, tn, "image")) {
+      const char *mime;
+      const uint8_t *data;
+      size_t ml, dl;
+      if ((rc = image_block(a, blk, i, j, &mime, &ml, &data, &dl, out))) return rc;
       has_image = 1;
     } else if (str_eq(type, tn, "tool_result")) {
       size_t idn;
@@ -555,6 +593,12 @@ static int write_user_message(jbuf *b, const json_value *blocks, size_t i, jbuf 
         jb_str(b, u, n);
         jb_obj_end(b);
         jb_obj_end(b);
+      } else if (str_eq(type, tn, "image")) {
+        const char *mime;
+        const uint8_t *data;
+        size_t ml, dl;
+        if ((rc = image_block(a, blk, i, j, &mime, &ml, &data, &dl, out))) return rc; /* validated in pass 1 */
+        write_image_part(b, mime, ml, data, dl);
       }
     }
     jb_arr_end(b);
@@ -717,7 +761,7 @@ static int build_chat_body(llmb_arena *a, const config *c, const json_value *in,
     }
     if (!json_is(content, JSON_ARRAY))
       return fail_plain(out, "invalid input: messages[%zu].content: expected an array of content blocks", i);
-    int rc = is_user ? write_user_message(b, content, i, out) : write_assistant_message(b, content, i, out);
+    int rc = is_user ? write_user_message(a, b, content, i, out) : write_assistant_message(b, content, i, out);
     if (rc) return rc;
   }
   jb_arr_end(b);
@@ -758,12 +802,14 @@ int llmb_fn_chat_stream_request(const uint8_t *in, size_t len, jbuf *out) { retu
 
 /* ======================================================================= chat response */
 
+/* An OpenAI finish_reason as QueryMT's FinishReason, a PascalCase enum serialised as its variant name (Stop, Length,
+ * ContentFilter, ToolCalls, Error, Other, Unknown), mapped as QueryMT's OpenAI provider maps it. */
 static const char *map_finish_reason(const char *s, size_t n) {
   if (str_eq(s, n, "stop")) return "Stop";
   if (str_eq(s, n, "length")) return "Length";
   if (str_eq(s, n, "tool_calls") || str_eq(s, n, "function_call")) return "ToolCalls";
   if (str_eq(s, n, "content_filter")) return "ContentFilter";
-  return "Other";
+  return "Unknown";
 }
 
 /* Appends the text of an OpenAI message content (string or array of parts). Returns 1 if there was any. */
@@ -1056,30 +1102,31 @@ static void emit_finish(stream_parser *p, jbuf *o) {
     }
     emit_tool_complete(o, t);
   }
-  const char *reason;
+  /* [DONE] without a finish_reason: inferred (QueryMT says Stop there; ToolCalls is truer after tool calls). */
   const char *fr = p->finish_reason.p;
-  size_t n = p->finish_reason.n;
-  if (!fr) reason = p->ntools ? "tool_calls" : "stop";
-  else if (str_eq(fr, n, "stop")) reason = "stop";
-  else if (str_eq(fr, n, "length")) reason = "length";
-  else if (str_eq(fr, n, "tool_calls") || str_eq(fr, n, "function_call")) reason = "tool_calls";
-  else if (str_eq(fr, n, "content_filter")) reason = "content_filter";
-  else reason = NULL;
+  const char *reason = fr ? map_finish_reason(fr, p->finish_reason.n) : p->ntools ? "ToolCalls" : "Stop";
   chunk_begin(o);
   jb_key(o, "done");
   jb_obj(o);
-  jb_key(o, "stop_reason");
-  if (reason) jb_strz(o, reason);
-  else jb_str(o, fr, n);
+  jb_key(o, "finish_reason");
+  jb_strz(o, reason);
   jb_obj_end(o);
   chunk_end(o);
   p->done = 1;
 }
 
-/* Handles one parsed `data:` JSON object. */
+/* Handles one parsed `data:` JSON object. As QueryMT's OpenAI parser does, the line that carries choice 0's
+ * finish_reason ends the answer: its deltas, then its usage, then the pending tool_use_complete chunks and
+ * done{finish_reason}. After done only usage is taken (OpenAI sends it in a later line, before [DONE]). */
 static int handle_event(stream_parser *p, const json_value *v, const char *line, size_t line_len, jbuf *o, jbuf *out) {
+  if (p->done) {
+    const json_value *usage = json_get(v, "usage");
+    if (json_is(usage, JSON_OBJECT)) emit_usage(o, usage);
+    return 0;
+  }
   if (!json_is(v, JSON_OBJECT)) return fail_format(out, line, line_len, "stream data is not a JSON object");
   if (fail_if_error_object(v, out)) return 1;
+  int finished = 0;
   const json_value *choices = json_get(v, "choices");
   if (!json_is_null_or_absent(choices) && !json_is(choices, JSON_ARRAY))
     return fail_format(out, line, line_len, "stream data: `choices` must be an array");
@@ -1123,10 +1170,14 @@ static int handle_event(stream_parser *p, const json_value *v, const char *line,
     }
     size_t frn;
     const char *fr = json_str(json_get(choice, "finish_reason"), &frn);
-    if (fr && frn && sstr_set(&p->finish_reason, fr, frn)) return fail_plain(out, "out of memory");
+    if (fr && frn) {
+      if (sstr_set(&p->finish_reason, fr, frn)) return fail_plain(out, "out of memory");
+      finished = 1;
+    }
   }
   const json_value *usage = json_get(v, "usage");
   if (json_is(usage, JSON_OBJECT)) emit_usage(o, usage);
+  if (finished) emit_finish(p, o);
   return 0;
 }
 
@@ -1143,9 +1194,8 @@ static int handle_line(stream_parser *p, const char *line, size_t n, jbuf *o, jb
   if (vl && *val == ' ') { val++; vl--; }
   while (vl && (val[vl - 1] == ' ' || val[vl - 1] == '\t')) vl--;
   if (vl == 0) return 0;
-  if (p->done) return 0; /* nothing after [DONE] */
   if (str_eq(val, vl, "[DONE]")) {
-    emit_finish(p, o);
+    if (!p->done) emit_finish(p, o); /* no finish_reason came: complete what is pending */
     return 0;
   }
   llmb_arena *a = arena_new();
@@ -1153,7 +1203,7 @@ static int handle_line(stream_parser *p, const char *line, size_t n, jbuf *o, jb
   char err[200];
   const json_value *v = json_parse(a, (const uint8_t *)val, vl, err, sizeof err);
   int rc;
-  if (!v) rc = fail_format(out, line, n, "invalid JSON in stream data: %s", err);
+  if (!v) rc = p->done ? 0 : fail_format(out, line, n, "invalid JSON in stream data: %s", err); /* after done: ignored */
   else rc = handle_event(p, v, line, n, o, out);
   arena_free(a);
   return rc;

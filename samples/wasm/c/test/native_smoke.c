@@ -141,12 +141,11 @@ static const char *const expected_stream =
     "[{\"chunk\":{\"tool_use_start\":{\"index\":0,\"id\":\"call_1\",\"name\":\"get_weather\"}},\"usage\":null}]"
     "[{\"chunk\":{\"tool_use_input_delta\":{\"index\":0,\"partial_json\":\"{\\\"city\\\":\"}},\"usage\":null}]"
     "[{\"chunk\":{\"tool_use_input_delta\":{\"index\":0,\"partial_json\":\"\\\"Paris\\\"}\"}},\"usage\":null}]"
-    "[]"
-    "[{\"chunk\":{\"usage\":{\"input_tokens\":3,\"output_tokens\":4}},\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}]"
     "[{\"chunk\":{\"tool_use_complete\":{\"index\":0,\"tool_call\":{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
     "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}}},\"usage\":null},"
-    "{\"chunk\":{\"done\":{\"stop_reason\":\"tool_calls\"}},\"usage\":null}]"
-    "[][]";
+    "{\"chunk\":{\"done\":{\"finish_reason\":\"ToolCalls\"}},\"usage\":null}]"
+    "[{\"chunk\":{\"usage\":{\"input_tokens\":3,\"output_tokens\":4}},\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}]"
+    "[][][]";
 
 #define THREADS 4
 #define ITERS 150
@@ -272,6 +271,26 @@ int main(int argc, char **argv) {
                              "{\"role\":\"user\",\"content\":\"hi\"}]}") == 0, "chat body: %s", body);
   free(body);
   chat_expected = r.text;
+  /* image bytes -> an image_url part with a base64 data: URL (1, 2 and 3 trailing bytes: both paddings and none) */
+  r = calls("chat_request", "{\"cfg\":" CFG ",\"messages\":[{\"role\":\"User\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
+            "{\"type\":\"image\",\"mime_type\":\"image/png\",\"data\":[137,80,78,71]},"
+            "{\"type\":\"image\",\"mime_type\":\"image/gif\",\"data\":[255,254,253,0,1]},"
+            "{\"type\":\"image\",\"mime_type\":\"image/jpeg\",\"data\":[0,16,131]},"
+            "{\"type\":\"image\",\"mime_type\":\"image/webp\",\"data\":[]}]}],\"tools\":null}");
+  body = r.rc == 0 ? request_body(r.text) : NULL;
+  check(body && strcmp(body, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                             "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
+                             "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw==\"}},"
+                             "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/gif;base64,//79AAE=\"}},"
+                             "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,ABCD\"}},"
+                             "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/webp;base64,\"}}]}]}") == 0,
+        "chat image body -> %d %s", r.rc, body ? body : r.text);
+  free(body);
+  free(r.text);
+  r = calls("chat_request", "{\"cfg\":" CFG ",\"messages\":[{\"role\":\"User\",\"content\":[{\"type\":\"image\",\"mime_type\":\"image/png\","
+            "\"data\":[1,256]}]}],\"tools\":null}");
+  check(r.rc == -1 && strstr(r.text, "array of bytes"), "bad image data -> %d %s", r.rc, r.text);
+  free(r.text);
   r = calls("parse_chat_response", "{\"cfg\":" CFG ",\"resp\":{\"resp\":{\"head\":{\"status\":200,\"headers\":{},\"version\":\"HTTP/1.1\"},"
             "\"body\":[123,34,99,104,111,105,99,101,115,34,58,91,123,34,109,101,115,115,97,103,101,34,58,123,34,99,111,110,"
             "116,101,110,116,34,58,34,104,105,34,125,44,34,102,105,110,105,115,104,95,114,101,97,115,111,110,34,58,34,115,"
@@ -311,7 +330,7 @@ int main(int argc, char **argv) {
   const char *fuzz_inputs[][2] = {
       {"from_config", CFG},
       {"chat_request", "{\"cfg\":" CFG ",\"messages\":[{\"role\":\"User\",\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9\\ud83d\\ude00\"},"
-                       "{\"type\":\"image_url\",\"url\":\"https://x/y.png\"}]},{\"role\":\"Assistant\",\"content\":[{\"type\":\"tool_use\","
+                       "{\"type\":\"image_url\",\"url\":\"https://x/y.png\"},{\"type\":\"image\",\"mime_type\":\"image/png\",\"data\":[137,80,78]}]},{\"role\":\"Assistant\",\"content\":[{\"type\":\"tool_use\","
                        "\"id\":\"c1\",\"name\":\"f\",\"arguments\":{\"a\":[1,2,{\"b\":null}]}}]},{\"role\":\"User\",\"content\":"
                        "[{\"type\":\"tool_result\",\"id\":\"c1\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}]}],\"tools\":[{\"type\":"
                        "\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]}"},

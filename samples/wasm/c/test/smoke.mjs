@@ -20,6 +20,7 @@ const EXPECTED_EXPORTS = ['name', 'base_url', 'api_key_name', 'config_schema', '
 const CFG = { api_key: 'sk-test', model: 'gpt-4o-mini', base_url: 'http://localhost:8080/v1/', max_tokens: 256,
   temperature: 0.7, system: ['You are terse.', 'Answer in English.'] };
 const UTF8 = 'héllo ✓ 😀';
+const PNG = [137, 80, 78, 71, 13, 10, 26, 10, 0, 255];
 
 const bytes = (s) => Array.from(Buffer.from(s, 'utf8'));
 const resp = (obj, status = 200) => ({
@@ -129,7 +130,8 @@ async function run(runInWorker) {
     const input = {
       cfg: CFG,
       messages: [
-        { role: 'User', content: [{ type: 'text', text: UTF8 }, { type: 'image_url', url: 'https://x.test/a.png' }] },
+        { role: 'User', content: [{ type: 'text', text: UTF8 }, { type: 'image_url', url: 'https://x.test/a.png' },
+          { type: 'image', mime_type: 'image/png', data: PNG }] },
         { role: 'Assistant', content: [{ type: 'thinking', text: 'hmm' }, { type: 'text', text: 'Checking.' },
           { type: 'tool_use', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris', n: [1, 2.5e3] } }] },
         { role: 'User', content: [{ type: 'tool_result', id: 'call_1', name: 'get_weather', is_error: false,
@@ -150,7 +152,8 @@ async function run(runInWorker) {
       messages: [
         { role: 'system', content: 'You are terse.' },
         { role: 'system', content: 'Answer in English.' },
-        { role: 'user', content: [{ type: 'text', text: UTF8 }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] },
+        { role: 'user', content: [{ type: 'text', text: UTF8 }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(PNG).toString('base64')}` } }] },
         { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_1', type: 'function',
           function: { name: 'get_weather', arguments: '{"city":"Paris","n":[1,2500]}' } }] },
         { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
@@ -170,8 +173,20 @@ async function run(runInWorker) {
     assert.equal(body.model, undefined);
     assert.equal(body.tools, undefined);
   });
+  await t('chat_request image bytes (every padding, a large image)', async () => {
+    for (const data of [[], [1], [1, 2], [1, 2, 3], Array.from({ length: 3 * 1024 * 1024 + 1 }, (_, i) => (i * 7) & 255)]) {
+      const body = bodyOf(await callJson('chat_request', { cfg: CFG, tools: null,
+        messages: [{ role: 'User', content: [{ type: 'image', mime_type: 'image/webp', data }] }] }));
+      assert.equal(body.messages[2].content[0].image_url.url, `data:image/webp;base64,${Buffer.from(data).toString('base64')}`);
+    }
+    for (const [blk, needle] of [[{ type: 'image', data: [1] }, 'mime_type'], [{ type: 'image', mime_type: 'image/png' }, 'data'],
+      [{ type: 'image', mime_type: 'image/png', data: [1, 256] }, 'bytes'], [{ type: 'image', mime_type: 'image/png', data: 'AQI=' }, 'bytes']]) {
+      const plain = await callErr('chat_request', { cfg: CFG, tools: null, messages: [{ role: 'User', content: [blk] }] });
+      assert.ok(plain.includes(needle) && !plain.includes('{"payload"'), plain);
+    }
+  });
   await t('chat_request unsupported blocks', async () => {
-    for (const [blk, role] of [[{ type: 'image', mime_type: 'image/png', data: [1, 2] }, 'User'],
+    for (const [blk, role] of [[{ type: 'image', mime_type: 'image/png', data: [1, 2] }, 'Assistant'],
       [{ type: 'pdf', data: [1] }, 'User'], [{ type: 'audio', mime_type: 'audio/wav', data: [1] }, 'User'],
       [{ type: 'tool_result', id: 'x', content: [] }, 'Assistant']]) {
       const p = payloadOf(await callErr('chat_request', { cfg: CFG, messages: [{ role: role, content: [blk] }], tools: null }));
@@ -204,6 +219,10 @@ async function run(runInWorker) {
     const len = await callJson('parse_chat_response', { cfg: CFG, ...resp({ choices: [{ message: { content: 'a' },
       finish_reason: 'length' }] }) });
     assert.equal(len.finish_reason, 'Length');
+    for (const [fr, want] of [['content_filter', 'ContentFilter'], ['function_call', 'ToolCalls'], ['weird', 'Unknown'], [null, null]]) {
+      const o = await callJson('parse_chat_response', { cfg: CFG, ...resp({ choices: [{ message: { content: 'a' }, finish_reason: fr }] }) });
+      assert.equal(o.finish_reason, want);
+    }
   });
   await t('parse_chat_response errors', async () => {
     const p = payloadOf(await callErr('parse_chat_response', { cfg: CFG, ...resp('<html>oops</html>') }));
@@ -259,12 +278,13 @@ async function run(runInWorker) {
       { tool_use_input_delta: { index: 0, partial_json: 'is"}' } },
       { tool_use_start: { index: 1, id: 'call_def', name: 'get_time' } },
       { tool_use_input_delta: { index: 1, partial_json: '{}' } },
-      { usage: { input_tokens: 12, output_tokens: 34 } },
+      // the finish_reason line ends the answer, as in QueryMT; OpenAI's usage line comes after it, [DONE] adds nothing
       { tool_use_complete: { index: 0, tool_call: { id: 'call_abc', type: 'function',
         function: { name: 'get_weather', arguments: '{"city":"Paris"}' } } } },
       { tool_use_complete: { index: 1, tool_call: { id: 'call_def', type: 'function',
         function: { name: 'get_time', arguments: '{}' } } } },
-      { done: { stop_reason: 'tool_calls' } },
+      { done: { finish_reason: 'ToolCalls' } },
+      { usage: { input_tokens: 12, output_tokens: 34 } },
     ]);
     const usageChunk = chunks.find((c) => c.chunk.usage);
     assert.deepEqual(usageChunk.usage, { input_tokens: 12, output_tokens: 34 });
@@ -284,7 +304,7 @@ async function run(runInWorker) {
     chunks.push(...await callJson('chat_stream_parser_parse', { parser_id: id, chunk: b.slice(cut) }));
     chunks.push(...await feed(id, '\n'));
     chunks.push(...await callJson('chat_stream_parser_finish', String(id)));
-    assert.deepEqual(chunks.map((c) => c.chunk), [{ text: UTF8 }, { done: { stop_reason: 'stop' } }]);
+    assert.deepEqual(chunks.map((c) => c.chunk), [{ text: UTF8 }, { done: { finish_reason: 'Stop' } }]);
     assert.equal(await call('chat_stream_parser_close', String(id)), ''); // no-op after finish
   });
   await t('stream: cut off (no finish_reason) -> no done', async () => {
@@ -299,7 +319,18 @@ async function run(runInWorker) {
     const id = await callJson('chat_stream_parser_start', CFG);
     const fin = [...await feed(id, delta({ content: 'x' }, 'length')), ...await feed(id, 'data: [DONE]\n'),
       ...await callJson('chat_stream_parser_finish', String(id))];
-    assert.deepEqual(fin.map((c) => c.chunk), [{ text: 'x' }, { done: { stop_reason: 'length' } }]);
+    assert.deepEqual(fin.map((c) => c.chunk), [{ text: 'x' }, { done: { finish_reason: 'Length' } }]);
+    const id3 = await callJson('chat_stream_parser_start', CFG);
+    const odd = [...await feed(id3, delta({ content: 'y' }, 'content_filter')), ...await feed(id3, delta({ content: 'late' }, 'stop')),
+      ...await feed(id3, 'data: {not json\n'), ...await feed(id3, 'data: [DONE]\n'), ...await callJson('chat_stream_parser_finish', String(id3))];
+    assert.deepEqual(odd.map((c) => c.chunk), [{ text: 'y' }, { done: { finish_reason: 'ContentFilter' } }]);
+    const id4 = await callJson('chat_stream_parser_start', CFG);
+    const other = [...await feed(id4, delta({}, 'weird')), ...await callJson('chat_stream_parser_finish', String(id4))];
+    assert.deepEqual(other.map((c) => c.chunk), [{ done: { finish_reason: 'Unknown' } }]);
+    const id5 = await callJson('chat_stream_parser_start', CFG); // [DONE] without a finish_reason: inferred
+    const inferred = [...await feed(id5, delta({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }] })),
+      ...await feed(id5, 'data: [DONE]\n'), ...await callJson('chat_stream_parser_finish', String(id5))];
+    assert.deepEqual(inferred.at(-1).chunk, { done: { finish_reason: 'ToolCalls' } });
     const id2 = await callJson('chat_stream_parser_start', CFG);
     assert.ok(id2 > id);
     const p = payloadOf(await callErr('chat_stream_parser_parse', { parser_id: id2, chunk: bytes('data: {"choices":[\n') }));
