@@ -41,9 +41,8 @@ fi
 npm ci --prefix benchmarks --no-audit --no-fund --loglevel=error
 
 if [[ " $* " != *" --no-wasm "* ]]; then
-  step "The Wasm column: the AssemblyScript sample plugin and the sidecar's packages"
+  step "The Wasm column: the AssemblyScript sample plugin (run in process on Wasmtime)"
   [ -f samples/wasm/assemblyscript/build/openai-compatible.wasm ] || bash samples/wasm/build.sh
-  [ -d src/Mostlyucid.LlmBackend.Wasm/sidecar/node_modules/@extism/extism ] || npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error
 fi
 
 step "Build (Release): the gateway, the fake upstream, the harness"

@@ -14,13 +14,10 @@ if [ $# -eq 0 ]; then
   set -- --filter '*'
 fi
 
-# The plugin benchmarks need the sample plugins and the Extism sidecar's packages; build them when missing (a failure
-# here only matters to those benchmarks, which then stop with the command to run).
+# The plugin benchmarks need the sample plugins; build them when missing (a failure here only matters to those
+# benchmarks, which then stop with the command to run).
 if [ ! -f samples/wasm/assemblyscript/build/openai-compatible.wasm ] || [ ! -f samples/wasm/c/build/openai-compatible.wasm ] || [ ! -f samples/wasm/c/build/libopenai_compatible.so ]; then
   bash samples/wasm/build.sh || echo "The sample plugins did not build (bash samples/wasm/build.sh); WasmBackendOverheadBenchmarks will not run."
-fi
-if [ ! -d src/Mostlyucid.LlmBackend.Wasm/sidecar/node_modules/@extism/extism ]; then
-  npm ci --prefix src/Mostlyucid.LlmBackend.Wasm/sidecar --no-audit --no-fund --loglevel=error || echo "npm ci of the Extism sidecar failed; the Wasm benchmarks will not run."
 fi
 
 exec dotnet run -c Release --project benchmarks/Mostlyucid.LlmBackend.Benchmarks -- "$@"

@@ -2,7 +2,7 @@ namespace Mostlyucid.LlmBackend.Benchmarks.Load;
 
 /// <summary>
 /// Which cores run what. With two or more cores the system under test (our gateway — with, in the Wasm column, the plugin
-/// sidecar it starts, which inherits its core — or the peer gateway) gets core 0 to itself and everything else — the fake upstream, wrk, the stream load generator and this harness — shares core 1, the
+/// its Wasm plugins, which run in process — or the peer gateway) gets core 0 to itself and everything else — the fake upstream, wrk, the stream load generator and this harness — shares core 1, the
 /// same in every column, so a direct run and a run through a gateway differ only by the gateway.
 /// </summary>
 internal sealed record Cores(string? SystemUnderTest, string? Load)
@@ -12,5 +12,5 @@ internal sealed record Cores(string? SystemUnderTest, string? Load)
 
     public string Describe() => SystemUnderTest is null
         ? "not pinned (fewer than 2 cores, no taskset, or --no-pin): every process shares every core"
-        : $"core {SystemUnderTest}: the system under test (our gateway, with its Wasm sidecar in the Wasm column; or Portkey), alone; core {Load}: fake upstream + wrk + stream load generator + harness";
+        : $"core {SystemUnderTest}: the system under test (our gateway, with its Wasm plugins in process in the Wasm column; or Portkey), alone; core {Load}: fake upstream + wrk + stream load generator + harness";
 }

@@ -97,8 +97,8 @@ internal static class Targets
     public static IReadOnlyDictionary<string, string> BuiltInBackends { get; } = Backends("OpenAICompatible", null, Upstream.All.Select(u => (BackendName(u), u)).ToArray());
 
     /// <summary>
-    /// The same backends (names, upstreams, key, model) served by a WebAssembly plugin (QueryMT's ABI, in the Extism
-    /// sidecar with the default sandbox settings), so the same requests reach the same upstream through it.
+    /// The same backends (names, upstreams, key, model) served by a WebAssembly plugin (QueryMT's ABI, in process on
+    /// Wasmtime with the default sandbox settings), so the same requests reach the same upstream through it.
     /// </summary>
     public static IReadOnlyDictionary<string, string> WasmBackends(string pluginPath) =>
         Backends("Wasm", pluginPath, Upstream.All.Select(u => (BackendName(u), u)).ToArray());

@@ -1,9 +1,9 @@
 namespace Mostlyucid.LlmBackend.Benchmarks;
 
 /// <summary>
-/// Files of the repository the plugin benchmarks need: the sample plugins (built by <c>samples/wasm/build.sh</c>) and the
-/// Extism sidecar with its installed packages. BenchmarkDotNet runs each case from a generated project's output folder,
-/// so they are found from the repository root, not from the working directory.
+/// Files of the repository the plugin benchmarks need: the sample plugins (built by <c>samples/wasm/build.sh</c>).
+/// BenchmarkDotNet runs each case from a generated project's output folder, so they are found from the repository root,
+/// not from the working directory.
 /// </summary>
 internal static class RepositoryFiles
 {
