@@ -150,7 +150,7 @@ public sealed class ProvidersFileReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("p.toml", "[[providers]]\nname = \"a\npath = \"x.wasm\"", "p.toml:2:8: the string is not closed")]
+    [InlineData("p.toml", "[[providers]]\nname = \"a\npath = \"x.wasm\"", "p.toml:2:10: Invalid newline in a string.")]
     [InlineData("p.json", "{\n  \"providers\": [\n    { \"name\": \"a\" \"path\": \"x.wasm\" }\n  ]\n}", "p.json:3:19: ")]
     [InlineData("p.yaml", "providers:\n  - name: a\n   path: x.wasm", "p.yaml:3:")]
     [InlineData("p.json", "{\"providers\": [], \"providers\": []}", "p.json:1:")]
