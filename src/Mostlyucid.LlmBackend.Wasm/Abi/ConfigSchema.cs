@@ -1,33 +1,40 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
 
 namespace Mostlyucid.LlmBackend.Wasm.Abi;
 
 /// <summary>
-/// The JSON Schema a plugin publishes for its configuration (<c>config_schema</c>), used two ways: to give configuration
-/// values their types (configuration files hold text; the schema says which values are numbers, booleans or lists), and to
-/// check the configuration before the plugin sees it, naming every field that is wrong. It understands the subset plugin
-/// schemas use (schemars' output): <c>type</c> (also as a list), <c>properties</c>, <c>required</c>,
-/// <c>additionalProperties: false</c>, <c>enum</c>, <c>minimum</c>/<c>maximum</c>, <c>items</c>, <c>minLength</c>, and
-/// <c>format: uri</c>; other keywords are left to the plugin's own <c>from_config</c>.
+/// The JSON Schema a plugin publishes for its configuration (<c>config_schema</c>), used three ways: to give configuration
+/// values their types (configuration files hold text; the schema says which values are numbers, booleans or lists), to
+/// find the top-level settings the plugin does not know (the host leaves them out, as QueryMT does), and to check the
+/// rest before the plugin sees it with JsonSchema.Net, naming every field that is wrong and never its value.
 /// </summary>
 internal sealed class ConfigSchema
 {
-    private static readonly string[] SecretWords = { "key", "secret", "password", "credential" };
+    private static readonly EvaluationOptions EveryProblem = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
     private readonly JsonObject? _root;
+    private readonly JsonSchema? _schema;
 
-    private ConfigSchema(JsonObject? root) => _root = root;
+    private ConfigSchema(JsonObject? root, JsonSchema? schema)
+    {
+        _root = root;
+        _schema = schema;
+    }
 
     /// <summary>Gets a schema that accepts anything (a plugin that publishes none).</summary>
-    public static ConfigSchema None { get; } = new(null);
+    public static ConfigSchema None { get; } = new(null, null);
 
     /// <summary>Gets the schema as the plugin declared it (JSON), or <see langword="null"/> when it declared none.</summary>
     public string? Text => _root?.ToJsonString();
 
     /// <summary>Reads a schema from its JSON text.</summary>
-    /// <exception cref="FormatException">The text is not a JSON object.</exception>
+    /// <param name="text">The text <c>config_schema</c> returned; empty for none.</param>
+    /// <returns>The schema.</returns>
+    /// <exception cref="FormatException">The text is not a JSON object, or not a JSON Schema JsonSchema.Net can check.</exception>
     public static ConfigSchema Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -35,246 +42,130 @@ internal sealed class ConfigSchema
             return None;
         }
 
+        JsonNode? node;
         try
         {
-            return JsonNode.Parse(text) is JsonObject root ? new ConfigSchema(root) : throw new FormatException("config_schema did not return a JSON object");
+            node = JsonNode.Parse(text);
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"config_schema did not return JSON ({ex.Message})");
+            throw new FormatException($"config_schema did not return JSON ({ex.Message})", ex);
+        }
+
+        if (node is not JsonObject root)
+        {
+            throw new FormatException("config_schema did not return a JSON object");
+        }
+
+        try
+        {
+            // A registry of its own: plugins' schemas are not shared with each other or with the rest of the process.
+            return new ConfigSchema(root, JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or RefResolutionException)
+        {
+            throw new FormatException($"config_schema is not a JSON Schema this host can check ({ex.Message})", ex);
         }
     }
 
+    /// <summary>Gets the top-level settings the schema declares (its <c>properties</c>), in its order.</summary>
+    public IReadOnlyList<string> DeclaredKeys =>
+        _root?["properties"] is JsonObject properties ? properties.Select(p => p.Key).ToList() : Array.Empty<string>();
+
     /// <summary>Gets whether the schema declares a top-level field.</summary>
+    /// <param name="field">The field's name.</param>
+    /// <returns><see langword="true"/> when <c>properties</c> names it.</returns>
     public bool Declares(string field) => _root?["properties"] is JsonObject properties && properties.ContainsKey(field);
 
     /// <summary>Gets whether the schema lists a field as required.</summary>
-    public bool Requires(string field) => _root?["required"] is JsonArray required && required.Any(r => r?.GetValue<string>() == field);
+    /// <param name="field">The field's name.</param>
+    /// <returns><see langword="true"/> when <c>required</c> names it.</returns>
+    public bool Requires(string field) => _root?["required"] is JsonArray required && required.Any(r => r is JsonValue v && v.TryGetValue<string>(out var name) && name == field);
 
     /// <summary>Converts text values to the types the schema asks for, in place.</summary>
+    /// <param name="config">The configuration.</param>
     public void Coerce(JsonObject config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         if (_root is not null)
         {
-            CoerceObject(config, _root);
+            ConfigCoercion.CoerceObject(config, _root);
         }
     }
 
-    /// <summary>Checks a configuration against the schema.</summary>
+    /// <summary>
+    /// Gets the top-level settings the schema does not declare: those that are neither in its <c>properties</c> nor match its
+    /// <c>patternProperties</c>, when it forbids others (<c>additionalProperties: false</c>). Empty when the schema declares
+    /// no properties or allows any setting.
+    /// </summary>
     /// <param name="config">The configuration.</param>
-    /// <param name="path">How to name it in messages (for example <c>LlmSettings:Backends:2:PluginConfig</c>).</param>
-    /// <returns>Every problem found.</returns>
-    public List<string> Validate(JsonObject config, string path)
+    /// <returns>The names of the undeclared settings, in the configuration's order.</returns>
+    public IReadOnlyList<string> UndeclaredKeys(JsonObject config)
     {
-        var problems = new List<string>();
-        if (_root is not null)
+        ArgumentNullException.ThrowIfNull(config);
+        if (_root?["properties"] is not JsonObject properties || !ForbidsOtherKeys(_root))
         {
-            ValidateNode(config, _root, path, problems);
+            return Array.Empty<string>();
         }
 
-        return problems;
+        var patterns = (_root["patternProperties"] as JsonObject)?.Select(p => p.Key).ToList() ?? new List<string>();
+        return config.Select(p => p.Key).Where(key => !properties.ContainsKey(key) && !patterns.Any(pattern => Matches(key, pattern))).ToList();
     }
 
-    private static void CoerceObject(JsonObject config, JsonObject schema)
+    /// <summary>Copies a configuration without the settings <see cref="UndeclaredKeys"/> names.</summary>
+    /// <param name="config">The configuration (not changed).</param>
+    /// <returns>A copy holding only the settings the schema declares.</returns>
+    public JsonObject WithoutUndeclared(JsonObject config)
     {
-        if (schema["properties"] is not JsonObject properties)
+        ArgumentNullException.ThrowIfNull(config);
+        var copy = config.DeepClone().AsObject();
+        foreach (var key in UndeclaredKeys(config))
         {
-            return;
+            copy.Remove(key);
         }
 
-        foreach (var (name, value) in config.ToList())
-        {
-            if (properties[name] is JsonObject fieldSchema && Coerced(value, fieldSchema) is { } replacement)
-            {
-                config[name] = replacement;
-            }
-        }
+        return copy;
     }
 
-    private static JsonNode? Coerced(JsonNode? value, JsonObject schema)
+    /// <summary>
+    /// Checks a configuration against the schema. Top-level settings the schema does not declare are not reported: the
+    /// host leaves them out first (<see cref="WithoutUndeclared"/>); undeclared settings inside a setting are.
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="path">How to name it in messages (for example <c>Backend 'x': PluginConfig</c>).</param>
+    /// <returns>Every problem found, each naming its field (<c>{path}:temperature must be at most 2.</c>) and never its value.</returns>
+    public IReadOnlyList<string> Validate(JsonObject config, string path)
     {
-        var types = Types(schema);
-        if (value is JsonValue text && text.TryGetValue<string>(out var s))
+        ArgumentNullException.ThrowIfNull(config);
+        if (_schema is null || _root is null)
         {
-            if (types.Contains("string"))
-            {
-                return null;
-            }
-
-            if (types.Contains("integer") && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
-            {
-                return JsonValue.Create(integer);
-            }
-
-            if (types.Contains("number") && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return JsonValue.Create(number);
-            }
-
-            if (types.Contains("boolean") && bool.TryParse(s, out var flag))
-            {
-                return JsonValue.Create(flag);
-            }
-
-            if ((types.Contains("array") || types.Contains("object")) && s.TrimStart() is ['[' or '{', ..])
-            {
-                try
-                {
-                    return JsonNode.Parse(s);
-                }
-                catch (JsonException)
-                {
-                    return null;
-                }
-            }
-
-            if (types.Contains("array"))
-            {
-                // A single value where a list belongs: a list of one.
-                var item = schema["items"] is JsonObject itemSchema ? Coerced(value.DeepClone(), itemSchema) ?? value.DeepClone() : value.DeepClone();
-                return new JsonArray(item);
-            }
-
-            return null;
+            return Array.Empty<string>();
         }
 
-        if (value is JsonArray array && schema["items"] is JsonObject items)
+        try
         {
-            for (var i = 0; i < array.Count; i++)
-            {
-                if (Coerced(array[i], items) is { } replacement)
-                {
-                    array[i] = replacement;
-                }
-            }
+            using var instance = JsonDocument.Parse(config.ToJsonString());
+            var results = _schema.Evaluate(instance.RootElement, EveryProblem);
+            return results.IsValid ? Array.Empty<string>() : new ConfigSchemaProblems(results, _root, config, path, UndeclaredKeys(config)).Describe();
         }
-        else if (value is JsonObject obj)
+        catch (Exception ex) when (ex is JsonSchemaException or RefResolutionException)
         {
-            CoerceObject(obj, schema);
-        }
-
-        return null;
-    }
-
-    private static void ValidateNode(JsonNode? value, JsonObject schema, string path, List<string> problems)
-    {
-        var types = Types(schema);
-        if (types.Count > 0 && !types.Contains(TypeOf(value)) && !(TypeOf(value) == "integer" && types.Contains("number")))
-        {
-            problems.Add($"{path} must be {string.Join(" or ", types)} (found {Describe(value, path)}).");
-            return;
-        }
-
-        if (schema["enum"] is JsonArray allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
-        {
-            problems.Add($"{path} must be one of {string.Join(", ", allowed.Select(a => a?.ToJsonString() ?? "null"))} (found {Describe(value, path)}).");
-        }
-
-        switch (value)
-        {
-            case JsonObject obj:
-                ValidateObject(obj, schema, path, problems);
-                break;
-            case JsonArray array when schema["items"] is JsonObject items:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    ValidateNode(array[i], items, $"{path}:{i}", problems);
-                }
-
-                break;
-            case JsonValue scalar:
-                ValidateScalar(scalar, schema, path, problems);
-                break;
+            return new[] { $"{path}: the plugin's configuration schema could not be applied ({ex.Message})." };
         }
     }
 
-    private static void ValidateObject(JsonObject obj, JsonObject schema, string path, List<string> problems)
-    {
-        var properties = schema["properties"] as JsonObject;
-        if (schema["required"] is JsonArray required)
-        {
-            foreach (var name in required.Select(r => r?.GetValue<string>()).OfType<string>())
-            {
-                if (!obj.ContainsKey(name) || obj[name] is null)
-                {
-                    problems.Add($"{path}:{name} is required by the plugin's configuration schema.");
-                }
-            }
-        }
+    private static bool ForbidsOtherKeys(JsonObject schema) =>
+        schema["additionalProperties"] is JsonValue additional && additional.TryGetValue<bool>(out var allowed) && !allowed;
 
-        foreach (var (name, value) in obj)
+    private static bool Matches(string key, string pattern)
+    {
+        try
         {
-            if (properties?[name] is JsonObject fieldSchema)
-            {
-                ValidateNode(value, fieldSchema, $"{path}:{name}", problems);
-            }
-            else if (schema["additionalProperties"] is JsonValue additional && additional.TryGetValue<bool>(out var allowed) && !allowed)
-            {
-                var known = properties is null ? "none" : string.Join(", ", properties.Select(p => p.Key));
-                problems.Add($"{path}:{name} is not a setting this plugin knows (it knows: {known}).");
-            }
+            return Regex.IsMatch(key, pattern, RegexOptions.None, PatternTimeout);
+        }
+        catch (Exception ex) when (ex is ArgumentException or RegexMatchTimeoutException)
+        {
+            return false;
         }
     }
-
-    private static void ValidateScalar(JsonValue scalar, JsonObject schema, string path, List<string> problems)
-    {
-        if (scalar.TryGetValue<double>(out var number))
-        {
-            if (schema["minimum"] is JsonValue min && min.TryGetValue<double>(out var minimum) && number < minimum)
-            {
-                problems.Add($"{path} must be at least {minimum.ToString(CultureInfo.InvariantCulture)} (found {number.ToString(CultureInfo.InvariantCulture)}).");
-            }
-
-            if (schema["maximum"] is JsonValue max && max.TryGetValue<double>(out var maximum) && number > maximum)
-            {
-                problems.Add($"{path} must be at most {maximum.ToString(CultureInfo.InvariantCulture)} (found {number.ToString(CultureInfo.InvariantCulture)}).");
-            }
-        }
-        else if (scalar.TryGetValue<string>(out var text))
-        {
-            if (schema["minLength"] is JsonValue minLength && minLength.TryGetValue<int>(out var least) && text.Length < least)
-            {
-                problems.Add(least == 1 ? $"{path} must not be empty." : $"{path} must be at least {least} characters long.");
-            }
-
-            if (schema["format"] is JsonValue format && format.TryGetValue<string>(out var f) && f == "uri" && !Uri.TryCreate(text, UriKind.Absolute, out _))
-            {
-                problems.Add($"{path} must be an absolute URL (found {Describe(scalar, path)}).");
-            }
-        }
-    }
-
-    // Messages name the field but never echo what might be a credential.
-    private static bool IsSecret(string path)
-    {
-        var field = path[(path.LastIndexOf(':') + 1)..];
-        return field.EndsWith("token", StringComparison.OrdinalIgnoreCase) || SecretWords.Any(word => field.Contains(word, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static HashSet<string> Types(JsonObject schema) => schema["type"] switch
-    {
-        JsonValue single when single.TryGetValue<string>(out var type) => new HashSet<string>(StringComparer.Ordinal) { type },
-        JsonArray many => many.Select(t => t?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal),
-        _ => new HashSet<string>(StringComparer.Ordinal),
-    };
-
-    private static string TypeOf(JsonNode? value) => value switch
-    {
-        null => "null",
-        JsonObject => "object",
-        JsonArray => "array",
-        JsonValue v when v.TryGetValue<bool>(out _) => "boolean",
-        JsonValue v when v.TryGetValue<string>(out _) => "string",
-        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && !double.IsInfinity(d) => "integer",
-        _ => "number",
-    };
-
-    private static string Describe(JsonNode? value, string path) => IsSecret(path) ? "a value that is not shown" : value switch
-    {
-        null => "null",
-        JsonValue v when v.TryGetValue<string>(out var s) => $"'{(s.Length > 40 ? s[..40] + "…" : s)}'",
-        JsonObject => "an object",
-        JsonArray => "a list",
-        _ => value.ToJsonString(),
-    };
 }

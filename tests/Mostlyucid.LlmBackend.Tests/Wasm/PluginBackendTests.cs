@@ -89,9 +89,10 @@ public sealed class PluginBackendTests
         var reason = Assert.Single(host.Llm.GetBackends(), b => b.Name == "misconfigured").StatusReason;
 
         Assert.Contains("needs an API key: set ApiKey (for example \"${OPENAI_API_KEY}\")", reason);
-        Assert.Contains("PluginConfig:temperature must be at most 2 (found 5)", reason);
-        Assert.Contains("PluginConfig:max_tokens must be integer (found 'many')", reason);
-        Assert.DoesNotContain("colour", reason); // a key the plugin does not know is dropped with a warning, as QueryMT does
+        Assert.Contains("PluginConfig:temperature must be at most 2.", reason);
+        Assert.DoesNotContain("colour", reason, StringComparison.Ordinal);
+        Assert.Contains("PluginConfig:max_tokens must be integer (found a string).", reason);
+        Assert.DoesNotContain("many", reason, StringComparison.Ordinal);
     }
 
     private static PluginDescriptor Descriptor(string[] hosts) => new()

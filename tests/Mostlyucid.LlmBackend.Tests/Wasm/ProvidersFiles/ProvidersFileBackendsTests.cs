@@ -100,7 +100,7 @@ public sealed class ProvidersFileBackendsTests : IAsyncLifetime
         var backend = Assert.Single(host.Llm.GetBackends(), b => b.Name == "too-hot");
 
         Assert.Equal(BackendStatus.Failed, backend.Status);
-        Assert.Contains("PluginConfig:temperature must be at most 2 (found 5)", backend.StatusReason);
+        Assert.Contains("PluginConfig:temperature must be at most 2.", backend.StatusReason);
         Assert.DoesNotContain("colour", backend.StatusReason);
     }
 
