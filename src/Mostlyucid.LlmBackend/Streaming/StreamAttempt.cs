@@ -16,6 +16,7 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
 {
     private readonly CancellationTokenSource? _cancellation;
     private readonly IAsyncEnumerator<ChatStreamUpdate>? _updates;
+    private int _disposed;
     private readonly TimeProvider _time;
 
     private StreamAttempt(BackendEntry entry, CancellationTokenSource? cancellation, IAsyncEnumerator<ChatStreamUpdate>? updates, TimeProvider time, long started)
@@ -92,7 +93,8 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
 
     public async ValueTask DisposeAsync()
     {
-        if (_cancellation is null || _updates is null)
+        // Once only: a failed opening disposes its attempt at once, and a hedge's race may dispose the same loser again.
+        if (_cancellation is null || _updates is null || Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
