@@ -53,6 +53,36 @@ public sealed class CommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ask_ThroughAWasmPlugin_NeedsNoNodeOnThePath()
+    {
+        // The C sample plugin, run in process on Wasmtime: the tool's PATH holds nothing at all (no node), and no
+        // Node-related variable is set.
+        var plugin = Path.Combine(Llmb.Repository, "samples", "wasm", "c", "build", "openai-compatible.wasm");
+        Assert.True(File.Exists(plugin), $"{plugin} is missing: run bash samples/wasm/build.sh (scripts/test.sh does).");
+        var config = Path.Combine(_dir, "wasm.json");
+        File.WriteAllText(config, new JsonObject
+        {
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning" } },
+            ["LlmSettings"] = new JsonObject
+            {
+                ["Backends"] = new JsonArray(new JsonObject
+                {
+                    ["Name"] = "wasm", ["Type"] = "Wasm", ["PluginPath"] = plugin, ["BaseUrl"] = _upstream!.BaseUrl + "/v1", ["ApiKey"] = "k", ["ModelName"] = "story-wasm",
+                }),
+            },
+        }.ToJsonString());
+        var emptyPath = Directory.CreateDirectory(Path.Combine(_dir, "empty-path")).FullName;
+        var dotnet = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, "dotnet")).First(File.Exists);
+
+        var (exit, stdout, stderr) = await Llmb.RunAsync(["ask", "--config", config, "--model", "story-wasm", "tell me a story"], environment: new Dictionary<string, string?> { ["PATH"] = emptyPath }, workingDirectory: _dir, dotnet: dotnet);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(FakeBrain.Story, stdout.Trim());
+        Assert.Contains("backend wasm", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ask_Json_IsOneObjectForScripts_WithTheFailoverVisible()
     {
         WriteConfig(primaryFault: "status=503");

@@ -13,9 +13,10 @@ internal static class Llmb
 
     public static string Repository { get; } = FindRepository();
 
-    public static async Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? stdin = null, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? stdin = null, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null, string? dotnet = null)
     {
         using var process = new Process { StartInfo = StartInfo(args, environment, workingDirectory) };
+        process.StartInfo.FileName = dotnet ?? process.StartInfo.FileName;
         process.StartInfo.RedirectStandardInput = true;
         process.Start();
         var output = process.StandardOutput.ReadToEndAsync();
