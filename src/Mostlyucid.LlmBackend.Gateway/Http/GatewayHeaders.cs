@@ -11,6 +11,9 @@ namespace Mostlyucid.LlmBackend.Gateway.Http;
 internal static class GatewayHeaders
 {
     public const string RequestId = "x-request-id";
+
+    /// <summary>Where Anthropic's API (and so its SDKs, as <c>_request_id</c>) puts a response's request id.</summary>
+    public const string AnthropicRequestId = "request-id";
     public const string Backend = "x-llmb-backend";
     public const string Attempts = "x-llmb-attempts";
     public const string BackendsTried = "x-llmb-backends-tried";
@@ -32,6 +35,18 @@ internal static class GatewayHeaders
         context.Items[RequestId] = id;
         context.Response.Headers[RequestId] = id;
         return id;
+    }
+
+    /// <summary>
+    /// Also gives the request id where Anthropic's SDKs read it (<c>request-id</c>) on every response in Anthropic's shape:
+    /// its endpoints, and the shared ones when the caller sent <c>anthropic-version</c>.
+    /// </summary>
+    public static void ShowRequestId(HttpContext context, ErrorShape shape, string requestId)
+    {
+        if (GatewayErrorWriter.Resolve(shape, context.Request) == ErrorShape.Anthropic)
+        {
+            context.Response.Headers[AnthropicRequestId] = requestId;
+        }
     }
 
     /// <summary>Adds what the answer cost, in US dollars, when it is known (<c>x-llmb-cost-usd: 0.000123</c>).</summary>

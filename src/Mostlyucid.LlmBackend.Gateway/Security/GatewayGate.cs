@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,11 @@ internal sealed class GatewayGate
         var endpoint = context.GetEndpoint();
         var gated = endpoint?.Metadata.GetMetadata<GatewayEndpoint>();
         var shape = gated?.Errors ?? ErrorShape.ByClient;
+        GatewayHeaders.ShowRequestId(context, shape, requestId);
+
+        // The id is on every log line of the request (a scope), and travels on in W3C trace context (baggage).
+        using var logScope = _logger.BeginScope(new RequestIdScope(requestId));
+        Activity.Current?.SetTag(RequestIdScope.Key, requestId).AddBaggage(RequestIdScope.Key, requestId);
 
         if (_keyless.Refusal(context.Request) is { } refusal)
         {

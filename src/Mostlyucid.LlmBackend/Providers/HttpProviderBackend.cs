@@ -34,6 +34,9 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
 
     protected TimeProvider Time { get; }
 
+    /// <summary>The header that carries the caller's request id to the provider.</summary>
+    public const string RequestIdHeader = "X-Request-Id";
+
     /// <summary>Gets the provider's name for messages (for example "OpenAI").</summary>
     protected abstract string ProviderName { get; }
 
@@ -174,6 +177,14 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
     protected async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Authorize(request);
+
+        // The caller's request id (the gateway's, when it is the caller) goes to the provider, so one id finds the
+        // request in the gateway's logs, its traces and the provider's own logs.
+        if (LlmCallContext.Current?.RequestId is { } requestId && !request.Headers.Contains(RequestIdHeader))
+        {
+            request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
+        }
+
         if (_config.ConnectTimeoutSeconds is { } connectSeconds)
         {
             request.Options.Set(BackendConnectTimeout.Option, TimeSpan.FromSeconds(connectSeconds));
