@@ -72,6 +72,7 @@ public static class GatewayApplication
         builder.Services.AddLlmBackendSqlite();
         builder.Services.AddLlmBackendPostgreSql();
         builder.Services.RedactSecretsInLogs();
+        GatewayTelemetry.Add(builder, gateway.Telemetry, Environment.GetEnvironmentVariable);
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(report);
@@ -104,6 +105,7 @@ public static class GatewayApplication
         app.UseCors();
         app.UseMiddleware<GatewayGate>();
         MapEndpoints(app);
+        GatewayTelemetry.Map(app, gateway.Telemetry);
         GatewayEndpointAudit.EnsureEveryEndpointIsGated(app);
         return app;
     }

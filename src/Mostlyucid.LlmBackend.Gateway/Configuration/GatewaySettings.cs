@@ -40,4 +40,7 @@ public sealed class GatewaySettings
     /// from the last one (its age is in the answer). <value>The default is 10 seconds.</value>
     /// </summary>
     public int HealthProbeIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Gets or sets what the gateway exports of its telemetry (Prometheus, OTLP).</summary>
+    public GatewayTelemetrySettings Telemetry { get; set; } = new();
 }

@@ -50,6 +50,7 @@ internal static class GatewaySettingsReader
             problems.Add($"{GatewaySettings.SectionName}:MaxRequestBodyBytes: must be at most {GatewaySettings.LargestRequestBodyBytes} (1 GiB; a request is held in memory while it is checked), found {settings.MaxRequestBodyBytes}.");
         }
 
+        CheckTelemetry(settings.Telemetry, problems);
         if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
         {
             problems.Add($"{GatewaySettings.SectionName}:OllamaUrl: must be an absolute URL such as http://localhost:11434.");
@@ -155,5 +156,25 @@ internal static class GatewaySettingsReader
         }
 
         return null;
+    }
+
+    private static void CheckTelemetry(GatewayTelemetrySettings telemetry, List<string> problems)
+    {
+        const string section = GatewaySettings.SectionName + ":Telemetry";
+        if (telemetry.OtlpEndpoint is { Length: > 0 } endpoint
+            && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            problems.Add($"{section}:OtlpEndpoint: must be an absolute http(s) URL such as http://localhost:4317.");
+        }
+
+        if (telemetry.OtlpProtocol is not ("grpc" or "http/protobuf"))
+        {
+            problems.Add($"{section}:OtlpProtocol: must be grpc or http/protobuf.");
+        }
+
+        if (telemetry.TraceSampleRatio is < 0 or > 1 || double.IsNaN(telemetry.TraceSampleRatio))
+        {
+            problems.Add($"{section}:TraceSampleRatio: must be between 0 and 1 (1 traces every request).");
+        }
     }
 }

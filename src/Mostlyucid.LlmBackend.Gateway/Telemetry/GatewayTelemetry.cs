@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Mostlyucid.LlmBackend.Gateway.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Security;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Mostlyucid.LlmBackend.Gateway.Telemetry;
+
+/// <summary>
+/// Exports the library's GenAI traces and metrics (and ASP.NET Core's, HttpClient's and the runtime's) with OpenTelemetry:
+/// a Prometheus scrape at <c>/metrics</c> behind the admin key, and OTLP to a collector when one is configured. When
+/// neither is on, no OpenTelemetry SDK is registered and the library's instruments have no listener (they cost nothing).
+/// </summary>
+internal static class GatewayTelemetry
+{
+    /// <summary>The path Prometheus scrapes.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The library's activity source and meter.</summary>
+    private const string Library = "Mostlyucid.LlmBackend";
+
+    /// <summary>Registers the exporters <paramref name="settings"/> asks for.</summary>
+    public static void Add(WebApplicationBuilder builder, GatewayTelemetrySettings settings, Func<string, string?> environment)
+    {
+        var otlp = Otlp(settings, environment);
+        if (!settings.Prometheus && otlp is null)
+        {
+            return;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("llmbackend-gateway", serviceVersion: typeof(GatewayTelemetry).Assembly.GetName().Version?.ToString()));
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(Library).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+            if (settings.Prometheus)
+            {
+                metrics.AddPrometheusExporter();
+            }
+
+            if (otlp is not null)
+            {
+                metrics.AddOtlpExporter(options => Configure(options, otlp.Value, "metrics"));
+            }
+        });
+
+        if (otlp is not null)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(Library)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.TraceSampleRatio)))
+                .AddOtlpExporter(options => Configure(options, otlp.Value, "traces")));
+        }
+    }
+
+    /// <summary>Maps the Prometheus scrape, behind the admin key.</summary>
+    public static void Map(WebApplication app, GatewayTelemetrySettings settings)
+    {
+        if (settings.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAdminKey();
+        }
+    }
+
+    private static (Uri Endpoint, OtlpExportProtocol Protocol)? Otlp(GatewayTelemetrySettings settings, Func<string, string?> environment)
+    {
+        var endpoint = settings.OtlpEndpoint is { Length: > 0 } configured ? configured : environment("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var protocol = settings.OtlpProtocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        return (uri, protocol);
+    }
+
+    private static void Configure(OtlpExporterOptions options, (Uri Endpoint, OtlpExportProtocol Protocol) otlp, string signal)
+    {
+        options.Protocol = otlp.Protocol;
+
+        // Over HTTP each signal has its own path; a collector's bare address gets the standard one (/v1/traces, /v1/metrics).
+        options.Endpoint = otlp.Protocol == OtlpExportProtocol.HttpProtobuf && otlp.Endpoint.AbsolutePath == "/"
+            ? new Uri(otlp.Endpoint, "v1/" + signal)
+            : otlp.Endpoint;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mostlyucid.LlmBackend.FakeProvider;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests.Telemetry;
+
+/// <summary>Prometheus scrapes <c>/metrics</c> with an admin key: the text format, parsed line by line.</summary>
+public sealed partial class MetricsEndpointTests : IAsyncLifetime
+{
+    private const string Admin = "admin-key-for-metrics-0123456789";
+    private const string User = "user-key-for-metrics-0123456789";
+    private FakeProviderServer _upstream = null!;
+    private TestGateway _gateway = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions());
+        _gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeys:0:Name"] = "ops",
+            ["Gateway:ApiKeys:0:Key"] = Admin,
+            ["Gateway:ApiKeys:0:Role"] = "Admin",
+            ["Gateway:ApiKeys:1:Name"] = "app",
+            ["Gateway:ApiKeys:1:Key"] = User,
+            ["LlmSettings:Backends:0:Name"] = "upstream",
+            ["LlmSettings:Backends:0:Type"] = "OpenAI",
+            ["LlmSettings:Backends:0:BaseUrl"] = _upstream.BaseUrl + "/v1",
+            ["LlmSettings:Backends:0:ApiKey"] = "k",
+            ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_NeedAnAdminKey()
+    {
+        using var none = await Client(null).GetAsync("/metrics");
+        using var user = await Client(User).GetAsync("/metrics");
+        using var admin = await Client(Admin).GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, user.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task AScrape_IsPrometheusText_WithTheGatewaysRequests()
+    {
+        using var chat = await Client(User).PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+
+        var samples = await ScrapeAsync(s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal));
+
+        Assert.Contains(samples, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal) && s.Value >= 1);
+    }
+
+    /// <summary>Scrapes until a sample matches (the exporter caches a scrape briefly), parsing every line strictly.</summary>
+    internal static async Task<List<Sample>> ScrapeAsync(HttpClient admin, Func<Sample, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var response = await admin.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
+            var samples = Parse(await response.Content.ReadAsStringAsync());
+            if (samples.Any(until) || DateTime.UtcNow > deadline)
+            {
+                return samples;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Parses Prometheus' text format: every line is a comment (# HELP/# TYPE/# EOF) or a sample.</summary>
+    internal static List<Sample> Parse(string text)
+    {
+        var samples = new List<Sample>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith('#'))
+            {
+                Assert.Matches(CommentLine(), line);
+                continue;
+            }
+
+            var match = SampleLine().Match(line);
+            Assert.True(match.Success, $"not a Prometheus sample: {line}");
+            var value = match.Groups["value"].Value switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                var number => double.Parse(number, System.Globalization.CultureInfo.InvariantCulture),
+            };
+            samples.Add(new Sample(match.Groups["name"].Value, match.Groups["labels"].Value, value));
+        }
+
+        return samples;
+    }
+
+    private HttpClient Client(string? key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(_gateway.BaseUrl) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return http;
+    }
+
+    private Task<List<Sample>> ScrapeAsync(Func<Sample, bool> until) => ScrapeAsync(Client(Admin), until);
+
+    [GeneratedRegex(@"^# (HELP|TYPE|UNIT|EOF)( .*)?$")]
+    private static partial Regex CommentLine();
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|Inf|NaN))( \d+)?$")]
+    private static partial Regex SampleLine();
+
+    /// <summary>One sample: a metric name, its labels as written, and its value.</summary>
+    internal sealed record Sample(string Name, string Labels, double Value);
+}
