@@ -6,6 +6,8 @@
 #   bash benchmarks/run-ledger-ab.sh --rounds 6 --seconds 8 --sustained 60
 #   bash benchmarks/run-ledger-ab.sh --on-env LlmSettings__Usage__Store=Memory   # the "on" gateway with other settings
 #   bash benchmarks/run-ledger-ab.sh --scenarios "tp64-0ms" --sustained-rounds 0  # only some of lat1 tp64-0ms tp256-20ms
+#   bash benchmarks/run-ledger-ab.sh --off-env Gateway__Telemetry__Prometheus=false   # any other feature on vs off: the
+#                                                 # "off" gateway gets these settings instead of the ledger switched off
 # Build first (run-load.sh does): the gateway and benchmarks/FakeUpstream in Release. Needs wrk and taskset.
 # Pinning is the load harness's: the gateways on core 0, the fake upstream and wrk on core 1.
 set -euo pipefail
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 rounds=4 seconds=5 sustained=30 sustained_rounds=2 scenarios="lat1 tp64-0ms tp256-20ms"
 on_env=()
+off_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -21,6 +24,7 @@ while [ $# -gt 0 ]; do
     --sustained-rounds) sustained_rounds="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
     --on-env) on_env+=("$2"); shift 2 ;;
+    --off-env) off_env+=("$2"); shift 2 ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
@@ -56,7 +60,8 @@ wait_port() { for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/nul
 taskset -c 1 dotnet "$upstream" --chunks 10 --listen 9100:0:200 --listen 9120:20:200 --listen 9101:0:10 >"$out/upstream.log" 2>&1 &
 pids+=($!)
 start_gateway on 8080 "${on_env[@]}"
-start_gateway off 8082 LlmSettings__Usage__Enabled=false
+[ ${#off_env[@]} -gt 0 ] || off_env=(LlmSettings__Usage__Enabled=false)
+start_gateway off 8082 "${off_env[@]}"
 for port in 9100 9120 8080 8082; do wait_port "$port"; done
 
 declare -A ports=([on]=8080 [off]=8082) gateway_pids=([on]=${pids[1]} [off]=${pids[2]})
