@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text;
+using Mostlyucid.LlmBackend.FakeProvider;
+using Mostlyucid.LlmBackend.Gateway.Tests.TestSupport;
+
+namespace Mostlyucid.LlmBackend.Gateway.Tests.Telemetry;
+
+/// <summary>With an OTLP endpoint configured, a collector receives the gateway's spans and metrics.</summary>
+public sealed class OtlpExportTests
+{
+    [Fact]
+    public async Task ACollector_ReceivesTheRequestsSpansAndMetrics()
+    {
+        await using var collector = FakeOtlpCollector.Start();
+        await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions());
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Telemetry:OtlpEndpoint"] = collector.Endpoint,
+            ["Gateway:Telemetry:OtlpProtocol"] = "http/protobuf",
+
+            // The SDK's standard settings, read from configuration: export soon, so the test need not wait a minute.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
+            ["LlmSettings:Backends:0:Name"] = "upstream",
+            ["LlmSettings:Backends:0:Type"] = "OpenAI",
+            ["LlmSettings:Backends:0:BaseUrl"] = upstream.BaseUrl + "/v1",
+            ["LlmSettings:Backends:0:ApiKey"] = "k",
+            ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+
+        using var chat = await http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "/v1/chat/completions");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "http.server.request.duration");
+    }
+}
