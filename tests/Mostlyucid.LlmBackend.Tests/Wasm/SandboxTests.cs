@@ -95,6 +95,30 @@ public sealed class SandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyCallers_PinnedAndNot_AllAnswered_WithinTheInstanceLimit()
+    {
+        var plugin = (WasmtimePluginCarrier)await LoadAsync(instances: 3);
+        var pinned = (await plugin.CallAsync("env_count", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None)).Instance;
+
+        var callers = Enumerable.Range(0, 12).Select(caller => Task.Run(async () =>
+        {
+            for (var call = 0; call < 150; call++)
+            {
+                var target = caller % 3 == 0 ? pinned : null;
+                var result = await plugin.CallAsync(call % 5 == 0 ? "next_block" : "env_count", ReadOnlyMemory<byte>.Empty, target, CancellationToken.None);
+                Assert.Equal(8, result.Output.Length);
+                if (target is not null)
+                {
+                    Assert.Equal(target, result.Instance);
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.InRange(plugin.InstanceCount, 1, 3);
+    }
+
+    [Fact]
     public async Task ThePlugin_SeesNoEnvironmentAndNoFiles()
     {
         Environment.SetEnvironmentVariable("LLMB_SANDBOX_TEST_SECRET", "do-not-leak-4711");
