@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Spend;
 
@@ -10,7 +11,8 @@ namespace Mostlyucid.LlmBackend.DependencyInjection;
 /// Validates the configuration when the host starts (so bad settings stop startup with every problem listed); with
 /// <c>Plugins:LoadOnStartup</c>, loads plugins and creates the backends then rather than on the first request; and starts
 /// the usage ledger (its store's tables are created or migrated, the budgets' spend read). At shutdown the ledger writes
-/// everything still queued.
+/// everything still queued. Once started, a configuration read from <c>IConfiguration</c> is reloaded when it changes
+/// (<see cref="ConfigurationReloader"/>).
 /// </summary>
 internal sealed class LlmBackendHostedService : IHostedService
 {
@@ -49,10 +51,13 @@ internal sealed class LlmBackendHostedService : IHostedService
                     ex);
             }
         }
+
+        _services.GetRequiredService<ConfigurationReloader>().Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _services.GetRequiredService<ConfigurationReloader>().Stop();
         if (_registry.Settings.Usage.Enabled)
         {
             await _services.GetRequiredService<UsageLedger>().StopAsync(cancellationToken).ConfigureAwait(false);
