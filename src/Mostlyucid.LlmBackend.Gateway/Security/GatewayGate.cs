@@ -45,11 +45,6 @@ internal sealed class GatewayGate
         // gateway's (keys, limits, origins) and the library's (backends, routes, budgets).
         var configuration = _configuration.Current;
         using var llm = _registry.Enter();
-        await InvokeAsync(context, configuration).ConfigureAwait(false);
-    }
-
-    private async Task InvokeAsync(HttpContext context, GatewaySnapshot configuration)
-    {
         var requestId = GatewayHeaders.EnsureRequestId(context);
         var endpoint = context.GetEndpoint();
         var gated = endpoint?.Metadata.GetMetadata<GatewayEndpoint>();

@@ -18,6 +18,7 @@ internal sealed class LlmBackendHostedService : IHostedService
 {
     private readonly BackendRegistry _registry;
     private readonly IServiceProvider _services;
+    private ConfigurationReloader? _reloader;
 
     public LlmBackendHostedService(BackendRegistry registry, IServiceProvider services)
     {
@@ -52,12 +53,14 @@ internal sealed class LlmBackendHostedService : IHostedService
             }
         }
 
-        _services.GetRequiredService<ConfigurationReloader>().Start();
+        _reloader = _services.GetRequiredService<ConfigurationReloader>();
+        _reloader.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _services.GetRequiredService<ConfigurationReloader>().Stop();
+        // Only a started reloader: resolving one for a host that failed to start would read its broken settings again.
+        _reloader?.Stop();
         if (_registry.Settings.Usage.Enabled)
         {
             await _services.GetRequiredService<UsageLedger>().StopAsync(cancellationToken).ConfigureAwait(false);
