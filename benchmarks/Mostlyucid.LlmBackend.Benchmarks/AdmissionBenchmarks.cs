@@ -10,6 +10,7 @@ using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Security;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.Validation;
 
@@ -44,18 +45,19 @@ public class AdmissionBenchmarks
         _request = new ChatRequest { Model = "up0", Temperature = 0.2, MaxTokens = 16, Messages = { new ChatMessage { Role = ChatRole.System, Content = "You are terse." }, new ChatMessage { Role = ChatRole.User, Content = "Say hello." } } };
         _unvalidated = _fixture.Services.GetRequiredService<LlmService>();
         var settings = new GatewaySettings { ApiKeys = { new GatewayApiKeyConfig { Name = "bench", Key = Key, MaxRequestsPerMinute = int.MaxValue } } };
-        var keys = new GatewayApiKeys(settings);
+        var configuration = new GatewayConfiguration(new GatewaySnapshot(settings));
+        var registry = _fixture.Services.GetRequiredService<BackendRegistry>();
+        var keys = configuration.Current.Keys;
         _gate = new GatewayGate(
             context => ChatCompletionsEndpoint.HandleAsync(context, _fixture.Llm, _fixture.Time),
-            keys,
+            configuration,
+            registry,
             new RequestRateLimiter(TimeProvider.System),
             new TokenRateLimiter(TimeProvider.System),
-            new KeylessRequestPolicy(settings, keys.Required),
-            new RequestBodyLimit(settings),
             NullLogger<GatewayGate>.Instance);
         _keys = keys;
         _limiter = new RequestRateLimiter(TimeProvider.System);
-        _bareGate = new GatewayGate(_ => Task.CompletedTask, keys, _limiter, new TokenRateLimiter(TimeProvider.System), new KeylessRequestPolicy(settings, keys.Required), new RequestBodyLimit(settings), NullLogger<GatewayGate>.Instance);
+        _bareGate = new GatewayGate(_ => Task.CompletedTask, configuration, registry, _limiter, new TokenRateLimiter(TimeProvider.System), NullLogger<GatewayGate>.Instance);
         _endpoint = new Endpoint(null, new EndpointMetadataCollection(new GatewayEndpoint(EndpointAccess.Key, ErrorShape.OpenAi, TakesJsonBody: true)), "chat");
         Check(ChatWithoutGate);
         Check(ChatThroughGate);

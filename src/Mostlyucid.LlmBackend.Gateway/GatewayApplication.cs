@@ -11,12 +11,14 @@ using Mostlyucid.LlmBackend.Gateway.Admin;
 using Mostlyucid.LlmBackend.Gateway.Anthropic;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Configuration.Files;
 using Mostlyucid.LlmBackend.Gateway.Defaults;
 using Mostlyucid.LlmBackend.Gateway.Health;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
 using Mostlyucid.LlmBackend.Gateway.Security;
+using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Wasm;
@@ -25,7 +27,9 @@ namespace Mostlyucid.LlmBackend.Gateway;
 
 /// <summary>
 /// Builds the gateway: ASP.NET Core on Kestrel, configured from the standard sources (appsettings.json, environment
-/// variables, command line, <c>--urls</c>), serving OpenAI's and Anthropic's HTTP APIs over the library's pipeline.
+/// variables, command line, <c>--urls</c>), serving OpenAI's and Anthropic's HTTP APIs over the library's pipeline. A
+/// changed configuration file is reloaded while it runs: checked whole, swapped in when good, refused (and listed in
+/// <c>GET /admin/config</c>) when not.
 /// </summary>
 public static class GatewayApplication
 {
@@ -47,11 +51,14 @@ public static class GatewayApplication
         var problems = new List<string>();
         var builder = GatewayHostBuilder.Create(args, problems);
         configure?.Invoke(builder);
+        GatewayHostBuilder.ReadFilesTolerantly(builder.Configuration);
+        problems.AddRange(TolerantJsonConfigurationProvider.ProblemsIn(builder.Configuration));
 
         UsageDefaults.Apply(builder.Configuration);
         var gateway = GatewaySettingsReader.Read(builder.Configuration, Environment.GetEnvironmentVariable, problems);
         var report = DefaultBackends.Apply(builder.Configuration, gateway, Environment.GetEnvironmentVariable, DefaultBackends.OllamaAnswers);
-        var keys = new GatewayApiKeys(gateway);
+        var snapshot = new GatewaySnapshot(gateway);
+        var keys = snapshot.Keys;
         var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls;
         if (!keys.Required)
         {
@@ -73,15 +80,25 @@ public static class GatewayApplication
         builder.Services.AddLlmBackendPostgreSql();
         builder.Services.RedactSecretsInLogs();
         GatewayTelemetry.Add(builder, gateway.Telemetry, Environment.GetEnvironmentVariable);
-        builder.Services.AddSingleton(gateway);
-        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(new GatewayConfiguration(snapshot));
         builder.Services.AddSingleton(report);
         builder.Services.AddSingleton<RequestRateLimiter>();
         builder.Services.AddSingleton<TokenRateLimiter>();
-        builder.Services.AddSingleton(new KeylessRequestPolicy(gateway, keys.Required));
-        builder.Services.AddSingleton<RequestBodyLimit>();
+        builder.Services.AddSingleton<KeySpend>();
         builder.Services.AddSingleton<ReadinessProbe>();
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => AllowOrigins(policy, gateway.AllowedOrigins)));
+        // CORS answers from the configuration in use (Gateway:AllowedOrigins reloads): registered before AddCors, which
+        // then adds no provider of its own.
+        builder.Services.AddSingleton<ICorsPolicyProvider, GatewayCorsPolicy>();
+        builder.Services.AddCors();
+
+        // Keys, limits, origins, backends and routes reload with the configuration files (docs/configuration.md).
+        builder.Services.AddSingleton<IConfigurationReloadParticipant>(sp => new GatewayReloadParticipant(
+            (IConfigurationRoot)sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<GatewayConfiguration>(),
+            sp.GetRequiredService<KeySpend>(),
+            sp.GetRequiredService<SecretRedactor>(),
+            report,
+            sp.GetRequiredService<BackendRegistry>().Settings));
 
         var app = builder.Build();
         problems.AddRange(app.Services.GetRequiredService<BackendRegistry>().FindProblems());
@@ -99,7 +116,7 @@ public static class GatewayApplication
             redactor.Add(key.Key);
         }
 
-        KeySpend.Register(app.Services, gateway);
+        app.Services.GetRequiredService<KeySpend>().Apply(gateway);
         LogStartup(app, gateway, keys, report, urls);
         app.UseRouting();
         app.UseCors();
@@ -148,23 +165,7 @@ public static class GatewayApplication
         app.MapGet("/health/ready", HealthEndpoints.ReadyAsync).OpenToAnyone();
         app.MapGet("/admin/usage", AdminEndpoints.UsageAsync).RequireAdminKey();
         app.MapGet("/admin/budgets", AdminEndpoints.BudgetsAsync).RequireAdminKey();
-    }
-
-    private static void AllowOrigins(CorsPolicyBuilder policy, IReadOnlyList<string> origins)
-    {
-        if (origins.Contains("*"))
-        {
-            policy.AllowAnyOrigin();
-        }
-        else
-        {
-            policy.WithOrigins(origins.ToArray());
-        }
-
-        policy.WithMethods(HttpMethods.Get, HttpMethods.Post)
-            .AllowAnyHeader()
-            .WithExposedHeaders(GatewayHeaders.RequestId, GatewayHeaders.Backend, GatewayHeaders.Attempts, GatewayHeaders.BackendsTried, GatewayHeaders.ShouldRetry, "Retry-After", "retry-after-ms")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+        app.MapGet("/admin/config", AdminEndpoints.ConfigAsync).RequireAdminKey();
     }
 
     /// <summary>Rewrites every non-loopback listen address to 127.0.0.1 (same scheme and port).</summary>

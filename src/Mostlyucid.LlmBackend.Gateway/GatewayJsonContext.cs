@@ -11,6 +11,7 @@ namespace Mostlyucid.LlmBackend.Gateway;
 [JsonSerializable(typeof(ReadinessReport))]
 [JsonSerializable(typeof(Admin.UsageReport))]
 [JsonSerializable(typeof(List<Admin.BudgetReportRow>))]
+[JsonSerializable(typeof(Admin.ConfigReport))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext
 {
 }

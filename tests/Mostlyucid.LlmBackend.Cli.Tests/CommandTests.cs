@@ -239,6 +239,56 @@ public sealed class CommandTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Serve_WithAConfigFile_TakesAKeyAddedToItWithoutARestart()
+    {
+        var admin = "llmb-admin-test-key-0123456789";
+        var user = "llmb-user-test-key-0123456789";
+        var added = "llmb-added-test-key-0123456789";
+        WriteConfig(primaryFault: null, keys: (admin, user));
+        var file = Path.Combine(_dir, "gateway.json");
+        var settings = JsonNode.Parse(File.ReadAllText(Config))!.AsObject();
+        File.WriteAllText(file, settings.ToJsonString());
+        var url = $"http://127.0.0.1:{Llmb.FreePort()}";
+        var log = new StringBuilder();
+        using var serve = Llmb.Start(["serve", "--config", file, "--urls", url], log);
+        try
+        {
+            await WaitForAsync(url, log);
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await ChatStatusAsync(http, added));
+
+            settings["Gateway"]!["ApiKeys"]!.AsArray().Add(new JsonObject { ["Name"] = "added", ["Key"] = added });
+            File.WriteAllText(file + ".tmp", settings.ToJsonString());
+            File.Move(file + ".tmp", file, overwrite: true);
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (await ChatStatusAsync(http, added) != System.Net.HttpStatusCode.OK)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The key added to the file was not accepted within 10 s:\n" + log);
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, await ChatStatusAsync(http, user));
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<System.Net.HttpStatusCode> ChatStatusAsync(HttpClient http, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"chat","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     internal static async Task WaitForAsync(string url, StringBuilder log)
     {
         using var http = new HttpClient();

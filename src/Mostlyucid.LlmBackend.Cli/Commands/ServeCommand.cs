@@ -51,7 +51,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             {
                 if (builder.Configuration["LlmbConfigFile"] is { Length: > 0 } file)
                 {
-                    Microsoft.Extensions.Configuration.JsonConfigurationExtensions.AddJsonFile(builder.Configuration, file, optional: false, reloadOnChange: false);
+                    Microsoft.Extensions.Configuration.JsonConfigurationExtensions.AddJsonFile(builder.Configuration, file, optional: false, reloadOnChange: true);
                 }
             });
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Spend;
 
 namespace Mostlyucid.LlmBackend.Gateway.Admin;
 
 /// <summary>
-/// What an <c>Admin</c> key may read: usage totals from the ledger (<c>GET /admin/usage</c>) and every budget with what it
-/// has spent (<c>GET /admin/budgets</c>).
+/// What an <c>Admin</c> key may read: usage totals from the ledger (<c>GET /admin/usage</c>), every budget with what it
+/// has spent (<c>GET /admin/budgets</c>), and where reloading the configuration stands (<c>GET /admin/config</c>).
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -86,6 +87,28 @@ internal static class AdminEndpoints
             .OrderBy(r => r.Scope, StringComparer.Ordinal)
             .ToList();
         return JsonResponse.WriteAsync(context, rows, GatewayJsonContext.Default.ListBudgetReportRow);
+    }
+
+    /// <summary>
+    /// <c>GET /admin/config</c>: the configuration's version in use, the last one swapped in and the last changed one refused
+    /// with every problem (names and messages only: no key or secret is in them).
+    /// </summary>
+    public static Task ConfigAsync(HttpContext context, ConfigurationReloader reloader)
+    {
+        var status = reloader.Status;
+        var report = new ConfigReport
+        {
+            Version = status.Version,
+            LastSuccess = new ConfigReportSuccess
+            {
+                At = status.LastSuccess.At,
+                Version = status.LastSuccess.Version,
+                Changes = status.LastSuccess.Changes,
+                RestartNeeded = status.LastSuccess.RestartNeeded.ToList(),
+            },
+            LastFailure = status.LastFailure is { } failure ? new ConfigReportFailure { At = failure.At, Problems = failure.Problems.ToList() } : null,
+        };
+        return JsonResponse.WriteAsync(context, report, GatewayJsonContext.Default.ConfigReport);
     }
 
     private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset time)

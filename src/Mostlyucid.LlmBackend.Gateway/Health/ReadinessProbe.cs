@@ -15,17 +15,17 @@ internal sealed class ReadinessProbe
 
     private readonly ILlmService _llm;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
+    private readonly GatewayConfiguration _configuration;
     private readonly object _gate = new();
     private Task<IReadOnlyDictionary<string, bool>>? _probe;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _finishedAt;
 
-    public ReadinessProbe(ILlmService llm, TimeProvider time, GatewaySettings settings)
+    public ReadinessProbe(ILlmService llm, TimeProvider time, GatewayConfiguration configuration)
     {
         _llm = llm;
         _time = time;
-        _interval = TimeSpan.FromSeconds(settings.HealthProbeIntervalSeconds);
+        _configuration = configuration;
     }
 
     /// <summary>Gets each backend's reachability, probing only when the last probe started longer ago than the interval.</summary>
@@ -35,7 +35,7 @@ internal sealed class ReadinessProbe
         Task<IReadOnlyDictionary<string, bool>> probe;
         lock (_gate)
         {
-            if (_probe is null || (_probe.IsCompleted && _time.GetUtcNow() - _startedAt >= _interval))
+            if (_probe is null || (_probe.IsCompleted && _time.GetUtcNow() - _startedAt >= TimeSpan.FromSeconds(_configuration.Current.Settings.HealthProbeIntervalSeconds)))
             {
                 _startedAt = _time.GetUtcNow();
                 _probe = RunAsync();

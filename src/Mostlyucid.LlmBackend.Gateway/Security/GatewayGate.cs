@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Mostlyucid.LlmBackend.Gateway.Auth;
+using Mostlyucid.LlmBackend.Gateway.Configuration;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Routing;
 
 namespace Mostlyucid.LlmBackend.Gateway.Security;
 
@@ -22,26 +24,28 @@ internal sealed class GatewayGate
 {
 
     private readonly RequestDelegate _next;
-    private readonly GatewayApiKeys _keys;
+    private readonly GatewayConfiguration _configuration;
+    private readonly BackendRegistry _registry;
     private readonly RequestRateLimiter _limiter;
     private readonly TokenRateLimiter _tokens;
-    private readonly KeylessRequestPolicy _keyless;
-    private readonly RequestBodyLimit _bodyLimit;
     private readonly ILogger _logger;
 
-    public GatewayGate(RequestDelegate next, GatewayApiKeys keys, RequestRateLimiter limiter, TokenRateLimiter tokens, KeylessRequestPolicy keyless, RequestBodyLimit bodyLimit, ILogger<GatewayGate> logger)
+    public GatewayGate(RequestDelegate next, GatewayConfiguration configuration, BackendRegistry registry, RequestRateLimiter limiter, TokenRateLimiter tokens, ILogger<GatewayGate> logger)
     {
         _next = next;
-        _keys = keys;
+        _configuration = configuration;
+        _registry = registry;
         _limiter = limiter;
         _tokens = tokens;
-        _keyless = keyless;
-        _bodyLimit = bodyLimit;
         _logger = logger;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // The request reads the configuration once, here, and finishes on it whatever a reload swaps in meanwhile: the
+        // gateway's (keys, limits, origins) and the library's (backends, routes, budgets).
+        var configuration = _configuration.Current;
+        using var llm = _registry.Enter();
         var requestId = GatewayHeaders.EnsureRequestId(context);
         var endpoint = context.GetEndpoint();
         var gated = endpoint?.Metadata.GetMetadata<GatewayEndpoint>();
@@ -52,7 +56,7 @@ internal sealed class GatewayGate
         using var logScope = _logger.BeginScope(new RequestIdScope(requestId));
         Activity.Current?.SetTag(RequestIdScope.Key, requestId).AddBaggage(RequestIdScope.Key, requestId);
 
-        if (_keyless.Refusal(context.Request) is { } refusal)
+        if (configuration.Keyless.Refusal(context.Request) is { } refusal)
         {
             GatewayLog.RejectedBrowserRequest(_logger, context.Request.Path);
             await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status403Forbidden, refusal, "browser_request_refused").ConfigureAwait(false);
@@ -76,19 +80,20 @@ internal sealed class GatewayGate
             return;
         }
 
-        if (await AdmitAsync(context, gated, shape).ConfigureAwait(false) is not { } caller)
+        if (await AdmitAsync(context, configuration.Keys, gated, shape).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
 
-        if (_bodyLimit.DeclaredTooLarge(context.Request))
+        var bodyLimit = configuration.BodyLimit;
+        if (bodyLimit.DeclaredTooLarge(context.Request))
         {
-            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status413PayloadTooLarge, _bodyLimit.Message, "request_too_large").ConfigureAwait(false);
-            await _bodyLimit.DrainAsync(context, context.Request.Body).ConfigureAwait(false);
+            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status413PayloadTooLarge, bodyLimit.Message, "request_too_large").ConfigureAwait(false);
+            await bodyLimit.DrainAsync(context, context.Request.Body).ConfigureAwait(false);
             return;
         }
 
-        var body = _bodyLimit.Apply(context);
+        var body = bodyLimit.Apply(context);
         try
         {
             // Who is calling, for the usage ledger and budgets, for everything this request does.
@@ -105,7 +110,7 @@ internal sealed class GatewayGate
 
         if (body.Exceeded)
         {
-            await _bodyLimit.DrainAsync(context, body.Inner).ConfigureAwait(false);
+            await bodyLimit.DrainAsync(context, body.Inner).ConfigureAwait(false);
         }
     }
 
@@ -130,9 +135,9 @@ internal sealed class GatewayGate
     }
 
     /// <summary>Establishes the caller; writes the refusal and returns <see langword="null"/> when there is one.</summary>
-    private async Task<GatewayCaller?> AdmitAsync(HttpContext context, GatewayEndpoint gated, ErrorShape shape)
+    private async Task<GatewayCaller?> AdmitAsync(HttpContext context, GatewayApiKeys keys, GatewayEndpoint gated, ErrorShape shape)
     {
-        var (caller, perMinute) = Identify(context, gated);
+        var (caller, perMinute) = Identify(context, keys, gated);
         if (caller is null)
         {
             GatewayLog.RejectedUnauthenticated(_logger, context.Request.Path);
@@ -156,7 +161,7 @@ internal sealed class GatewayGate
             return null;
         }
 
-        if (caller.IsAuthorized && _keys.Required && await LimitedAsync(context, caller, perMinute, shape).ConfigureAwait(false))
+        if (caller.IsAuthorized && keys.Required && await LimitedAsync(context, caller, perMinute, shape).ConfigureAwait(false))
         {
             return null;
         }
@@ -166,14 +171,14 @@ internal sealed class GatewayGate
     }
 
     /// <summary>The caller: a key's, the anonymous one without keys, the unidentified one where a key is optional; <see langword="null"/> for a missing or wrong key.</summary>
-    private (GatewayCaller? Caller, int? PerMinute) Identify(HttpContext context, GatewayEndpoint gated)
+    private static (GatewayCaller? Caller, int? PerMinute) Identify(HttpContext context, GatewayApiKeys keys, GatewayEndpoint gated)
     {
-        if (!_keys.Required)
+        if (!keys.Required)
         {
             return (GatewayCaller.Anonymous, null);
         }
 
-        if (_keys.Authenticate(context.Request) is { } found)
+        if (keys.Authenticate(context.Request) is { } found)
         {
             return (found.Caller, found.PerMinute);
         }
@@ -227,7 +232,7 @@ internal sealed class GatewayGate
             context,
             ErrorShape.ByClient,
             StatusCodes.Status404NotFound,
-            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage and /admin/budgets.",
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets and /admin/config.",
             "unknown_url").ConfigureAwait(false);
     }
 

@@ -12,6 +12,7 @@ using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Catalog;
 using Mostlyucid.LlmBackend.Pipeline;
+using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Services;
 
@@ -124,6 +125,19 @@ public static class LlmBackendServiceCollectionExtensions
         services.TryAddSingleton<IModelCatalog>(sp => new ModelCatalog(sp.GetRequiredService<BackendRegistry>().Settings.ModelCatalog));
         services.TryAddSingleton(sp => new CostCalculator(sp.GetRequiredService<IModelCatalog>()));
         services.TryAddSingleton(LlmServicePipeline.Build);
+        services.TryAddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<BackendRegistry>();
+            var usage = registry.Settings.Usage.Enabled;
+            return new ConfigurationReloader(
+                registry,
+                sp.GetServices<IConfigurationReloadParticipant>(),
+                usage ? sp.GetRequiredService<BudgetBook>() : null,
+                usage ? sp.GetRequiredService<UsageLedger>() : null,
+                sp.GetRequiredService<SecretRedactor>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConfigurationReloader>>());
+        });
         services.AddHostedService<LlmBackendHostedService>();
         return services;
     }

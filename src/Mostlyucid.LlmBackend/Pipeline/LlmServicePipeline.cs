@@ -10,6 +10,8 @@ namespace Mostlyucid.LlmBackend.Pipeline;
 /// <summary>
 /// Composes the stages every <see cref="ILlmService"/> call passes, in one place. Outermost first:
 /// <list type="number">
+/// <item><see cref="ConfigurationSnapshotLlmService"/> — the call runs to its end on the configuration current when it
+/// began, whatever a reload swaps in;</item>
 /// <item><see cref="ValidatingLlmService"/> — a request no provider should get is refused, naming the parameter;</item>
 /// <item><see cref="BudgetGuardLlmService"/> — a caller or route that has spent its budget is refused (with
 /// <c>Usage:Enabled</c>);</item>
@@ -36,6 +38,6 @@ internal static class LlmServicePipeline
             pipeline = new BudgetGuardLlmService(pipeline, budgets, registry);
         }
 
-        return new ValidatingLlmService(pipeline);
+        return new ConfigurationSnapshotLlmService(new ValidatingLlmService(pipeline), registry);
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Routing;
 using Polly;
@@ -14,7 +14,8 @@ namespace Mostlyucid.LlmBackend.Resilience;
 /// </summary>
 internal sealed class RetryPipelines
 {
-    private readonly ConcurrentDictionary<BackendEntry, ResiliencePipeline?> _pipelines = new();
+    // Weak: a reload replaces the entries, and the pipelines of the ones it dropped go with them.
+    private readonly ConditionalWeakTable<BackendEntry, Holder> _pipelines = new();
     private readonly TimeProvider _time;
 
     public RetryPipelines(TimeProvider time)
@@ -23,8 +24,16 @@ internal sealed class RetryPipelines
     }
 
     /// <summary>Gets the backend's pipeline, or <see langword="null"/> when it is not retried at all.</summary>
-    public ResiliencePipeline? For(BackendEntry entry, ResilienceSettings settings) =>
-        _pipelines.GetOrAdd(entry, e => Build(e.Config.MaxRetries ?? settings.MaxRetries, settings));
+    public ResiliencePipeline? For(BackendEntry entry, ResilienceSettings settings)
+    {
+        if (_pipelines.TryGetValue(entry, out var holder))
+        {
+            return holder.Pipeline;
+        }
+
+        var built = new Holder(Build(entry.Config.MaxRetries ?? settings.MaxRetries, settings));
+        return _pipelines.GetValue(entry, _ => built).Pipeline;
+    }
 
     /// <summary>Gets whether a failed attempt is retried on the same backend.</summary>
     public static bool ShouldRetry(IAttemptOutcome outcome, ResilienceSettings settings) =>
@@ -52,4 +61,6 @@ internal sealed class RetryPipelines
             })
             .Build();
     }
+
+    private sealed record Holder(ResiliencePipeline? Pipeline);
 }

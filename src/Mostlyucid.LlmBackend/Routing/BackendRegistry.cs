@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Providers;
+using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Services;
@@ -17,13 +19,17 @@ namespace Mostlyucid.LlmBackend.Routing;
 /// configured plugins, checks every backend type and creates the backends. Backends waiting for a plugin are created
 /// when it loads, and go back to waiting when it unloads.
 /// </summary>
+/// <remarks>
+/// What it holds is one <see cref="RegistrySnapshot"/>, swapped whole when the configuration is reloaded
+/// (<see cref="Prepare"/>, then <see cref="Commit"/>). A request that <see cref="Enter"/>s reads the snapshot current when
+/// it began through every member here until it ends.
+/// </remarks>
 internal sealed class BackendRegistry : IDisposable
 {
     private readonly object _gate = new();
     private readonly LlmSettingsSource _source;
     private readonly LlmPluginLoader _loader;
     private readonly BuiltInProvidersPlugin _builtIn;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly Func<string, string?> _environment;
@@ -31,11 +37,9 @@ internal sealed class BackendRegistry : IDisposable
     private readonly SecretRedactor _redactor;
     private readonly ILoggerFactory _backendLoggerFactory;
     private readonly ILogger _logger;
-    private LlmSettings? _settings;
-    private BackendEntry[] _entries = Array.Empty<BackendEntry>();
-    private BackendEntry[] _ready = Array.Empty<BackendEntry>();
-    private readonly Dictionary<LlmBackendConfig, string> _disabledReasons = new();
-    private volatile bool _initialized;
+    private readonly AsyncLocal<RegistrySnapshot?> _pinned = new();
+    private readonly ConditionalWeakTable<LlmBackendConfig, string> _disabledReasons = new();
+    private volatile RegistrySnapshot? _current;
     private List<string>? _providersFileProblems;
 
     public BackendRegistry(
@@ -56,7 +60,6 @@ internal sealed class BackendRegistry : IDisposable
         _source = source;
         _loader = loader;
         _builtIn = builtIn;
-        _loggerFactory = loggerFactory;
         _httpClientFactory = httpClientFactory;
         _time = time;
         _environment = environment;
@@ -69,8 +72,17 @@ internal sealed class BackendRegistry : IDisposable
     /// <summary>Gets the usage store providers the application registered (the store packages').</summary>
     public IReadOnlyList<IUsageStoreProvider> UsageStoreProviders { get; }
 
-    /// <summary>Gets the validated settings (running phase one if needed).</summary>
-    public LlmSettings Settings => ValidateConfiguration();
+    /// <summary>Gets where the settings come from.</summary>
+    public LlmSettingsSource Source => _source;
+
+    /// <summary>Gets the validated settings (running phase one if needed): the current request's, else the current ones.</summary>
+    public LlmSettings Settings => _pinned.Value?.Settings ?? ValidateConfiguration();
+
+    /// <summary>Gets whether this flow has entered a snapshot (<see cref="Enter"/>).</summary>
+    public bool HasEntered => _pinned.Value is not null;
+
+    /// <summary>Gets the snapshot in use now (not the one a request pinned); <see langword="null"/> before the settings were validated.</summary>
+    public RegistrySnapshot? CurrentSnapshot => _current;
 
     /// <summary>Gets every configured backend, in configuration order.</summary>
     public IReadOnlyList<BackendEntry> Entries
@@ -78,7 +90,7 @@ internal sealed class BackendRegistry : IDisposable
         get
         {
             EnsureInitialized();
-            return _entries;
+            return Initialized().Entries;
         }
     }
 
@@ -108,8 +120,32 @@ internal sealed class BackendRegistry : IDisposable
         get
         {
             EnsureInitialized();
-            return _ready;
+            return Initialized().Ready;
         }
+    }
+
+    /// <summary>
+    /// Begins a request on the current snapshot: until the scope is disposed, everything this flow reads here comes from
+    /// it, and the backends it holds are not disposed by a reload. Inside a flow that has already entered, changes nothing.
+    /// Before the settings were first validated, pins nothing (the first use validates them, as before).
+    /// </summary>
+    /// <returns>The scope; dispose it when the request ends.</returns>
+    public SnapshotScope Enter()
+    {
+        if (_pinned.Value is not null)
+        {
+            return default;
+        }
+
+        while (_current is { } snapshot)
+        {
+            if (snapshot.TryAcquire())
+            {
+                return new SnapshotScope(_pinned, snapshot);
+            }
+        }
+
+        return default;
     }
 
     /// <summary>Phase one: reads, expands and validates the settings; throws every problem at once.</summary>
@@ -117,103 +153,29 @@ internal sealed class BackendRegistry : IDisposable
     /// <exception cref="LlmConfigurationException">The settings have problems.</exception>
     public LlmSettings ValidateConfiguration()
     {
-        if (_settings is { } done)
+        if (_current is { } done)
         {
-            return done;
+            return done.Settings;
         }
 
         lock (_gate)
         {
-            if (_settings is not null)
+            if (_current is { } validated)
             {
-                return _settings;
+                return validated.Settings;
             }
 
             var settings = _source.Settings;
-            var problems = new List<string>(_source.Problems);
-            AddProvidersFileBackends(settings, problems);
-            foreach (var backend in settings.Backends.Where(b => b.Enabled && !string.IsNullOrWhiteSpace(b.EnabledIfSet)))
-            {
-                if (string.IsNullOrEmpty(_environment(backend.EnabledIfSet!.Trim())))
-                {
-                    backend.Enabled = false;
-                    _disabledReasons[backend] = $"EnabledIfSet: {backend.EnabledIfSet} is not set";
-                }
-            }
-
-            var expander = new EnvironmentVariableExpander(_environment);
-            for (var i = 0; i < settings.Backends.Count; i++)
-            {
-                if (settings.Backends[i].Enabled)
-                {
-                    expander.ExpandInPlace(settings.Backends[i], LlmSettingsValidator.PathOf(settings.Backends[i], i), problems);
-                }
-            }
-
-            if (settings.Usage.ConnectionString is { } connection)
-            {
-                settings.Usage.ConnectionString = expander.Expand(connection, $"{LlmSettings.SectionName}:Usage", "ConnectionString", string.Empty, problems);
-            }
-
-            // Known before anything can fail, so no error, health report or log line can show them.
-            _redactor.AddFrom(settings);
-            LlmSettingsValidator.ValidateStructure(settings, problems);
-            problems.AddRange(UsageStores.Validate(settings.Usage, UsageStoreProviders));
-            for (var i = 0; i < settings.Backends.Count; i++)
-            {
-                var backend = settings.Backends[i];
-                if (backend.Enabled && _builtIn.IsBuiltIn(backend.EffectiveBackendType))
-                {
-                    _builtIn.Validate(backend, $"{LlmSettingsValidator.PathOf(backend, i)} ({LlmSettingsValidator.Describe(backend)})", problems);
-                }
-            }
+            var problems = new List<string>();
+            Check(settings, _source.Problems, ref _providersFileProblems, problems);
             if (problems.Count > 0)
             {
                 throw new LlmConfigurationException(problems);
             }
 
-            foreach (var backend in settings.Backends)
-            {
-                // Backends see their effective connect limit (their own, else the global one) on their configuration.
-                backend.ConnectTimeoutSeconds ??= settings.Resilience.ConnectTimeoutSeconds;
-            }
-
-            _settings = settings;
+            _current = new RegistrySnapshot(settings, Array.Empty<BackendEntry>(), version: 1, initialized: false);
             return settings;
         }
-    }
-
-    /// <summary>
-    /// Appends the backends of <see cref="PluginSettings.ProvidersFile"/> after the configured ones. The file is read once:
-    /// the settings object is kept, so a validation repeated after a failed one reports the file's problems again without
-    /// adding its backends twice.
-    /// </summary>
-    private void AddProvidersFileBackends(LlmSettings settings, List<string> problems)
-    {
-        var file = settings.Plugins.ProvidersFile;
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            return;
-        }
-
-        if (_providersFileProblems is null)
-        {
-            _providersFileProblems = new List<string>();
-            if (_providersFileReader is null)
-            {
-                _providersFileProblems.Add($"{LlmSettings.SectionName}:Plugins:ProvidersFile is set ('{file}'), but no providers file reader is registered: add the mostlylucid.llmbackend.wasm package and call services.AddLlmBackendWasm().");
-            }
-            else
-            {
-                foreach (var declared in _providersFileReader.Read(file.Trim(), _providersFileProblems))
-                {
-                    declared.Backend.DeclaredAt = declared.Location;
-                    settings.Backends.Add(declared.Backend);
-                }
-            }
-        }
-
-        problems.AddRange(_providersFileProblems);
     }
 
     /// <summary>
@@ -236,7 +198,7 @@ internal sealed class BackendRegistry : IDisposable
             settings = _source.Settings;
         }
 
-        if (_initialized || !(settings.Plugins.LoadOnStartup || !settings.Plugins.Enabled))
+        if (_current is { Initialized: true } || !(settings.Plugins.LoadOnStartup || !settings.Plugins.Enabled))
         {
             // Initialized already (types checked), or plugins load on first use, when the types are checked.
             return problems;
@@ -251,7 +213,7 @@ internal sealed class BackendRegistry : IDisposable
     /// <exception cref="LlmConfigurationException">The settings have problems.</exception>
     public void EnsureInitialized()
     {
-        if (_initialized)
+        if (_current is { Initialized: true })
         {
             return;
         }
@@ -260,11 +222,13 @@ internal sealed class BackendRegistry : IDisposable
         _loader.LoadConfiguredPlugins(settings.Plugins);
         lock (_gate)
         {
-            if (_initialized)
+            var current = _current!;
+            if (current.Initialized)
             {
                 return;
             }
 
+            settings = current.Settings;
             var problems = new List<string>();
             LlmSettingsValidator.ValidateTypes(settings, _loader.KnownBackendTypes(), unresolvedIsProblem: !settings.Plugins.AllowUnresolvedTypes, problems);
             if (problems.Count > 0)
@@ -275,31 +239,332 @@ internal sealed class BackendRegistry : IDisposable
             var entries = new BackendEntry[settings.Backends.Count];
             for (var i = 0; i < entries.Length; i++)
             {
-                var config = settings.Backends[i];
-                var metrics = new BackendMetrics(_time, settings.Monitoring);
-                var name = config.Name;
-                var breaker = new BackendCircuitBreaker(_time, settings.Resilience.CircuitBreaker, (from, to) => CircuitChanged(name, from, to));
-                metrics.Breaker = breaker;
-                entries[i] = new BackendEntry(i, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null), breaker);
-                if (!config.Enabled)
-                {
-                    entries[i].State = new BackendState(BackendStatus.Disabled, null, null, _disabledReasons.GetValueOrDefault(config, "Enabled is false"));
-                    Log.BackendDisabled(_logger, config.Name);
-                    continue;
-                }
-
-                entries[i].State = Create(entries[i]);
+                entries[i] = NewEntry(i, settings.Backends[i], settings, metrics: null, breaker: null);
+                entries[i].State = InitialState(entries[i]);
             }
 
-            _entries = entries;
-            RebuildReady();
-            _initialized = true;
+            // The settings-only snapshot had no backends: nothing of it waits to be disposed.
+            _current = new RegistrySnapshot(settings, entries, current.Version, initialized: true);
+            current.Retire(static () => { });
         }
+    }
+
+    /// <summary>
+    /// Builds a reloaded configuration beside the running one: checks it whole with the same checks as startup (and every
+    /// backend type against the plugins loaded), and creates the backends that are new or whose settings changed — a
+    /// backend that cannot be created is a problem. Backends that remain keep their backend object, statistics and
+    /// circuit breaker; a changed one gets a new backend object and keeps its statistics and circuit breaker.
+    /// </summary>
+    /// <param name="settings">The settings as read from the configuration now.</param>
+    /// <param name="readProblems">The problems found while reading them.</param>
+    /// <returns>The candidate; commit it only when it has no problems, else discard it.</returns>
+    public RegistryCandidate Prepare(LlmSettings settings, IReadOnlyList<string> readProblems)
+    {
+        var running = _current ?? throw new InvalidOperationException("The configuration is reloaded only after it was first validated.");
+        var problems = new List<string>();
+        List<string>? noCache = null;
+        Check(settings, readProblems, ref noCache, problems);
+        if (running.Initialized)
+        {
+            // A reload loads no plugins: the types are those of the plugins already loaded.
+            LlmSettingsValidator.ValidateTypes(settings, _loader.KnownBackendTypes(), unresolvedIsProblem: !settings.Plugins.AllowUnresolvedTypes, problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            return new RegistryCandidate(settings, problems, Array.Empty<string>(), null, Array.Empty<ILlmBackend>(), ReloadChanges.None);
+        }
+
+        var restartNeeded = RestartOnlySettings.KeepRunning(running.Settings, settings);
+        var changes = Compare(running.Settings, settings);
+        if (!running.Initialized)
+        {
+            return new RegistryCandidate(settings, problems, restartNeeded, null, Array.Empty<ILlmBackend>(), changes);
+        }
+
+        var planned = new PlannedEntry[settings.Backends.Count];
+        var created = new List<ILlmBackend>();
+        for (var i = 0; i < planned.Length; i++)
+        {
+            var config = settings.Backends[i];
+            var old = Find(running.Entries, config.Name);
+            var entry = NewEntry(i, config, settings, old?.Metrics, old?.Breaker);
+            if (old is not null && SettingsComparison.Same(old.Config, config))
+            {
+                entry.State = old.State;
+                planned[i] = new PlannedEntry(entry, old);
+                continue;
+            }
+
+            entry.State = InitialState(entry);
+            planned[i] = new PlannedEntry(entry, null);
+            if (entry.State.Backend is { } backend)
+            {
+                created.Add(backend);
+            }
+            else if (entry.State.Status == BackendStatus.Failed)
+            {
+                problems.Add($"{LlmSettingsValidator.PathOf(config, i)} ({LlmSettingsValidator.Describe(config)}): the backend could not be created: {entry.State.Reason}");
+            }
+        }
+
+        var candidate = new RegistryCandidate(settings, problems, restartNeeded, planned, created, changes);
+        if (problems.Count > 0)
+        {
+            Discard(candidate);
+        }
+
+        return candidate;
+    }
+
+    /// <summary>
+    /// Swaps a candidate in: requests that begin from now on use it; those in flight finish on the snapshot they began
+    /// with, and the backends the candidate no longer uses are disposed when the last of them ends.
+    /// </summary>
+    /// <param name="candidate">A candidate without problems.</param>
+    /// <returns>The snapshot now in use.</returns>
+    public RegistrySnapshot Commit(RegistryCandidate candidate)
+    {
+        if (candidate.Problems.Count > 0)
+        {
+            throw new InvalidOperationException("A configuration with problems cannot be swapped in.");
+        }
+
+        lock (_gate)
+        {
+            var old = _current!;
+            RegistrySnapshot next;
+            if (candidate.Entries is { } planned && old.Initialized)
+            {
+                var entries = new BackendEntry[planned.Count];
+                for (var i = 0; i < entries.Length; i++)
+                {
+                    entries[i] = planned[i].Entry;
+                    if (planned[i].KeptFrom is { } kept)
+                    {
+                        // A plugin may have loaded or unloaded since the candidate was built: take the state as it is now.
+                        entries[i].State = kept.State;
+                    }
+                }
+
+                next = new RegistrySnapshot(candidate.Settings, entries, old.Version + 1, initialized: true);
+            }
+            else
+            {
+                // Not initialized yet (the backends are created from these settings on first use), or initialized since
+                // the candidate was built: create them again from the new settings.
+                next = new RegistrySnapshot(candidate.Settings, Array.Empty<BackendEntry>(), old.Version + 1, initialized: false);
+                foreach (var backend in candidate.Created)
+                {
+                    DisposeQuietly(backend);
+                }
+            }
+
+            var inUse = new HashSet<ILlmBackend>(ReferenceEqualityComparer.Instance);
+            foreach (var entry in next.Entries)
+            {
+                if (entry.State.Backend is { } backend)
+                {
+                    inUse.Add(backend);
+                }
+            }
+
+            var leftBehind = old.Entries.Select(e => e.State.Backend).Where(b => b is not null && !inUse.Contains(b)).Select(b => b!).ToArray();
+            _current = next;
+            old.Retire(() =>
+            {
+                foreach (var backend in leftBehind)
+                {
+                    DisposeQuietly(backend);
+                }
+            });
+            return next;
+        }
+    }
+
+    /// <summary>Throws a candidate away, disposing the backends created for it.</summary>
+    /// <param name="candidate">The candidate.</param>
+    public void Discard(RegistryCandidate candidate)
+    {
+        foreach (var backend in candidate.Created)
+        {
+            DisposeQuietly(backend);
+        }
+    }
+
+    public void Dispose()
+    {
+        _loader.PluginLoaded -= OnPluginLoaded;
+        _loader.PluginUnloaded -= OnPluginUnloaded;
+        foreach (var entry in _current?.Entries ?? Array.Empty<BackendEntry>())
+        {
+            (entry.State.Backend as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>Gets the snapshot this flow pinned when it has its backends, else the current one.</summary>
+    private RegistrySnapshot Initialized() => _pinned.Value is { Initialized: true } pinned ? pinned : _current!;
+
+    /// <summary>The checks of phase one, for startup and reloads alike: every problem is added to <paramref name="problems"/>.</summary>
+    private void Check(LlmSettings settings, IReadOnlyList<string> readProblems, ref List<string>? providersFileProblems, List<string> problems)
+    {
+        problems.AddRange(readProblems);
+        AddProvidersFileBackends(settings, ref providersFileProblems, problems);
+        foreach (var backend in settings.Backends.Where(b => b.Enabled && !string.IsNullOrWhiteSpace(b.EnabledIfSet)))
+        {
+            if (string.IsNullOrEmpty(_environment(backend.EnabledIfSet!.Trim())))
+            {
+                backend.Enabled = false;
+                _disabledReasons.AddOrUpdate(backend, $"EnabledIfSet: {backend.EnabledIfSet} is not set");
+            }
+        }
+
+        var expander = new EnvironmentVariableExpander(_environment);
+        for (var i = 0; i < settings.Backends.Count; i++)
+        {
+            if (settings.Backends[i].Enabled)
+            {
+                expander.ExpandInPlace(settings.Backends[i], LlmSettingsValidator.PathOf(settings.Backends[i], i), problems);
+            }
+        }
+
+        if (settings.Usage.ConnectionString is { } connection)
+        {
+            settings.Usage.ConnectionString = expander.Expand(connection, $"{LlmSettings.SectionName}:Usage", "ConnectionString", string.Empty, problems);
+        }
+
+        // Known before anything can fail, so no error, health report or log line can show them.
+        _redactor.AddFrom(settings);
+        LlmSettingsValidator.ValidateStructure(settings, problems);
+        problems.AddRange(UsageStores.Validate(settings.Usage, UsageStoreProviders));
+        for (var i = 0; i < settings.Backends.Count; i++)
+        {
+            var backend = settings.Backends[i];
+            if (backend.Enabled && _builtIn.IsBuiltIn(backend.EffectiveBackendType))
+            {
+                _builtIn.Validate(backend, $"{LlmSettingsValidator.PathOf(backend, i)} ({LlmSettingsValidator.Describe(backend)})", problems);
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            foreach (var backend in settings.Backends)
+            {
+                // Backends see their effective connect limit (their own, else the global one) on their configuration.
+                backend.ConnectTimeoutSeconds ??= settings.Resilience.ConnectTimeoutSeconds;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the backends of <see cref="PluginSettings.ProvidersFile"/> after the configured ones. At startup the file
+    /// is read once (<paramref name="cache"/> keeps its problems): the settings object is kept, so a validation repeated
+    /// after a failed one reports the file's problems again without adding its backends twice. A reload reads it again.
+    /// </summary>
+    private void AddProvidersFileBackends(LlmSettings settings, ref List<string>? cache, List<string> problems)
+    {
+        var file = settings.Plugins.ProvidersFile;
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        if (cache is null)
+        {
+            cache = new List<string>();
+            if (_providersFileReader is null)
+            {
+                cache.Add($"{LlmSettings.SectionName}:Plugins:ProvidersFile is set ('{file}'), but no providers file reader is registered: add the mostlylucid.llmbackend.wasm package and call services.AddLlmBackendWasm().");
+            }
+            else
+            {
+                foreach (var declared in _providersFileReader.Read(file.Trim(), cache))
+                {
+                    declared.Backend.DeclaredAt = declared.Location;
+                    settings.Backends.Add(declared.Backend);
+                }
+            }
+        }
+
+        problems.AddRange(cache);
+    }
+
+    private static ReloadChanges Compare(LlmSettings running, LlmSettings next)
+    {
+        var (backendsAdded, backendsRemoved, backendsChanged) = Differences(running.Backends, next.Backends, b => b.Name, SettingsComparison.Same);
+        var (routesAdded, routesRemoved, routesChanged) = Differences(running.Routes, next.Routes, r => r.Name, SettingsComparison.Same);
+        return new ReloadChanges(backendsAdded, backendsRemoved, backendsChanged, routesAdded, routesRemoved, routesChanged);
+    }
+
+    private static (string[] Added, string[] Removed, string[] Changed) Differences<T>(List<T> running, List<T> next, Func<T, string> name, Func<T, T, bool> same)
+    {
+        var before = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in running)
+        {
+            before.TryAdd(name(item).Trim(), item);
+        }
+
+        var added = new List<string>();
+        var changed = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in next)
+        {
+            var key = name(item).Trim();
+            seen.Add(key);
+            if (!before.TryGetValue(key, out var old))
+            {
+                added.Add(key);
+            }
+            else if (!same(old, item))
+            {
+                changed.Add(key);
+            }
+        }
+
+        return (added.ToArray(), before.Keys.Where(k => !seen.Contains(k)).ToArray(), changed.ToArray());
+    }
+
+    private static BackendEntry? Find(BackendEntry[] entries, string name)
+    {
+        foreach (var entry in entries)
+        {
+            if (string.Equals(entry.Name.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A backend's entry: its own statistics and circuit breaker, or those it had in the running configuration.</summary>
+    private BackendEntry NewEntry(int index, LlmBackendConfig config, LlmSettings settings, BackendMetrics? metrics, BackendCircuitBreaker? breaker)
+    {
+        metrics ??= new BackendMetrics(_time, settings.Monitoring);
+        if (breaker is null)
+        {
+            var name = config.Name;
+            breaker = new BackendCircuitBreaker(_time, settings.Resilience.CircuitBreaker, (from, to) => CircuitChanged(name, from, to));
+            metrics.Breaker = breaker;
+        }
+
+        return new BackendEntry(index, config, metrics, new BackendState(BackendStatus.WaitingForPlugin, null, null, null), breaker);
+    }
+
+    private BackendState InitialState(BackendEntry entry)
+    {
+        if (!entry.Config.Enabled)
+        {
+            Log.BackendDisabled(_logger, entry.Config.Name);
+            return new BackendState(BackendStatus.Disabled, null, null, _disabledReasons.TryGetValue(entry.Config, out var reason) ? reason : "Enabled is false");
+        }
+
+        return Create(entry);
     }
 
     private void CircuitChanged(string backend, CircuitState from, CircuitState to)
     {
-        var breaker = Settings.Resilience.CircuitBreaker;
+        var breaker = (_current?.Settings ?? _source.Settings).Resilience.CircuitBreaker;
         if (to == CircuitState.Open)
         {
             Log.CircuitOpened(_logger, backend, from == CircuitState.HalfOpen ? "its probe failed" : "it kept failing", breaker.BreakSeconds);
@@ -310,13 +575,16 @@ internal sealed class BackendRegistry : IDisposable
         }
     }
 
-    public void Dispose()
+    private void DisposeQuietly(ILlmBackend backend)
     {
-        _loader.PluginLoaded -= OnPluginLoaded;
-        _loader.PluginUnloaded -= OnPluginUnloaded;
-        foreach (var entry in _entries)
+        try
         {
-            (entry.State.Backend as IDisposable)?.Dispose();
+            (backend as IDisposable)?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            // A plugin's Dispose that throws must not fail the request whose end disposed it, nor the reload.
+            Log.BackendDisposeFailed(_logger, _redactor.Redact($"{ex.GetType().Name}: {ex.Message}"));
         }
     }
 
@@ -362,15 +630,16 @@ internal sealed class BackendRegistry : IDisposable
 
     private void OnPluginLoaded(object? sender, LlmPluginEventArgs e)
     {
-        if (!_initialized)
+        if (_current is not { Initialized: true })
         {
             return;
         }
 
         lock (_gate)
         {
+            var current = _current;
             var types = new HashSet<string>(e.Plugin.BackendTypes, StringComparer.OrdinalIgnoreCase);
-            foreach (var entry in _entries)
+            foreach (var entry in current.Entries)
             {
                 if (entry.State.Status == BackendStatus.WaitingForPlugin && types.Contains(entry.Config.EffectiveBackendType))
                 {
@@ -378,20 +647,21 @@ internal sealed class BackendRegistry : IDisposable
                 }
             }
 
-            RebuildReady();
+            current.RebuildReady();
         }
     }
 
     private void OnPluginUnloaded(object? sender, LlmPluginEventArgs e)
     {
-        if (!_initialized)
+        if (_current is not { Initialized: true })
         {
             return;
         }
 
         lock (_gate)
         {
-            foreach (var entry in _entries)
+            var current = _current;
+            foreach (var entry in current.Entries)
             {
                 var state = entry.State;
                 if (string.Equals(state.PluginId, e.Plugin.PluginId, StringComparison.OrdinalIgnoreCase) && state.Status is BackendStatus.Ready or BackendStatus.Failed)
@@ -402,9 +672,7 @@ internal sealed class BackendRegistry : IDisposable
                 }
             }
 
-            RebuildReady();
+            current.RebuildReady();
         }
     }
-
-    private void RebuildReady() => _ready = _entries.Where(e => e.State.Status == BackendStatus.Ready).ToArray();
 }

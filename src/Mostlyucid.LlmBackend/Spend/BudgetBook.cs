@@ -38,25 +38,38 @@ internal sealed class BudgetBook
     public static BudgetBook From(LlmSettings settings, TimeProvider time, ILogger logger)
     {
         var book = new BudgetBook(time, logger);
+        foreach (var budget in BackendBudgets(settings).Concat(RouteBudgets(settings)))
+        {
+            book.Add(budget);
+        }
+
+        return book;
+    }
+
+    /// <summary>Gets the budgets of the backends (<c>LlmSettings:Backends:N:MaxSpendUsd</c>).</summary>
+    public static IEnumerable<Budget> BackendBudgets(LlmSettings settings)
+    {
         for (var i = 0; i < settings.Backends.Count; i++)
         {
             var backend = settings.Backends[i];
             if (backend.MaxSpendUsd is { } limit)
             {
-                book.Add(new Budget(BudgetScopes.Backend(backend.Name), $"{LlmSettingsValidator.PathOf(backend, i)}:MaxSpendUsd", limit, backend.SpendResetPeriod, backend.SpendResetDayOfWeek, backend.SpendResetDayOfMonth, backend.LogBudgetExceeded));
+                yield return new Budget(BudgetScopes.Backend(backend.Name), $"{LlmSettingsValidator.PathOf(backend, i)}:MaxSpendUsd", limit, backend.SpendResetPeriod, backend.SpendResetDayOfWeek, backend.SpendResetDayOfMonth, backend.LogBudgetExceeded);
             }
         }
+    }
 
+    /// <summary>Gets the budgets of the routes (<c>LlmSettings:Routes:N:MaxSpendUsd</c>).</summary>
+    public static IEnumerable<Budget> RouteBudgets(LlmSettings settings)
+    {
         for (var i = 0; i < settings.Routes.Count; i++)
         {
             var route = settings.Routes[i];
             if (route.MaxSpendUsd is { } limit)
             {
-                book.Add(new Budget(BudgetScopes.Route(route.Name), $"{LlmSettings.SectionName}:Routes:{i}:MaxSpendUsd", limit, route.SpendResetPeriod, route.SpendResetDayOfWeek, route.SpendResetDayOfMonth, LogExceeded: true));
+                yield return new Budget(BudgetScopes.Route(route.Name), $"{LlmSettings.SectionName}:Routes:{i}:MaxSpendUsd", limit, route.SpendResetPeriod, route.SpendResetDayOfWeek, route.SpendResetDayOfMonth, LogExceeded: true);
             }
         }
-
-        return book;
     }
 
     /// <summary>Gets whether any budget is configured.</summary>
@@ -64,6 +77,29 @@ internal sealed class BudgetBook
 
     /// <summary>Adds (or replaces) a budget.</summary>
     public void Add(Budget budget) => _budgets[budget.Scope] = budget;
+
+    /// <summary>
+    /// Replaces every budget whose scope starts with <paramref name="prefix"/> (a <see cref="BudgetScopes"/> prefix) with
+    /// <paramref name="budgets"/>, for a reloaded configuration. What has been spent is kept by scope, so a budget that
+    /// remains — even with a new limit — carries its spend over; a removed one stops counting.
+    /// </summary>
+    public void Replace(string prefix, IEnumerable<Budget> budgets)
+    {
+        var kept = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var budget in budgets)
+        {
+            _budgets[budget.Scope] = budget;
+            kept.Add(budget.Scope);
+        }
+
+        foreach (var scope in _budgets.Keys)
+        {
+            if (scope.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !kept.Contains(scope))
+            {
+                _budgets.TryRemove(scope, out _);
+            }
+        }
+    }
 
     /// <summary>Gets every budget.</summary>
     public IReadOnlyCollection<Budget> All() => _budgets.Values.ToArray();

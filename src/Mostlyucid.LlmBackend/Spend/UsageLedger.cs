@@ -89,6 +89,34 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The budgets changed (a reloaded configuration): a new budget starts from what the records say its scope spent this
+    /// period, and every budget's spend is read again. Does nothing before the ledger started; never throws.
+    /// </summary>
+    public async Task BudgetsChangedAsync()
+    {
+        if (_started is not { } started)
+        {
+            return;
+        }
+
+        try
+        {
+            await started.ConfigureAwait(false);
+            await SeedNewBudgetsAsync(_stopping.Token).ConfigureAwait(false);
+            await RefreshSpendAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            // The budgets count from what is known; the next refresh reads the store again.
+            Volatile.Write(ref _lastError, _redactor.Redact(ex.Message));
+        }
+    }
+
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         EnsureStarted();

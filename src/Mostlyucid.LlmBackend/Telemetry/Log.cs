@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Backend {BackendName} is waiting for a plugin again: plugin {PluginId} was unloaded")]
     public static partial void BackendPluginUnloaded(ILogger logger, string backendName, string pluginId);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "A backend the reloaded configuration no longer uses threw while it was disposed: {Reason}")]
+    public static partial void BackendDisposeFailed(ILogger logger, string reason);
+
     // Routing: 3000–3099
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Request failed on every backend tried ({Attempts}): {Error}")]
     public static partial void AllBackendsFailed(ILogger logger, int attempts, string error);
@@ -86,4 +89,20 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Budget {Setting} is spent: ${SpentUsd} of ${LimitUsd}; {What} is out of rotation until {ResetsAt}")]
     public static partial void BudgetExceeded(ILogger logger, string setting, decimal spentUsd, decimal limitUsd, string what, string resetsAt);
+
+    // Configuration reloads: 6000–6099
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Configuration reloaded: version {Version} is in use ({Changes}). Requests already running finish on the version they began with")]
+    public static partial void ConfigurationReloaded(ILogger logger, long version, string changes);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "The changed configuration was refused, and version {Version} stays in use. Fix these {Count} problem(s) and save again:{Problems}")]
+    public static partial void ConfigurationRefused(ILogger logger, long version, int count, string problems);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Configuration version {Version} changes {Settings}, which are read when the application starts: the change takes effect after a restart; until then the values it started with stay in use")]
+    public static partial void ConfigurationRestartNeeded(ILogger logger, long version, string settings);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Reloading the configuration failed unexpectedly, and version {Version} stays in use")]
+    public static partial void ConfigurationReloadFailed(ILogger logger, long version, Exception exception);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Debug, Message = "The configuration changed, but not its LlmSettings or the sections reloaded with them: nothing to reload")]
+    public static partial void ConfigurationUnchanged(ILogger logger);
 }

@@ -75,7 +75,7 @@ public sealed class GatewayPartsTests
     public async Task Probe_ACallerWhoHangsUp_DoesNotStartAnother()
     {
         var llm = new SlowProbeService();
-        var probe = new ReadinessProbe(llm, TimeProvider.System, new GatewaySettings { HealthProbeIntervalSeconds = 60 });
+        var probe = new ReadinessProbe(llm, TimeProvider.System, new GatewayConfiguration(new GatewaySnapshot(new GatewaySettings { HealthProbeIntervalSeconds = 60 })));
 
         for (var i = 0; i < 5; i++)
         {
