@@ -27,8 +27,9 @@ internal sealed class AttemptRunner
     /// <param name="operation">The operation: the call, how to read its error and the model that answered.</param>
     /// <param name="attempts">The request's attempts.</param>
     /// <param name="cancellationToken">The request's cancellation (caller and deadline).</param>
+    /// <param name="role">Why the attempt is made (a hedge, or the request itself).</param>
     /// <returns>The outcome: the result, or the recorded error.</returns>
-    public async Task<AttemptOutcome<TResult>> RunAsync<TResult>(BackendEntry entry, OneShotOperation<TResult> operation, AttemptLog attempts, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome<TResult>> RunAsync<TResult>(BackendEntry entry, OneShotOperation<TResult> operation, AttemptLog attempts, CancellationToken cancellationToken, AttemptRole role = AttemptRole.Request)
         where TResult : class
     {
         var started = _time.GetTimestamp();
@@ -90,7 +91,7 @@ internal sealed class AttemptRunner
             error = Volatile.Read(ref timedOut) == 1 ? RequestErrors.TimedOut(entry, timeout) : resultError;
         }
 
-        error = _recorder.Record(entry, attempts, operation.ModelOf(entry, result), started, null, error);
+        error = _recorder.Record(entry, attempts, operation.ModelOf(entry, result), started, null, error, role: role);
         if (result is LlmResponse response)
         {
             response.DurationMs = _recorder.ElapsedMs(started);
