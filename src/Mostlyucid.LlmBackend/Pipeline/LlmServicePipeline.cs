@@ -3,6 +3,7 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.Spend;
+using Mostlyucid.LlmBackend.Telemetry;
 using Mostlyucid.LlmBackend.Validation;
 
 namespace Mostlyucid.LlmBackend.Pipeline;
@@ -10,6 +11,8 @@ namespace Mostlyucid.LlmBackend.Pipeline;
 /// <summary>
 /// Composes the stages every <see cref="ILlmService"/> call passes, in one place. Outermost first:
 /// <list type="number">
+/// <item><see cref="TelemetryLlmService"/> — each request a span with its attempts as children, and its metrics (only
+/// when something listens);</item>
 /// <item><see cref="ValidatingLlmService"/> — a request no provider should get is refused, naming the parameter;</item>
 /// <item><see cref="BudgetGuardLlmService"/> — a caller or route that has spent its budget is refused (with
 /// <c>Usage:Enabled</c>);</item>
@@ -36,6 +39,7 @@ internal static class LlmServicePipeline
             pipeline = new BudgetGuardLlmService(pipeline, budgets, registry);
         }
 
-        return new ValidatingLlmService(pipeline);
+        pipeline = new ValidatingLlmService(pipeline);
+        return new TelemetryLlmService(pipeline, registry, services.GetRequiredService<LlmMetrics>(), time);
     }
 }

@@ -60,6 +60,9 @@ internal sealed class AttemptRunner
 
         TResult? result = null;
         LlmError? error = null;
+
+        // The attempt's span is current while the backend is called, so the backend's own spans (HTTP) nest under it.
+        using var span = AttemptSpans.Start(entry, role, operation.ModelOf(entry, null));
         RoutedAttempt.Enter(entry.Metrics);
         try
         {
@@ -68,6 +71,7 @@ internal sealed class AttemptRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             entry.Breaker.Abandon();
+            AttemptSpans.Abandon(span);
             throw;
         }
         catch (Exception ex)
@@ -83,6 +87,7 @@ internal sealed class AttemptRunner
         if (cancellationToken.IsCancellationRequested)
         {
             entry.Breaker.Abandon();
+            AttemptSpans.Abandon(span);
             cancellationToken.ThrowIfCancellationRequested();
         }
 
@@ -91,7 +96,9 @@ internal sealed class AttemptRunner
             error = Volatile.Read(ref timedOut) == 1 ? RequestErrors.TimedOut(entry, timeout) : resultError;
         }
 
-        error = _recorder.Record(entry, attempts, operation.ModelOf(entry, result), started, null, error, role: role);
+        var model = operation.ModelOf(entry, result);
+        error = _recorder.Record(entry, attempts, model, started, null, error, role: role);
+        AttemptSpans.End(span, error, model);
         if (result is LlmResponse response)
         {
             response.DurationMs = _recorder.ElapsedMs(started);

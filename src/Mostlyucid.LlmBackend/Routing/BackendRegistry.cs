@@ -31,6 +31,7 @@ internal sealed class BackendRegistry : IDisposable
     private readonly SecretRedactor _redactor;
     private readonly ILoggerFactory _backendLoggerFactory;
     private readonly ILogger _logger;
+    private readonly LlmMetrics? _metrics;
     private LlmSettings? _settings;
     private BackendEntry[] _entries = Array.Empty<BackendEntry>();
     private BackendEntry[] _ready = Array.Empty<BackendEntry>();
@@ -48,8 +49,10 @@ internal sealed class BackendRegistry : IDisposable
         Func<string, string?> environment,
         SecretRedactor redactor,
         IProvidersFileReader? providersFileReader = null,
-        IEnumerable<IUsageStoreProvider>? usageStores = null)
+        IEnumerable<IUsageStoreProvider>? usageStores = null,
+        LlmMetrics? metrics = null)
     {
+        _metrics = metrics;
         UsageStoreProviders = usageStores?.ToArray() ?? Array.Empty<IUsageStoreProvider>();
         _redactor = redactor;
         _backendLoggerFactory = new RedactingLoggerFactory(loggerFactory, redactor);
@@ -299,6 +302,7 @@ internal sealed class BackendRegistry : IDisposable
 
     private void CircuitChanged(string backend, CircuitState from, CircuitState to)
     {
+        _metrics?.BreakerTransition(backend, to);
         var breaker = Settings.Resilience.CircuitBreaker;
         if (to == CircuitState.Open)
         {

@@ -93,6 +93,7 @@ internal sealed class StreamRunner
                 {
                     current.Settled = true;
                     _recorder.Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null, role: current.Role);
+                    current.EndSpan(null, model);
                     var total = _recorder.ElapsedMs(started);
                     Log.RequestAnswered(_logger, current.Entry.Name, model ?? "unknown", total, attempts.Count);
                     _counters.Succeeded(attempts.FailedOver);
@@ -106,6 +107,7 @@ internal sealed class StreamRunner
                 var promptTokens = TokenEstimate.Of(request);
                 var billed = new LlmUsage { PromptTokens = promptTokens, CompletionTokens = TokenEstimate.Of(attemptCharacters), TotalTokens = promptTokens + TokenEstimate.Of(attemptCharacters) };
                 error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error, billed, current.Role)!;
+                current.EndSpan(error);
                 attemptCharacters = 0;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
