@@ -26,10 +26,10 @@ internal static class AttemptSpans
         var span = source.StartActivity(entry.AttemptSpanName, ActivityKind.Internal);
         if (span is { IsAllDataRequested: true })
         {
-            span.SetTag(TelemetryNames.Backend, entry.Name);
-            span.SetTag(TelemetryNames.AttemptRole, TelemetryValues.Role(role));
-            span.SetTag(TelemetryNames.ProviderName, entry.ProviderName);
-            span.SetTag(TelemetryNames.RequestModel, model);
+            SpanTags.Add(span, TelemetryNames.Backend, entry.Name);
+            SpanTags.Add(span, TelemetryNames.AttemptRole, TelemetryValues.Role(role));
+            SpanTags.Add(span, TelemetryNames.ProviderName, entry.ProviderName);
+            SpanTags.Add(span, TelemetryNames.RequestModel, model);
         }
 
         return span;
@@ -50,14 +50,14 @@ internal static class AttemptSpans
         {
             if (error is null)
             {
-                span.SetTag(TelemetryNames.AttemptOutcome, TelemetryNames.Success);
-                span.SetTag(TelemetryNames.ResponseModel, responseModel);
+                SpanTags.Add(span, TelemetryNames.AttemptOutcome, TelemetryNames.Success);
+                SpanTags.Add(span, TelemetryNames.ResponseModel, responseModel);
             }
             else
             {
                 var type = TelemetryValues.ErrorType(error.Kind);
-                span.SetTag(TelemetryNames.AttemptOutcome, type);
-                span.SetTag(TelemetryNames.ErrorType, type);
+                SpanTags.Add(span, TelemetryNames.AttemptOutcome, type);
+                SpanTags.Add(span, TelemetryNames.ErrorType, type);
                 span.SetStatus(ActivityStatusCode.Error, error.Message);
             }
         }
@@ -79,13 +79,13 @@ internal static class AttemptSpans
         {
             if (exception is null or OperationCanceledException)
             {
-                span.SetTag(TelemetryNames.AttemptOutcome, TelemetryNames.Cancelled);
+                SpanTags.Add(span, TelemetryNames.AttemptOutcome, TelemetryNames.Cancelled);
             }
             else
             {
                 var type = exception.GetType().FullName;
-                span.SetTag(TelemetryNames.AttemptOutcome, type);
-                span.SetTag(TelemetryNames.ErrorType, type);
+                SpanTags.Add(span, TelemetryNames.AttemptOutcome, type);
+                SpanTags.Add(span, TelemetryNames.ErrorType, type);
                 span.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             }
         }

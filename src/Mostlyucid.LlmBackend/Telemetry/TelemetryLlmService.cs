@@ -99,7 +99,7 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
             };
             if (span is { IsAllDataRequested: true } && response.Success && known.Content is { RecordContent: true } content)
             {
-                span.SetTag(TelemetryNames.OutputMessages, GenAiContent.OutputMessages(response.Content, response.Reasoning, response.ToolCalls, response.FinishReason, content.MaxContentLength));
+                SpanTags.Add(span, TelemetryNames.OutputMessages, GenAiContent.OutputMessages(response.Content, response.Reasoning, response.ToolCalls, response.FinishReason, content.MaxContentLength));
             }
 
             return response;
@@ -122,7 +122,7 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
         using var span = StartRequest(TelemetryNames.Embeddings, request.Model, known, out var metricModel);
         if (span is { IsAllDataRequested: true } && request.Dimensions is { } dimensions)
         {
-            span.SetTag(TelemetryNames.EmbeddingsDimensionCount, dimensions);
+            SpanTags.Add(span, TelemetryNames.EmbeddingsDimensionCount, dimensions);
         }
 
         var outcome = default(Outcome);
@@ -160,7 +160,7 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
         if (span is { IsAllDataRequested: true })
         {
             AddRequestParameters(span, request);
-            span.SetTag(TelemetryNames.RequestStream, true);
+            SpanTags.Add(span, TelemetryNames.RequestStream, true);
             if (known.Content is { RecordContent: true } content)
             {
                 RecordInput(span, request, content.MaxContentLength);
@@ -185,13 +185,6 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
 
             while (true)
             {
-                // Each read runs in the consumer's context: the request span is made current again, so an attempt started
-                // now (a continuation) is its child.
-                if (span is not null)
-                {
-                    Activity.Current = span;
-                }
-
                 bool more;
                 try
                 {
@@ -254,7 +247,7 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
             if (answer is not null && outcome.Success && known.Content is { } content)
             {
                 var response = answer.ToResponse();
-                span!.SetTag(TelemetryNames.OutputMessages, GenAiContent.OutputMessages(response.Content, response.Reasoning, response.ToolCalls, outcome.FinishReason, content.MaxContentLength));
+                SpanTags.Add(span!, TelemetryNames.OutputMessages, GenAiContent.OutputMessages(response.Content, response.Reasoning, response.ToolCalls, outcome.FinishReason, content.MaxContentLength));
             }
 
             Finish(span, TelemetryNames.Chat, metricModel, known, started, outcome);
@@ -280,18 +273,18 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
             return span;
         }
 
-        span.SetTag(TelemetryNames.OperationName, operation);
-        span.SetTag(TelemetryNames.RequestModel, requestedModel);
+        SpanTags.Add(span, TelemetryNames.OperationName, operation);
+        SpanTags.Add(span, TelemetryNames.RequestModel, requestedModel);
         if (configured is { IsRoute: true })
         {
-            span.SetTag(TelemetryNames.Route, configured.Name);
+            SpanTags.Add(span, TelemetryNames.Route, configured.Name);
         }
 
         if (LlmCallContext.Current is { } caller)
         {
             // The key's name, never the key.
-            span.SetTag(TelemetryNames.Caller, caller.CallerName);
-            span.SetTag(TelemetryNames.RequestId, caller.RequestId);
+            SpanTags.Add(span, TelemetryNames.Caller, caller.CallerName);
+            SpanTags.Add(span, TelemetryNames.RequestId, caller.RequestId);
         }
 
         return span;
@@ -301,22 +294,22 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
     {
         if (request.MaxTokens is { } maxTokens)
         {
-            span.SetTag(TelemetryNames.RequestMaxTokens, maxTokens);
+            SpanTags.Add(span, TelemetryNames.RequestMaxTokens, maxTokens);
         }
 
         if (request.Temperature is { } temperature)
         {
-            span.SetTag(TelemetryNames.RequestTemperature, temperature);
+            SpanTags.Add(span, TelemetryNames.RequestTemperature, temperature);
         }
 
         if (request.TopP is { } topP)
         {
-            span.SetTag(TelemetryNames.RequestTopP, topP);
+            SpanTags.Add(span, TelemetryNames.RequestTopP, topP);
         }
 
         if (request.Seed is { } seed)
         {
-            span.SetTag(TelemetryNames.RequestSeed, seed);
+            SpanTags.Add(span, TelemetryNames.RequestSeed, seed);
         }
     }
 
@@ -325,13 +318,13 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
         switch (request)
         {
             case ChatRequest chat:
-                span.SetTag(TelemetryNames.InputMessages, GenAiContent.InputMessages(chat.Messages, maxLength));
+                SpanTags.Add(span, TelemetryNames.InputMessages, GenAiContent.InputMessages(chat.Messages, maxLength));
                 break;
             case LlmRequest completion:
-                span.SetTag(TelemetryNames.InputMessages, GenAiContent.InputMessages(completion.Prompt, maxLength));
+                SpanTags.Add(span, TelemetryNames.InputMessages, GenAiContent.InputMessages(completion.Prompt, maxLength));
                 if (!string.IsNullOrEmpty(completion.SystemPrompt))
                 {
-                    span.SetTag(TelemetryNames.SystemInstructions, GenAiContent.SystemInstructions(completion.SystemPrompt, maxLength));
+                    SpanTags.Add(span, TelemetryNames.SystemInstructions, GenAiContent.SystemInstructions(completion.SystemPrompt, maxLength));
                 }
 
                 break;
@@ -353,52 +346,52 @@ internal sealed class TelemetryLlmService : DelegatingLlmService
         if (span is { IsAllDataRequested: true })
         {
             var counts = AttemptCounts.Of(attempts);
-            span.SetTag(TelemetryNames.ProviderName, provider);
-            span.SetTag(TelemetryNames.Backend, backendName);
-            span.SetTag(TelemetryNames.ResponseModel, outcome.ResponseModel);
-            span.SetTag(TelemetryNames.ResponseId, outcome.ResponseId);
+            SpanTags.Add(span, TelemetryNames.ProviderName, provider);
+            SpanTags.Add(span, TelemetryNames.Backend, backendName);
+            SpanTags.Add(span, TelemetryNames.ResponseModel, outcome.ResponseModel);
+            SpanTags.Add(span, TelemetryNames.ResponseId, outcome.ResponseId);
             if (outcome.FinishReason is { } reason)
             {
-                span.SetTag(TelemetryNames.ResponseFinishReasons, TelemetryValues.FinishReasonsOf(reason));
+                SpanTags.Add(span, TelemetryNames.ResponseFinishReasons, TelemetryValues.FinishReasonsOf(reason));
             }
 
             if (usageKnown)
             {
-                span.SetTag(TelemetryNames.UsageInputTokens, outcome.InputTokens);
+                SpanTags.Add(span, TelemetryNames.UsageInputTokens, outcome.InputTokens);
                 if (operation != TelemetryNames.Embeddings)
                 {
-                    span.SetTag(TelemetryNames.UsageOutputTokens, outcome.OutputTokens);
+                    SpanTags.Add(span, TelemetryNames.UsageOutputTokens, outcome.OutputTokens);
                 }
 
                 if (outcome.CachedInputTokens > 0)
                 {
-                    span.SetTag(TelemetryNames.UsageCacheReadInputTokens, outcome.CachedInputTokens);
+                    SpanTags.Add(span, TelemetryNames.UsageCacheReadInputTokens, outcome.CachedInputTokens);
                 }
 
                 if (outcome.ReasoningTokens > 0)
                 {
-                    span.SetTag(TelemetryNames.UsageReasoningOutputTokens, outcome.ReasoningTokens);
+                    SpanTags.Add(span, TelemetryNames.UsageReasoningOutputTokens, outcome.ReasoningTokens);
                 }
             }
 
             if (outcome.FirstChunk is { } first)
             {
-                span.SetTag(TelemetryNames.ResponseTimeToFirstChunk, first.TotalSeconds);
+                SpanTags.Add(span, TelemetryNames.ResponseTimeToFirstChunk, first.TotalSeconds);
             }
 
             if (outcome.Cost is { } cost)
             {
-                span.SetTag(TelemetryNames.CostUsd, (double)cost);
+                SpanTags.Add(span, TelemetryNames.CostUsd, (double)cost);
             }
 
-            span.SetTag(TelemetryNames.Attempts, counts.Attempts);
-            span.SetTag(TelemetryNames.Failovers, counts.Failovers);
-            span.SetTag(TelemetryNames.Retries, counts.Retries);
-            span.SetTag(TelemetryNames.Hedges, counts.Hedges);
-            span.SetTag(TelemetryNames.Continuations, counts.Continuations);
+            SpanTags.Add(span, TelemetryNames.Attempts, counts.Attempts);
+            SpanTags.Add(span, TelemetryNames.Failovers, counts.Failovers);
+            SpanTags.Add(span, TelemetryNames.Retries, counts.Retries);
+            SpanTags.Add(span, TelemetryNames.Hedges, counts.Hedges);
+            SpanTags.Add(span, TelemetryNames.Continuations, counts.Continuations);
             if (errorType is not null)
             {
-                span.SetTag(TelemetryNames.ErrorType, errorType);
+                SpanTags.Add(span, TelemetryNames.ErrorType, errorType);
                 span.SetStatus(ActivityStatusCode.Error, outcome.Error?.Message ?? outcome.Exception?.GetType().Name ?? errorType);
             }
         }

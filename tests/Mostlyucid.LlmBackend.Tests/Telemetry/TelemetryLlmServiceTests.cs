@@ -128,12 +128,18 @@ public sealed class TelemetryLlmServiceTests : IDisposable
         using var capture = new TelemetryCapture();
 
         var text = new System.Text.StringBuilder();
-        using (capture.Root())
+        using (var root = capture.Root())
+        using (LlmCallContext.Begin(new LlmCallContext { CallerName = "reader" }))
         {
             await foreach (var update in _host!.Llm.StreamChatAsync(Ask()))
             {
                 text.Append(update.ContentDelta);
+
+                // The caller reads on in a context of its own: the continuation must still be the request's child.
+                Activity.Current = null;
             }
+
+            Activity.Current = root;
         }
 
         Assert.Equal(ScriptedBackend.Story, text.ToString());
