@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
 using Mostlyucid.LlmBackend.Gateway.Security;
+using Mostlyucid.LlmBackend.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -20,9 +21,6 @@ internal static class GatewayTelemetry
     /// <summary>The path Prometheus scrapes.</summary>
     public const string MetricsPath = "/metrics";
 
-    /// <summary>The library's activity source and meter.</summary>
-    private const string Library = "Mostlyucid.LlmBackend";
-
     /// <summary>Registers the exporters <paramref name="settings"/> asks for.</summary>
     public static void Add(WebApplicationBuilder builder, GatewayTelemetrySettings settings, Func<string, string?> environment)
     {
@@ -36,7 +34,7 @@ internal static class GatewayTelemetry
             .ConfigureResource(resource => resource.AddService("llmbackend-gateway", serviceVersion: typeof(GatewayTelemetry).Assembly.GetName().Version?.ToString()));
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(Library).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+            metrics.AddMeter(LlmTelemetry.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
             if (settings.Prometheus)
             {
                 metrics.AddPrometheusExporter();
@@ -51,7 +49,7 @@ internal static class GatewayTelemetry
         if (otlp is not null)
         {
             telemetry.WithTracing(tracing => tracing
-                .AddSource(Library)
+                .AddSource(LlmTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.TraceSampleRatio)))

@@ -41,4 +41,7 @@ public class LlmSettings
 
     /// <summary>Gets or sets the usage ledger and the store budgets are kept in.</summary>
     public UsageSettings Usage { get; set; } = new();
+
+    /// <summary>Gets or sets what the library's traces may record (prompts and answers are off by default).</summary>
+    public TelemetrySettings Telemetry { get; set; } = new();
 }

@@ -26,6 +26,10 @@ internal static class LlmSettingsValidator
 
         Positive(settings.Monitoring.LatencyWindowSeconds, $"{Root}:Monitoring:LatencyWindowSeconds", problems);
         Positive(settings.Monitoring.LatencyWindowSize, $"{Root}:Monitoring:LatencyWindowSize", problems);
+        if (settings.Telemetry.MaxContentLength < 0)
+        {
+            problems.Add($"{Root}:Telemetry:MaxContentLength must be 0 (record each message part whole) or more (found {settings.Telemetry.MaxContentLength}).");
+        }
 
         ValidateResilience(settings.Resilience, $"{Root}:Resilience", problems);
         ValidateSandbox(settings.Sandbox, $"{Root}:Sandbox", problems);

@@ -15,6 +15,8 @@ using Mostlyucid.LlmBackend.Pipeline;
 using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Services;
+using Mostlyucid.LlmBackend.Telemetry;
+using System.Diagnostics.Metrics;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace so they are found without an extra using.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -72,6 +74,10 @@ public static class LlmBackendServiceCollectionExtensions
 
         services.AddSingleton(source);
         services.TryAddSingleton<SecretRedactor>();
+
+        // The application's meter factory when it has one (a generic host registers it), so each service provider's
+        // instruments are its own; else the process-wide meter.
+        services.TryAddSingleton(sp => sp.GetService<IMeterFactory>() is { } meters ? new LlmMetrics(meters) : LlmMetrics.Shared);
         services.AddSingleton<IOptions<LlmSettings>>(sp => Options.Options.Create(sp.GetRequiredService<BackendRegistry>().Settings));
         services.TryAddSingleton(sp => new BuiltInProvidersPlugin(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
@@ -101,7 +107,8 @@ public static class LlmBackendServiceCollectionExtensions
             Environment.GetEnvironmentVariable,
             sp.GetRequiredService<SecretRedactor>(),
             sp.GetService<IProvidersFileReader>(),
-            sp.GetServices<IUsageStoreProvider>()));
+            sp.GetServices<IUsageStoreProvider>(),
+            sp.GetRequiredService<LlmMetrics>()));
         services.TryAddSingleton(sp => BudgetBook.From(
             sp.GetRequiredService<BackendRegistry>().Settings,
             sp.GetRequiredService<TimeProvider>(),

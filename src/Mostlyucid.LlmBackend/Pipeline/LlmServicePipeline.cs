@@ -3,6 +3,7 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.Spend;
+using Mostlyucid.LlmBackend.Telemetry;
 using Mostlyucid.LlmBackend.Validation;
 
 namespace Mostlyucid.LlmBackend.Pipeline;
@@ -12,6 +13,8 @@ namespace Mostlyucid.LlmBackend.Pipeline;
 /// <list type="number">
 /// <item><see cref="ConfigurationSnapshotLlmService"/> — the call runs to its end on the configuration current when it
 /// began, whatever a reload swaps in;</item>
+/// <item><see cref="TelemetryLlmService"/> — each request a span with its attempts as children, and its metrics (only
+/// when something listens);</item>
 /// <item><see cref="ValidatingLlmService"/> — a request no provider should get is refused, naming the parameter;</item>
 /// <item><see cref="BudgetGuardLlmService"/> — a caller or route that has spent its budget is refused (with
 /// <c>Usage:Enabled</c>);</item>
@@ -38,6 +41,8 @@ internal static class LlmServicePipeline
             pipeline = new BudgetGuardLlmService(pipeline, budgets, registry);
         }
 
-        return new ConfigurationSnapshotLlmService(new ValidatingLlmService(pipeline), registry);
+        pipeline = new ValidatingLlmService(pipeline);
+        pipeline = new TelemetryLlmService(pipeline, registry, services.GetRequiredService<LlmMetrics>(), time);
+        return new ConfigurationSnapshotLlmService(pipeline, registry);
     }
 }

@@ -27,8 +27,9 @@ internal sealed class AttemptRunner
     /// <param name="operation">The operation: the call, how to read its error and the model that answered.</param>
     /// <param name="attempts">The request's attempts.</param>
     /// <param name="cancellationToken">The request's cancellation (caller and deadline).</param>
+    /// <param name="role">Why the attempt is made (a hedge, or the request itself).</param>
     /// <returns>The outcome: the result, or the recorded error.</returns>
-    public async Task<AttemptOutcome<TResult>> RunAsync<TResult>(BackendEntry entry, OneShotOperation<TResult> operation, AttemptLog attempts, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome<TResult>> RunAsync<TResult>(BackendEntry entry, OneShotOperation<TResult> operation, AttemptLog attempts, CancellationToken cancellationToken, AttemptRole role = AttemptRole.Request)
         where TResult : class
     {
         var started = _time.GetTimestamp();
@@ -59,6 +60,9 @@ internal sealed class AttemptRunner
 
         TResult? result = null;
         LlmError? error = null;
+
+        // The attempt's span is current while the backend is called, so the backend's own spans (HTTP) nest under it.
+        using var span = AttemptSpans.Start(entry, role, operation.ModelOf(entry, null));
         RoutedAttempt.Enter(entry.Metrics);
         try
         {
@@ -67,6 +71,7 @@ internal sealed class AttemptRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             entry.Breaker.Abandon();
+            AttemptSpans.Abandon(span);
             throw;
         }
         catch (Exception ex)
@@ -82,6 +87,7 @@ internal sealed class AttemptRunner
         if (cancellationToken.IsCancellationRequested)
         {
             entry.Breaker.Abandon();
+            AttemptSpans.Abandon(span);
             cancellationToken.ThrowIfCancellationRequested();
         }
 
@@ -90,7 +96,9 @@ internal sealed class AttemptRunner
             error = Volatile.Read(ref timedOut) == 1 ? RequestErrors.TimedOut(entry, timeout) : resultError;
         }
 
-        error = _recorder.Record(entry, attempts, operation.ModelOf(entry, result), started, null, error);
+        var model = operation.ModelOf(entry, result);
+        error = _recorder.Record(entry, attempts, model, started, null, error, role: role);
+        AttemptSpans.End(span, error, model);
         if (result is LlmResponse response)
         {
             response.DurationMs = _recorder.ElapsedMs(started);

@@ -35,12 +35,16 @@ internal sealed class BackendCircuitBreaker
     private CircuitState _state;
     private DateTimeOffset _openedAt;
     private bool _probeInFlight;
+    private bool _halfOpenUnannounced;
     private int _consecutiveFailures;
 
     /// <summary>Creates a breaker.</summary>
     /// <param name="time">The clock.</param>
     /// <param name="settings">When it opens and for how long.</param>
-    /// <param name="changed">Told of each change of state (old, new) — for the log; called outside the breaker's lock.</param>
+    /// <param name="changed">
+    /// Told of each change of state (old, new) — for the log and metrics; called outside the breaker's lock. Half-open is
+    /// reached by time alone, so it is told when the breaker is next asked (an attempt, or its state).
+    /// </param>
     public BackendCircuitBreaker(TimeProvider time, CircuitBreakerSettings settings, Action<CircuitState, CircuitState>? changed = null)
     {
         _time = time;
@@ -58,10 +62,16 @@ internal sealed class BackendCircuitBreaker
     {
         get
         {
+            CircuitState state;
+            bool halfOpened;
             lock (_gate)
             {
-                return Current();
+                state = Current();
+                halfOpened = TakeHalfOpened();
             }
+
+            AnnounceHalfOpen(halfOpened);
+            return state;
         }
     }
 
@@ -86,19 +96,29 @@ internal sealed class BackendCircuitBreaker
             return true;
         }
 
+        bool allowed;
+        bool halfOpened;
         lock (_gate)
         {
             switch (Current())
             {
                 case CircuitState.Closed:
-                    return true;
+                    allowed = true;
+                    break;
                 case CircuitState.HalfOpen when !_probeInFlight:
                     _probeInFlight = true;
-                    return true;
+                    allowed = true;
+                    break;
                 default:
-                    return false;
+                    allowed = false;
+                    break;
             }
+
+            halfOpened = TakeHalfOpened();
         }
+
+        AnnounceHalfOpen(halfOpened);
+        return allowed;
     }
 
     /// <summary>Records an attempt's outcome. Only failures that say something about the backend should be recorded as failures.</summary>
@@ -110,13 +130,16 @@ internal sealed class BackendCircuitBreaker
         }
 
         CircuitState before, after;
+        bool halfOpened;
         lock (_gate)
         {
             before = Current();
+            halfOpened = TakeHalfOpened();
             RecordLocked(before, failed);
             after = _state;
         }
 
+        AnnounceHalfOpen(halfOpened);
         if (before != after)
         {
             _changed?.Invoke(before, after);
@@ -189,12 +212,29 @@ internal sealed class BackendCircuitBreaker
     {
         if (_state == CircuitState.Open && _time.GetUtcNow() - _openedAt >= TimeSpan.FromSeconds(_settings.BreakSeconds))
         {
-            // Half-open is not announced: it is reached by time alone, and the probe's outcome is what the log reports.
+            // Reached by time alone: announced by the next caller, outside the lock (the log reports only the probe's outcome).
             _state = CircuitState.HalfOpen;
             _probeInFlight = false;
+            _halfOpenUnannounced = true;
         }
 
         return _state;
+    }
+
+    /// <summary>Takes the note that the circuit turned half-open since it was last announced (under the lock).</summary>
+    private bool TakeHalfOpened()
+    {
+        var halfOpened = _halfOpenUnannounced;
+        _halfOpenUnannounced = false;
+        return halfOpened;
+    }
+
+    private void AnnounceHalfOpen(bool halfOpened)
+    {
+        if (halfOpened)
+        {
+            _changed?.Invoke(CircuitState.Open, CircuitState.HalfOpen);
+        }
     }
 
     /// <summary>Gets how many attempts in a row have failed.</summary>

@@ -46,7 +46,7 @@ internal sealed class FailoverRunner
                 if (settings.SelectionStrategy == BackendSelectionStrategy.Hedged && attempts.Count == 0 && queue.Peek() is { } second)
                 {
                     var delay = TimeSpan.FromMilliseconds(settings.Resilience.HedgingDelayMs);
-                    outcome = await _hedger.RaceAsync(entry, second, delay, (e, ct) => WithRetriesAsync(e, c => _attempts.RunAsync(e, operation, attempts, c), ct), queue.Skip, lost: null, deadline.Token).ConfigureAwait(false);
+                    outcome = await _hedger.RaceAsync(entry, second, delay, (e, ct) => WithRetriesAsync(e, c => _attempts.RunAsync(e, operation, attempts, c, e == entry ? AttemptRole.Request : AttemptRole.Hedge), ct), queue.Skip, lost: null, deadline.Token).ConfigureAwait(false);
                 }
                 else
                 {

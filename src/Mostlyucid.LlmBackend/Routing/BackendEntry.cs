@@ -9,6 +9,8 @@ namespace Mostlyucid.LlmBackend.Routing;
 internal sealed class BackendEntry
 {
     private volatile BackendState _state;
+    private string? _providerName;
+    private string? _attemptSpanName;
 
     public BackendEntry(int index, LlmBackendConfig config, BackendMetrics metrics, BackendState state, BackendCircuitBreaker? breaker = null)
     {
@@ -30,6 +32,12 @@ internal sealed class BackendEntry
     public string Name => Config.Name;
 
     public BackendMetrics Metrics { get; }
+
+    /// <summary>Gets the backend's <c>gen_ai.provider.name</c> for telemetry.</summary>
+    public string ProviderName => _providerName ??= Telemetry.GenAiProviderNames.Of(Config);
+
+    /// <summary>Gets the name of its attempts' spans.</summary>
+    public string AttemptSpanName => _attemptSpanName ??= "attempt " + Name;
 
     public BackendState State
     {

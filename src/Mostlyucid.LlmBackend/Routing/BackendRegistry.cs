@@ -39,6 +39,7 @@ internal sealed class BackendRegistry : IDisposable
     private readonly ILogger _logger;
     private readonly AsyncLocal<RegistrySnapshot?> _pinned = new();
     private readonly ConditionalWeakTable<LlmBackendConfig, string> _disabledReasons = new();
+    private readonly LlmMetrics? _metrics;
     private volatile RegistrySnapshot? _current;
     private List<string>? _providersFileProblems;
 
@@ -52,8 +53,10 @@ internal sealed class BackendRegistry : IDisposable
         Func<string, string?> environment,
         SecretRedactor redactor,
         IProvidersFileReader? providersFileReader = null,
-        IEnumerable<IUsageStoreProvider>? usageStores = null)
+        IEnumerable<IUsageStoreProvider>? usageStores = null,
+        LlmMetrics? metrics = null)
     {
+        _metrics = metrics;
         UsageStoreProviders = usageStores?.ToArray() ?? Array.Empty<IUsageStoreProvider>();
         _redactor = redactor;
         _backendLoggerFactory = new RedactingLoggerFactory(loggerFactory, redactor);
@@ -564,6 +567,7 @@ internal sealed class BackendRegistry : IDisposable
 
     private void CircuitChanged(string backend, CircuitState from, CircuitState to)
     {
+        _metrics?.BreakerTransition(backend, to);
         var breaker = (_current?.Settings ?? _source.Settings).Resilience.CircuitBreaker;
         if (to == CircuitState.Open)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -50,6 +51,18 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
     /// <summary>Gets why opening failed (the attempt is then already disposed).</summary>
     public LlmError? Error { get; set; }
 
+    /// <summary>Gets or sets the attempt's span (<see cref="AttemptSpans"/>), open until its outcome is recorded or it is disposed.</summary>
+    public Activity? Span { get; set; }
+
+    /// <summary>Ends the attempt's span with its recorded outcome.</summary>
+    /// <param name="error">The error recorded, or <see langword="null"/> for a success.</param>
+    /// <param name="model">The model that answered, when known.</param>
+    public void EndSpan(LlmError? error, string? model = null)
+    {
+        AttemptSpans.End(Span, error, model);
+        Span = null;
+    }
+
     /// <summary>An attempt that was not made (for example because the backend's circuit is open).</summary>
     public static StreamAttempt Failed(BackendEntry entry, LlmError error) => new(entry, null, null, TimeProvider.System, 0) { Error = error };
 
@@ -98,6 +111,10 @@ internal sealed class StreamAttempt : IAsyncDisposable, IAttemptOutcome
         {
             return;
         }
+
+        // Disposed before its outcome was recorded: a hedge's loser, or the caller stopped reading.
+        AttemptSpans.Abandon(Span);
+        Span = null;
 
         if (!Settled)
         {

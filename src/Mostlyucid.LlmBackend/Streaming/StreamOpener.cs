@@ -4,6 +4,7 @@ using Mostlyucid.LlmBackend.Models;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Spend;
+using Mostlyucid.LlmBackend.Telemetry;
 
 namespace Mostlyucid.LlmBackend.Streaming;
 
@@ -176,24 +177,31 @@ internal sealed class StreamOpener
             return StreamAttempt.Failed(entry, AttemptRecorder.RecordCircuitOpen(entry, attempts));
         }
 
+        // The attempt's span is current while the stream opens (the backend's HTTP spans nest under it) and stays open,
+        // on the attempt, until the attempt's outcome is recorded.
+        var model = request.Model ?? entry.Config.ModelName;
+        var span = AttemptSpans.Start(entry, role, model);
         StreamAttempt attempt;
         try
         {
             var firstToken = TimeSpan.FromSeconds(entry.Config.FirstTokenTimeoutSeconds ?? _registry.Settings.Resilience.FirstTokenTimeoutSeconds);
             attempt = await StreamAttempt.OpenAsync(entry, request, firstToken, _time, cancellationToken, requestToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             // Cancelled, or the backend could not even start: no outcome to record, but a probe slot it held is given back.
             entry.Breaker.Abandon();
+            AttemptSpans.Abandon(span, ex);
             throw;
         }
 
         attempt.Role = role;
+        attempt.Span = span;
         if (attempt.Error is not null)
         {
             attempt.Settled = true;
-            attempt.Error = _recorder.Record(entry, attempts, request.Model ?? entry.Config.ModelName, started, null, attempt.Error, role: role);
+            attempt.Error = _recorder.Record(entry, attempts, model, started, null, attempt.Error, role: role);
+            attempt.EndSpan(attempt.Error);
         }
         else if (attempt.TimeToFirstTokenMs is { } firstTokenMs)
         {
@@ -269,6 +277,7 @@ internal sealed class StreamOpener
             {
                 replay.Settled = true;
                 replay.Error = _recorder.Record(replay.Entry, attempts, request.Model ?? replay.Entry.Config.ModelName, replay.Started, replay.TimeToFirstTokenMs, broke, Billed(request, read), AttemptRole.ReplayContinuation);
+                replay.EndSpan(replay.Error);
                 await replay.DisposeAsync().ConfigureAwait(false);
                 return replay;
             }
@@ -282,6 +291,7 @@ internal sealed class StreamOpener
         };
         replay.Settled = true;
         replay.Error = _recorder.RecordNotUsed(replay.Entry, attempts, request.Model ?? replay.Entry.Config.ModelName, replay.Started, replay.TimeToFirstTokenMs, error, Billed(request, read), AttemptRole.ReplayContinuation);
+        replay.EndSpan(replay.Error);
         await replay.DisposeAsync().ConfigureAwait(false);
         return replay;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,10 @@ internal sealed class StreamRunner
     public async IAsyncEnumerable<ChatStreamUpdate> StreamAsync(IReadOnlyList<BackendEntry> plan, ChatRequest request, RouteConfig? route, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+
+        // The request's span, current when the stream is opened. Later reads run in the caller's context, so it is made
+        // current again before a continuation is opened, to be the continuation's parent (telemetry).
+        var requestSpan = Activity.Current;
         var resilience = _registry.Settings.Resilience;
         using var deadline = new RequestDeadline(TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds), _time, cancellationToken);
         var attempts = new AttemptLog();
@@ -93,6 +98,7 @@ internal sealed class StreamRunner
                 {
                     current.Settled = true;
                     _recorder.Record(current.Entry, attempts, model ?? request.Model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, null, role: current.Role);
+                    current.EndSpan(null, model);
                     var total = _recorder.ElapsedMs(started);
                     Log.RequestAnswered(_logger, current.Entry.Name, model ?? "unknown", total, attempts.Count);
                     _counters.Succeeded(attempts.FailedOver);
@@ -106,6 +112,7 @@ internal sealed class StreamRunner
                 var promptTokens = TokenEstimate.Of(request);
                 var billed = new LlmUsage { PromptTokens = promptTokens, CompletionTokens = TokenEstimate.Of(attemptCharacters), TotalTokens = promptTokens + TokenEstimate.Of(attemptCharacters) };
                 error = _recorder.Record(current.Entry, attempts, model ?? current.Entry.Config.ModelName, current.Started, current.TimeToFirstTokenMs, error, billed, current.Role)!;
+                current.EndSpan(error);
                 attemptCharacters = 0;
                 continuationBroke = breakCause is null ? null : error;
                 breakCause ??= error;
@@ -123,6 +130,11 @@ internal sealed class StreamRunner
                     }
 
                     var tried = attempts.Count;
+                    if (requestSpan is { IsStopped: false } && Activity.Current != requestSpan)
+                    {
+                        Activity.Current = requestSpan;
+                    }
+
                     (current, continuationError) = await _opener.OpenAsync(queue, request, route, sent.ToString(), attempts, deadline, cancellationToken).ConfigureAwait(false);
                     if (attempts.Count == tried)
                     {

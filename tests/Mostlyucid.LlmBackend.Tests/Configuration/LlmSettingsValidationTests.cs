@@ -129,6 +129,7 @@ public class LlmSettingsValidationTests
             s.Resilience.CircuitBreaker.ConsecutiveFailures = 0;
             s.Resilience.FirstTokenHedging.DelayMultiplier = double.NaN;
             s.Resilience.FirstTokenHedging.MaxDelayMs = 10;
+            s.Telemetry.MaxContentLength = -1;
         });
 
         Assert.Contains("LlmSettings:TimeoutSeconds: must be greater than 0 (found 0).", problems);
@@ -137,6 +138,7 @@ public class LlmSettingsValidationTests
         Assert.Contains("LlmSettings:Resilience:CircuitBreaker:ConsecutiveFailures must be greater than 0 (found 0).", problems);
         Assert.Contains(problems, p => p.StartsWith("LlmSettings:Resilience:FirstTokenHedging:DelayMultiplier: must be a number above 0 (found NaN)", StringComparison.Ordinal));
         Assert.Contains("LlmSettings:Resilience:FirstTokenHedging:MaxDelayMs: must be at least MinDelayMs (1000) (found 10).", problems);
+        Assert.Contains("LlmSettings:Telemetry:MaxContentLength must be 0 (record each message part whole) or more (found -1).", problems);
     }
 
     [Fact]
