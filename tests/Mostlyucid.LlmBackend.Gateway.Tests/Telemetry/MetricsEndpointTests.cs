@@ -56,9 +56,15 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
         using var chat = await Client(User).PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
 
-        var samples = await ScrapeAsync(s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal));
+        var samples = await ScrapeAsync(s => s.Name == "gen_ai_client_operation_duration_seconds_count" && s.Labels.Contains("llmb_backend=\"upstream\"", StringComparison.Ordinal));
 
         Assert.Contains(samples, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal) && s.Value >= 1);
+        var duration = Assert.Single(samples, s => s.Name == "gen_ai_client_operation_duration_seconds_count" && s.Labels.Contains("llmb_backend=\"upstream\"", StringComparison.Ordinal));
+        Assert.Contains("gen_ai_operation_name=\"chat\"", duration.Labels, StringComparison.Ordinal);
+        Assert.Contains("gen_ai_request_model=\"gpt-fake\"", duration.Labels, StringComparison.Ordinal);
+        Assert.Equal(1, duration.Value);
+        Assert.Contains(samples, s => s.Name.StartsWith("gen_ai_client_token_usage", StringComparison.Ordinal) && s.Labels.Contains("gen_ai_token_type=\"input\"", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name.StartsWith("llmb_attempts", StringComparison.Ordinal) && s.Labels.Contains("llmb_backend=\"upstream\"", StringComparison.Ordinal));
     }
 
     /// <summary>Scrapes until a sample matches (the exporter caches a scrape briefly), parsing every line strictly.</summary>

@@ -33,6 +33,8 @@ public sealed class OtlpExportTests
 
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
         await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "/v1/chat/completions");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "chat gpt-fake", "gen_ai.operation.name", "gen_ai.usage.input_tokens", "llmb.backend", "upstream");
         await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "http.server.request.duration");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "gen_ai.client.operation.duration", "gen_ai.client.token.usage");
     }
 }
