@@ -9,7 +9,7 @@ namespace Mostlyucid.LlmBackend.Gateway.Tests.Telemetry;
 public sealed class OtlpExportTests
 {
     [Fact]
-    public async Task ACollector_ReceivesTheRequestsSpansAndMetrics()
+    public async Task ACollector_ReceivesSpansAndMetrics_ForChatStreamingAndEmbeddings()
     {
         await using var collector = FakeOtlpCollector.Start();
         await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions());
@@ -26,15 +26,24 @@ public sealed class OtlpExportTests
             ["LlmSettings:Backends:0:BaseUrl"] = upstream.BaseUrl + "/v1",
             ["LlmSettings:Backends:0:ApiKey"] = "k",
             ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
+            ["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake",
         });
         using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
 
         using var chat = await http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
 
+        using var stream = await http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        await stream.Content.ReadAsStringAsync();
+        using var embeddings = await http.PostAsync("/v1/embeddings", new StringContent("""{"model":"embed-fake","input":["a","b"]}""", Encoding.UTF8, "application/json"));
+
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, embeddings.StatusCode);
         await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "/v1/chat/completions");
         await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "chat gpt-fake", "gen_ai.operation.name", "gen_ai.usage.input_tokens", "llmb.backend", "upstream");
         await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "http.server.request.duration");
-        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "gen_ai.client.operation.duration", "gen_ai.client.token.usage");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "embeddings embed-fake");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/traces", "gen_ai.request.stream", "gen_ai.response.time_to_first_chunk");
+        await collector.WaitForAsync(TimeSpan.FromSeconds(15), "/v1/metrics", "gen_ai.client.operation.duration", "gen_ai.client.token.usage", "gen_ai.client.operation.time_to_first_chunk");
     }
 }
