@@ -6,6 +6,8 @@
 #                                                     # plugin backends vs the built-in one (~8 min); prints the overhead
 #                                                     # per request and per chunk (docs/benchmarks.md, "Wasm and native
 #                                                     # backend overhead")
+#   bash benchmarks/run-micro.sh --telemetry-ab       # the library's telemetry off and on side by side (~40 s;
+#                                                     # docs/benchmarks.md, "Telemetry")
 # Results also land in BenchmarkDotNet.Artifacts/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
