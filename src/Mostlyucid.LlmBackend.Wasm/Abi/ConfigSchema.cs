@@ -68,6 +68,9 @@ internal sealed class ConfigSchema
         }
     }
 
+    /// <summary>Gets whether the schema has a <c>properties</c> object (without one it takes any setting).</summary>
+    public bool HasProperties => _root?["properties"] is JsonObject;
+
     /// <summary>Gets the top-level settings the schema declares (its <c>properties</c>), in its order.</summary>
     public IReadOnlyList<string> DeclaredKeys =>
         _root?["properties"] is JsonObject properties ? properties.Select(p => p.Key).ToList() : Array.Empty<string>();

@@ -196,7 +196,7 @@ internal sealed class PluginBackendFactory
 
         // The plugin's key is the backend's ApiKey — never a variable the plugin names: a plugin must not be able to
         // ask for someone else's secret.
-        if (!string.IsNullOrEmpty(config.ApiKey) && (schema.Declares("api_key") || !HasProperties(schema)))
+        if (!string.IsNullOrEmpty(config.ApiKey) && (schema.Declares("api_key") || !schema.HasProperties))
         {
             cfg["api_key"] = config.ApiKey;
         }
@@ -286,12 +286,9 @@ internal sealed class PluginBackendFactory
         return hosts;
     }
 
-    private static bool HasProperties(ConfigSchema schema) =>
-        schema.Text is { } text && JsonNode.Parse(text) is JsonObject root && root["properties"] is JsonObject;
-
     /// <summary>The top-level keys of <paramref name="cfg"/> the schema does not declare (none when it declares nothing).</summary>
     private static List<string> Undeclared(ConfigSchema schema, JsonObject cfg) =>
-        HasProperties(schema) ? cfg.Select(p => p.Key).Where(key => !schema.Declares(key)).ToList() : new List<string>();
+        schema.HasProperties ? cfg.Select(p => p.Key).Where(key => !schema.Declares(key)).ToList() : new List<string>();
 
     private string ResolvePath(LlmBackendConfig config, string label)
     {

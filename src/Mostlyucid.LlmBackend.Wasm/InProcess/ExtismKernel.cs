@@ -53,9 +53,6 @@ internal sealed class ExtismKernel
         return offset;
     }
 
-    /// <summary>Copies a string into a new block, as UTF-8.</summary>
-    public long Store(string text) => Store(Encoding.UTF8.GetBytes(text));
-
     /// <summary>Gets the bytes of the block at <paramref name="offset"/> (empty for 0 or for anything that is not a block).</summary>
     public ReadOnlySpan<byte> Read(long offset)
     {

@@ -128,9 +128,6 @@ internal sealed class SandboxedInstance : IDisposable
         }
     }
 
-    /// <summary>Marks the instance unusable (its pool makes a new one).</summary>
-    public void Discard() => Discarded = true;
-
     public void Dispose()
     {
         Discarded = true;
