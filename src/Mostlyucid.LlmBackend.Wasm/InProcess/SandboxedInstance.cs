@@ -85,9 +85,10 @@ internal sealed class SandboxedInstance : IDisposable
         Host.BeginCall(cancellationToken);
         try
         {
+            // The deadline first: the kernel's own functions run under it too, and the last one passed while idle.
+            _store.SetEpochDeadline(_deadlineTicks);
             Host.Kernel.Reset();
             Host.Kernel.SetInput(input);
-            _store.SetEpochDeadline(_deadlineTicks);
             var code = export();
             if (code != 0)
             {

@@ -119,6 +119,17 @@ public sealed class SandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInstanceIdleLongerThanTheTimeLimit_StillAnswers()
+    {
+        var plugin = await LoadAsync(timeout: TimeSpan.FromMilliseconds(100), instances: 1);
+        await plugin.CallAsync("env_count", ReadOnlyMemory<byte>.Empty, null, CancellationToken.None);
+
+        await Task.Delay(300);
+
+        Assert.Equal(0, await CountAsync(plugin, "env_count"));
+    }
+
+    [Fact]
     public async Task ThePlugin_SeesNoEnvironmentAndNoFiles()
     {
         Environment.SetEnvironmentVariable("LLMB_SANDBOX_TEST_SECRET", "do-not-leak-4711");
