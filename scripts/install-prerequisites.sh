@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need beyond the .NET SDK, so a fresh machine can run scripts/test.sh:
-# - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` npm package);
+# - Node.js 20+ and the npm packages of tests/node (the gateway is tested with the official `openai` and `@anthropic-ai/sdk` npm packages, the Vercel AI SDK and LangChain JS);
 #   Node is a test and sample-build tool only: WebAssembly plugins run in process on Wasmtime.
 # - wat2wasm and clang-14/lld, which compile the sandbox tests' own plugins.
 # The sample plugins' toolchains (AssemblyScript from npm; clang, lld and wasi-libc from apt) are installed by
