@@ -102,6 +102,13 @@ internal sealed class GatewayGate
                 await _next(context).ConfigureAwait(false);
             }
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The client's body ended before its Content-Length, or its chunking was malformed: the client's fault (a
+            // client that hangs up mid-body does this), answered with Kestrel's status and never logged as ours.
+            await RefuseUnreadableAsync(context, shape, requestId, ex).ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             await FailAsync(context, shape, requestId, ex).ConfigureAwait(false);
@@ -112,6 +119,25 @@ internal sealed class GatewayGate
         {
             await bodyLimit.DrainAsync(context, body.Inner).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The request's HTTP could not be read (see <see cref="BadHttpRequestException"/>): a 4xx naming why, if anyone is still listening.</summary>
+    private async Task RefuseUnreadableAsync(HttpContext context, ErrorShape shape, string requestId, BadHttpRequestException exception)
+    {
+        GatewayLog.ClientRequestUnreadable(_logger, context.Request.Path, requestId, exception.Message);
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        await GatewayErrorWriter.WriteAsync(
+            context,
+            shape,
+            exception.StatusCode,
+            $"The request could not be read: {exception.Message} Send a complete body that matches its Content-Length.",
+            code: null).ConfigureAwait(false);
     }
 
     /// <summary>An endpoint threw: log it (redacted, like every log line) and answer 500 with the request id, or cut a started response.</summary>

@@ -28,4 +28,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Handling a request to {Path} (request id {RequestId}) failed inside the gateway; the client was told only the request id")]
     public static partial void EndpointFailed(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Debug, Message = "A request to {Path} (request id {RequestId}) could not be read: {Reason} (the client's connection or HTTP, not a gateway fault)")]
+    public static partial void ClientRequestUnreadable(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string requestId, string reason);
 }

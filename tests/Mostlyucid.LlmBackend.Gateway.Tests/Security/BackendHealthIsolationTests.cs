@@ -56,6 +56,47 @@ public sealed class BackendHealthIsolationTests
     }
 
     [Fact]
+    public async Task UnreadableBodies_AreTheClientsFault_NeverLoggedAsAGatewayFault()
+    {
+        await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "isolation-upstream" });
+        var logs = new CapturedLogs();
+        await using var gateway = await StartAsync(upstream, logs);
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {new Uri(gateway.BaseUrl).Authority}\r\nAuthorization: Bearer {Key}\r\nContent-Type: application/json\r\n";
+
+        // Malformed chunking: a 400 that says why.
+        var malformed = await SendRawAsync(gateway, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", hangUp: false);
+        Assert.StartsWith("HTTP/1.1 400", malformed, StringComparison.Ordinal);
+        Assert.Contains("could not be read", malformed, StringComparison.Ordinal);
+
+        // A client that declares 400 bytes, sends 30 and hangs up (wrk does this to requests in flight when it stops):
+        // nobody is left to answer, and it is not the gateway's fault either.
+        var cut = await SendRawAsync(gateway, head + "Content-Length: 400\r\n\r\n" + """{"model":"openai","messages":[""", hangUp: true);
+        Assert.True(cut.Length == 0 || cut.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), cut);
+
+        await Task.Delay(200);
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.Empty(upstream.Requests);
+        Assert.All(gateway.Services.GetRequiredService<ILlmService>().GetStatistics().Backends, b => Assert.Equal(0, b.FailedRequests));
+    }
+
+    private static async Task<string> SendRawAsync(TestGateway gateway, string request, bool hangUp)
+    {
+        var uri = new Uri(gateway.BaseUrl);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        if (hangUp)
+        {
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var read = reader.ReadToEndAsync();
+        return await read.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : string.Empty, TaskScheduler.Default);
+    }
+
+    [Fact]
     public async Task GatewayFault_Is500WithARequestId_NoInternals_AndNeverCountsAgainstTheBackend()
     {
         await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = "isolation-upstream" });
