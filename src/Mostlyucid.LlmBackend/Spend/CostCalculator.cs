@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
@@ -13,7 +15,9 @@ namespace Mostlyucid.LlmBackend.Spend;
 internal sealed class CostCalculator
 {
     private const decimal Million = 1_000_000m;
+    private const int ModelsPerBackend = 256;
     private readonly IModelCatalog _catalog;
+    private readonly ConditionalWeakTable<LlmBackendConfig, ConcurrentDictionary<string, Prices>> _prices = new();
 
     public CostCalculator(IModelCatalog catalog)
     {
@@ -29,26 +33,60 @@ internal sealed class CostCalculator
     /// <returns>The cost in US dollars, or <see langword="null"/> when the prices are not known.</returns>
     public decimal? Cost(LlmBackendConfig backend, string? model, int promptTokens, int cachedPromptTokens, int completionTokens)
     {
-        if (BackendProvider.IsLocal(backend))
+        var prices = PricesOf(backend, model);
+        if (prices.Local)
         {
             return 0m;
         }
 
-        var entry = backend.CostPerMillionInputTokens is not null && backend.CostPerMillionOutputTokens is not null
-            ? null
-            : _catalog.Find(BackendProvider.Of(backend), string.IsNullOrWhiteSpace(model) ? backend.ModelName : model)
-                ?? _catalog.Find(BackendProvider.Of(backend), backend.ModelName);
-        var input = backend.CostPerMillionInputTokens ?? entry?.InputPerMillion;
-        var output = backend.CostPerMillionOutputTokens ?? entry?.OutputPerMillion;
-        if (input is null || (output is null && completionTokens > 0))
+        if (prices.Input is not { } input || (prices.Output is null && completionTokens > 0))
         {
             return null;
         }
 
-        var cachedPrice = backend.CostPerMillionCachedInputTokens ?? (backend.CostPerMillionInputTokens is not null ? input : entry?.CachedInputPerMillion ?? input);
         var cached = Math.Clamp(cachedPromptTokens, 0, Math.Max(0, promptTokens));
         var uncached = Math.Max(0, promptTokens) - cached;
-        return ((uncached * input.Value) + (cached * cachedPrice.Value) + (Math.Max(0, completionTokens) * (output ?? 0m))) / Million;
+        return ((uncached * input) + (cached * prices.CachedInput!.Value) + (Math.Max(0, completionTokens) * (prices.Output ?? 0m))) / Million;
+    }
+
+    /// <summary>
+    /// A backend's prices for a model, resolved once (the catalog lookup trims, builds keys and tries the undated name)
+    /// and then read from a small table per backend. The table belongs to the settings object, so a reload's new settings
+    /// start afresh and the old ones' table goes with them; it holds at most <see cref="ModelsPerBackend"/> models (an
+    /// upstream naming a new model on every answer is priced without being remembered).
+    /// </summary>
+    private Prices PricesOf(LlmBackendConfig backend, string? model)
+    {
+        var name = string.IsNullOrWhiteSpace(model) ? backend.ModelName ?? string.Empty : model;
+        var known = _prices.GetValue(backend, static _ => new ConcurrentDictionary<string, Prices>(StringComparer.Ordinal));
+        if (known.TryGetValue(name, out var prices))
+        {
+            return prices;
+        }
+
+        prices = Resolve(backend, name);
+        if (known.Count < ModelsPerBackend)
+        {
+            known.TryAdd(name, prices);
+        }
+
+        return prices;
+    }
+
+    private Prices Resolve(LlmBackendConfig backend, string model)
+    {
+        if (BackendProvider.IsLocal(backend))
+        {
+            return new Prices(Local: true, 0m, 0m, 0m);
+        }
+
+        var entry = backend.CostPerMillionInputTokens is not null && backend.CostPerMillionOutputTokens is not null
+            ? null
+            : _catalog.Find(BackendProvider.Of(backend), model) ?? _catalog.Find(BackendProvider.Of(backend), backend.ModelName);
+        var input = backend.CostPerMillionInputTokens ?? entry?.InputPerMillion;
+        var output = backend.CostPerMillionOutputTokens ?? entry?.OutputPerMillion;
+        var cachedInput = backend.CostPerMillionCachedInputTokens ?? (backend.CostPerMillionInputTokens is not null ? input : entry?.CachedInputPerMillion ?? input);
+        return new Prices(Local: false, input, output, cachedInput);
     }
 
     /// <summary>
@@ -64,6 +102,9 @@ internal sealed class CostCalculator
     /// <summary>Prices an answer's usage.</summary>
     public decimal? Cost(LlmBackendConfig backend, string? model, LlmUsage usage) =>
         Cost(backend, model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens);
+
+    /// <summary>A backend's per-million prices for one model (<see langword="null"/> where not known).</summary>
+    private readonly record struct Prices(bool Local, decimal? Input, decimal? Output, decimal? CachedInput);
 
     /// <summary>
     /// The billed attempts of a request with their costs, for <see langword="foreach"/>: a struct enumerator, so the
