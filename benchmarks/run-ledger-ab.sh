@@ -3,7 +3,9 @@
 # default (ledger on, SQLite) and LlmSettings__Usage__Enabled=false — and short wrk runs alternate between them (ABBA,
 # several rounds), so both columns see the same machine at the same minutes. Prints one line per run and the medians.
 #   bash benchmarks/run-ledger-ab.sh                      # 4 rounds of 5 s runs, then 2 rounds of 30 s at 256 connections
-#   bash benchmarks/run-ledger-ab.sh --rounds 6 --seconds 8 --sustained 60
+#   bash benchmarks/run-ledger-ab.sh --rounds 6 --seconds 8 --sustained 60 --warmup 60
+#   bash benchmarks/run-ledger-ab.sh --on-env LlmSettings__Usage__Enabled=false   # A/A: both gateways the same, for the
+#                                                 # run's noise floor (what "no difference" looks like on this machine)
 #   bash benchmarks/run-ledger-ab.sh --on-env LlmSettings__Usage__Store=Memory   # the "on" gateway with other settings
 #   bash benchmarks/run-ledger-ab.sh --scenarios "tp64-0ms" --sustained-rounds 0  # only some of lat1 tp64-0ms tp256-20ms
 #   bash benchmarks/run-ledger-ab.sh --off-env Gateway__Telemetry__Prometheus=false   # any other feature on vs off: the
@@ -13,13 +15,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-rounds=4 seconds=5 sustained=30 sustained_rounds=2 scenarios="lat1 tp64-0ms tp256-20ms"
+rounds=4 seconds=5 sustained=30 sustained_rounds=2 warmup=30 scenarios="lat1 tp64-0ms tp256-20ms"
 on_env=()
 off_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --sustained) sustained="$2"; shift 2 ;;
     --sustained-rounds) sustained_rounds="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
@@ -76,9 +79,12 @@ wrk_run() { # label gateway connections model seconds
   echo "$1 $2 $line cpu_us=$(( (after - before) * 1000000 / ticks )) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
 }
 
-echo "Warm-up (JIT, connection pools, the SQLite file)"
+# The warm-up is long because tiered compilation is slow to finish on one busy core: profiles of the gateway 20 s into a
+# saturated run still showed most request-path methods at tier 0 (with PGO instrumentation), and JIT activity went on for
+# about a minute. Measuring before it ends compares two gateways at different stages of compiling themselves.
+echo "Warm-up, ${warmup} s per gateway (JIT tiering, connection pools, the SQLite file)"
 for g in on off; do
-  wrk_run warm "$g" 64 up9100 5 >/dev/null
+  wrk_run warm "$g" 64 up9100 "$warmup" >/dev/null
   wrk_run warm "$g" 1 up9100 3 >/dev/null
 done
 : >"$out/runs.txt"
