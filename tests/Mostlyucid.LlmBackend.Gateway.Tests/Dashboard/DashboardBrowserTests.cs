@@ -1,4 +1,5 @@
 using System.Net;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Mostlyucid.LlmBackend.Gateway.Tests.Dashboard;
@@ -53,6 +54,7 @@ public sealed class DashboardBrowserTests
         Assert.EndsWith("/dashboard/login", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByLabel("Admin key")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "login.png") });
+        await CheckAccessibilityAsync(page, "login", problems);
 
         // A wrong key, then a key that may only call models: the login page again, with a message, and no cookie.
         var wrong = await SubmitKeyAsync(page, "a-wrong-key-that-is-long-enough");
@@ -78,6 +80,7 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#cards")).ToContainTextAsync("Requests");
         await Assertions.Expect(page.Locator("#cards .card").First).ToContainTextAsync("5");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview.png"), FullPage = true });
+        await CheckAccessibilityAsync(page, "overview", problems);
 
         // Backends: both, the failing one with its error.
         await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Backends" }).ClickAsync();
@@ -86,6 +89,7 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(backends).ToContainTextAsync("primary");
         await Assertions.Expect(backends).ToContainTextAsync("secondary");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "backends.png"), FullPage = true });
+        await CheckAccessibilityAsync(page, "backends", problems);
 
         // Spend: the costs by key, and the spent budget.
         await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Spend" }).ClickAsync();
@@ -94,6 +98,7 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#budgets tbody")).ToContainTextAsync("caller:intern");
         await Assertions.Expect(page.Locator("#budgets tbody")).ToContainTextAsync("spent");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "spend.png"), FullPage = true });
+        await CheckAccessibilityAsync(page, "spend", problems);
 
         // Requests: the five just made, the refusal among them; the failover opens on a timeline of its two attempts.
         await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Requests" }).ClickAsync();
@@ -101,7 +106,8 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(rows).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator("#requests tbody")).ToContainTextAsync("429");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "requests.png"), FullPage = true });
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Open request {failedOver}" }).ClickAsync();
+        await CheckAccessibilityAsync(page, "requests", problems);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"open request {failedOver}" }).ClickAsync();
         var dialog = page.Locator("#detail");
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(dialog.Locator(".timeline .row")).ToHaveCountAsync(2);
@@ -109,6 +115,7 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(dialog.Locator(".timeline")).ToContainTextAsync("failover: secondary");
         await Assertions.Expect(dialog.Locator("#detail-attempts")).ToContainTextAsync("ServerError (503)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "request-detail.png") });
+        await CheckAccessibilityAsync(page, "request detail", problems);
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(dialog).ToBeHiddenAsync();
 
@@ -120,6 +127,7 @@ public sealed class DashboardBrowserTests
         Assert.DoesNotContain(DashboardGateway.UpstreamKey, content, StringComparison.Ordinal);
         Assert.DoesNotContain(DashboardGateway.AdminKey, content, StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "config.png"), FullPage = true });
+        await CheckAccessibilityAsync(page, "config", problems);
 
         Assert.True(problems.Count == 0, "The dashboard had problems in the browser:\n" + string.Join('\n', problems));
         Assert.DoesNotContain(urls, url => url.Contains(DashboardGateway.AdminKey, StringComparison.Ordinal) || url.Contains(DashboardGateway.ClientKey, StringComparison.Ordinal));
@@ -131,6 +139,16 @@ public sealed class DashboardBrowserTests
         await page.GotoAsync("/dashboard/spend");
         Assert.EndsWith("/dashboard/login", page.Url, StringComparison.Ordinal);
         Assert.Equal(401, await page.EvaluateAsync<int>("fetch('../admin/api/overview').then(r => r.status)"));
+    }
+
+    /// <summary>Runs axe-core on the page as it is; its serious and critical violations (contrast, names, labels, landmarks…) are problems.</summary>
+    private static async Task CheckAccessibilityAsync(IPage page, string name, List<string> problems)
+    {
+        var result = await page.RunAxe();
+        foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
+        {
+            problems.Add($"accessibility on {name}: {violation.Id} ({violation.Impact}) {violation.Help} — {string.Join(" | ", violation.Nodes.Take(3).Select(n => n.Html))}");
+        }
     }
 
     /// <summary>Types a key into the login form and submits it; returns the response to the form's POST.</summary>

@@ -56,7 +56,7 @@ const refresh = every(5, async () => {
   if (!live.checked && body.children.length) return;
   const report = await getJson(`requests?${query()}`);
   fillRows(body, report.requests.map((r) => el('tr', { class: 'clickable', 'data-request-id': r.request_id, onclick: () => open(r.request_id) },
-    el('td', {}, el('button', { type: 'button', class: 'secondary', 'aria-label': `Open request ${r.request_id}`, onclick: (e) => { e.stopPropagation(); open(r.request_id); } }, time(r.timestamp))),
+    el('td', {}, el('button', { type: 'button', class: 'secondary', 'aria-label': `${time(r.timestamp)}: open request ${r.request_id}`, onclick: (e) => { e.stopPropagation(); open(r.request_id); } }, time(r.timestamp))),
     el('td', {}, statusBadge(r.status, r.outcome)),
     el('td', {}, r.key ?? '–'),
     el('td', {}, r.route ?? r.requested_model ?? '–'),
