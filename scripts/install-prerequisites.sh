@@ -34,6 +34,11 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     || echo "Could not install the PostgreSQL server; the PostgreSQL usage-store tests will fail."
 fi
 
+# chromium: the dashboard tests drive Debian's chromium headless through Playwright (its own browser download is not used).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq chromium) || echo "Could not install chromium; the dashboard browser tests will fail."
+fi
+
 # tmux: the llmb chat tests drive the tool in a real terminal (send-keys, capture-pane).
 if ! command -v tmux >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq tmux) || echo "Could not install tmux; the llmb chat test will fail."

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Dashboard.Sessions;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Security;
@@ -54,10 +55,11 @@ public class AdmissionBenchmarks
             registry,
             new RequestRateLimiter(TimeProvider.System),
             new TokenRateLimiter(TimeProvider.System),
+            new DashboardSessions(new GatewayDashboardSettings(), TimeProvider.System),
             NullLogger<GatewayGate>.Instance);
         _keys = keys;
         _limiter = new RequestRateLimiter(TimeProvider.System);
-        _bareGate = new GatewayGate(_ => Task.CompletedTask, configuration, registry, _limiter, new TokenRateLimiter(TimeProvider.System), NullLogger<GatewayGate>.Instance);
+        _bareGate = new GatewayGate(_ => Task.CompletedTask, configuration, registry, _limiter, new TokenRateLimiter(TimeProvider.System), new DashboardSessions(new GatewayDashboardSettings(), TimeProvider.System), NullLogger<GatewayGate>.Instance);
         _endpoint = new Endpoint(null, new EndpointMetadataCollection(new GatewayEndpoint(EndpointAccess.Key, ErrorShape.OpenAi, TakesJsonBody: true)), "chat");
         Check(ChatWithoutGate);
         Check(ChatThroughGate);

@@ -12,6 +12,7 @@ using Mostlyucid.LlmBackend.Gateway.Anthropic;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
 using Mostlyucid.LlmBackend.Gateway.Configuration.Files;
+using Mostlyucid.LlmBackend.Gateway.Dashboard;
 using Mostlyucid.LlmBackend.Gateway.Defaults;
 using Mostlyucid.LlmBackend.Gateway.Health;
 using Mostlyucid.LlmBackend.Gateway.Http;
@@ -86,6 +87,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<TokenRateLimiter>();
         builder.Services.AddSingleton<KeySpend>();
         builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddDashboard(gateway.Dashboard);
         // CORS answers from the configuration in use (Gateway:AllowedOrigins reloads): registered before AddCors, which
         // then adds no provider of its own.
         builder.Services.AddSingleton<ICorsPolicyProvider, GatewayCorsPolicy>();
@@ -121,7 +123,9 @@ public static class GatewayApplication
         app.UseRouting();
         app.UseCors();
         app.UseMiddleware<GatewayGate>();
+        app.UseDashboardJournal(gateway.Dashboard);
         MapEndpoints(app);
+        app.MapDashboard(gateway.Dashboard);
         GatewayTelemetry.Map(app, gateway.Telemetry);
         GatewayEndpointAudit.EnsureEveryEndpointIsGated(app);
         return app;

@@ -69,10 +69,15 @@ internal static class AdminEndpoints
     }
 
     /// <summary><c>GET /admin/budgets</c>: every budget, what it has spent this period, and when it resets.</summary>
-    public static Task BudgetsAsync(HttpContext context, BudgetBook budgets, TimeProvider time)
-    {
-        var now = time.GetUtcNow();
-        var rows = budgets.All()
+    public static Task BudgetsAsync(HttpContext context, BudgetBook budgets, TimeProvider time) =>
+        JsonResponse.WriteAsync(context, BudgetRows(budgets, time.GetUtcNow()), GatewayJsonContext.Default.ListBudgetReportRow);
+
+    /// <summary>Every budget, what it has spent this period and when it resets (also the dashboard's).</summary>
+    /// <param name="budgets">The budgets.</param>
+    /// <param name="now">The time now.</param>
+    /// <returns>The rows, by scope.</returns>
+    internal static List<BudgetReportRow> BudgetRows(BudgetBook budgets, DateTimeOffset now) =>
+        budgets.All()
             .Select(b => (Budget: b, Spent: budgets.Spent(b)))
             .Select(b => new BudgetReportRow
             {
@@ -86,17 +91,21 @@ internal static class AdminEndpoints
             })
             .OrderBy(r => r.Scope, StringComparer.Ordinal)
             .ToList();
-        return JsonResponse.WriteAsync(context, rows, GatewayJsonContext.Default.ListBudgetReportRow);
-    }
 
     /// <summary>
     /// <c>GET /admin/config</c>: the configuration's version in use, the last one swapped in and the last changed one refused
     /// with every problem (names and messages only: no key or secret is in them).
     /// </summary>
-    public static Task ConfigAsync(HttpContext context, ConfigurationReloader reloader)
+    public static Task ConfigAsync(HttpContext context, ConfigurationReloader reloader) =>
+        JsonResponse.WriteAsync(context, ConfigReportOf(reloader), GatewayJsonContext.Default.ConfigReport);
+
+    /// <summary>Where reloading the configuration stands (also the dashboard's).</summary>
+    /// <param name="reloader">The reloader.</param>
+    /// <returns>The report.</returns>
+    internal static ConfigReport ConfigReportOf(ConfigurationReloader reloader)
     {
         var status = reloader.Status;
-        var report = new ConfigReport
+        return new ConfigReport
         {
             Version = status.Version,
             LastSuccess = new ConfigReportSuccess
@@ -108,8 +117,11 @@ internal static class AdminEndpoints
             },
             LastFailure = status.LastFailure is { } failure ? new ConfigReportFailure { At = failure.At, Problems = failure.Problems.ToList() } : null,
         };
-        return JsonResponse.WriteAsync(context, report, GatewayJsonContext.Default.ConfigReport);
     }
+
+    /// <summary>Reads an optional ISO 8601 time from the query; <paramref name="fallback"/> when absent.</summary>
+    internal static bool TryTimeParameter(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset time) =>
+        TryTime(value, fallback, out time);
 
     private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset time)
     {

@@ -111,6 +111,28 @@ internal sealed class GatewayApiKeys
         return match;
     }
 
+    /// <summary>Gets a presented key's SHA-256, as keys are held and compared.</summary>
+    /// <param name="presented">The key as presented.</param>
+    /// <returns>The hash.</returns>
+    public static byte[] HashOf(string presented) => SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim()));
+
+    /// <summary>Finds the caller whose key has this SHA-256, comparing with every key in constant time (a dashboard session holds the hash, never the key).</summary>
+    /// <param name="hash">The key's SHA-256.</param>
+    /// <returns>The caller, or <see langword="null"/> when no configured key has the hash.</returns>
+    public GatewayCaller? FindByHash(ReadOnlySpan<byte> hash)
+    {
+        GatewayCaller? match = null;
+        foreach (var (stored, caller, _) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(stored, hash))
+            {
+                match = caller;
+            }
+        }
+
+        return match;
+    }
+
     /// <summary>Gets whether the request carries a key at all (valid or not).</summary>
     public static bool HasCredentials(HttpRequest request) => Presented(request) is not null;
 

@@ -90,6 +90,16 @@ internal sealed class GatewayReloadParticipant : IConfigurationReloadParticipant
             restartNeeded.Add($"{GatewaySettings.SectionName}:Telemetry");
         }
 
+        // The dashboard, its journal, sessions and login throttle are set up once, with the host.
+        var dashboard = settings.Dashboard;
+        var dashboardAtStart = _startup.Dashboard;
+        if (dashboard.Enabled != dashboardAtStart.Enabled || dashboard.JournalCapacity != dashboardAtStart.JournalCapacity
+            || dashboard.SessionIdleMinutes != dashboardAtStart.SessionIdleMinutes || dashboard.SessionLifetimeHours != dashboardAtStart.SessionLifetimeHours
+            || dashboard.MaxLoginFailures != dashboardAtStart.MaxLoginFailures)
+        {
+            restartNeeded.Add($"{GatewaySettings.SectionName}:Dashboard");
+        }
+
         return new PreparedReload(
             _ =>
             {

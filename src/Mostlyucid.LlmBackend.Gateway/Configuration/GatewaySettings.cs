@@ -43,4 +43,7 @@ public sealed class GatewaySettings
 
     /// <summary>Gets or sets what the gateway exports of its telemetry (Prometheus, OTLP).</summary>
     public GatewayTelemetrySettings Telemetry { get; set; } = new();
+
+    /// <summary>Gets or sets the web dashboard's settings.</summary>
+    public GatewayDashboardSettings Dashboard { get; set; } = new();
 }

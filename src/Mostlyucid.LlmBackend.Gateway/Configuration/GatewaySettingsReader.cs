@@ -51,6 +51,7 @@ internal static class GatewaySettingsReader
         }
 
         CheckTelemetry(settings.Telemetry, problems);
+        CheckDashboard(settings.Dashboard, problems);
         if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
         {
             problems.Add($"{GatewaySettings.SectionName}:OllamaUrl: must be an absolute URL such as http://localhost:11434.");
@@ -156,6 +157,30 @@ internal static class GatewaySettingsReader
         }
 
         return null;
+    }
+
+    private static void CheckDashboard(GatewayDashboardSettings dashboard, List<string> problems)
+    {
+        const string section = GatewaySettings.SectionName + ":Dashboard";
+        if (dashboard.JournalCapacity is < 10 or > 1_000_000)
+        {
+            problems.Add($"{section}:JournalCapacity: must be from 10 to 1000000 (found {dashboard.JournalCapacity}).");
+        }
+
+        if (dashboard.SessionIdleMinutes < 1)
+        {
+            problems.Add($"{section}:SessionIdleMinutes: must be 1 or more (found {dashboard.SessionIdleMinutes}).");
+        }
+
+        if (dashboard.SessionLifetimeHours < 1)
+        {
+            problems.Add($"{section}:SessionLifetimeHours: must be 1 or more (found {dashboard.SessionLifetimeHours}).");
+        }
+
+        if (dashboard.MaxLoginFailures < 1)
+        {
+            problems.Add($"{section}:MaxLoginFailures: must be 1 or more (found {dashboard.MaxLoginFailures}).");
+        }
     }
 
     private static void CheckTelemetry(GatewayTelemetrySettings telemetry, List<string> problems)

@@ -16,6 +16,16 @@ internal static class GatewayEndpointConventions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Admin, ErrorShape.OpenAi, TakesJsonBody: false));
 
+    /// <summary>The endpoint needs an <c>Admin</c> key or a dashboard session signed in with one (the admin JSON API).</summary>
+    public static TBuilder RequireAdminKeyOrDashboardSession<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Admin, ErrorShape.OpenAi, TakesJsonBody: false) { AcceptsDashboardSession = true });
+
+    /// <summary>A dashboard page: needs a dashboard session (or an <c>Admin</c> key); without one the browser is sent to the login page.</summary>
+    public static TBuilder RequireDashboardSession<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new GatewayEndpoint(EndpointAccess.Admin, ErrorShape.OpenAi, TakesJsonBody: false) { AcceptsDashboardSession = true, RedirectsToLogin = true });
+
     /// <summary>Anyone may call the endpoint (it must not reveal anything a key protects).</summary>
     public static TBuilder OpenToAnyone<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

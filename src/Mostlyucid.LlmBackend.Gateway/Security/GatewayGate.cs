@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
+using Mostlyucid.LlmBackend.Gateway.Dashboard;
+using Mostlyucid.LlmBackend.Gateway.Dashboard.Sessions;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
 using Mostlyucid.LlmBackend.Models;
@@ -28,10 +30,12 @@ internal sealed class GatewayGate
     private readonly BackendRegistry _registry;
     private readonly RequestRateLimiter _limiter;
     private readonly TokenRateLimiter _tokens;
+    private readonly DashboardSessions _sessions;
     private readonly ILogger _logger;
 
-    public GatewayGate(RequestDelegate next, GatewayConfiguration configuration, BackendRegistry registry, RequestRateLimiter limiter, TokenRateLimiter tokens, ILogger<GatewayGate> logger)
+    public GatewayGate(RequestDelegate next, GatewayConfiguration configuration, BackendRegistry registry, RequestRateLimiter limiter, TokenRateLimiter tokens, DashboardSessions sessions, ILogger<GatewayGate> logger)
     {
+        _sessions = sessions;
         _next = next;
         _configuration = configuration;
         _registry = registry;
@@ -164,6 +168,18 @@ internal sealed class GatewayGate
     private async Task<GatewayCaller?> AdmitAsync(HttpContext context, GatewayApiKeys keys, GatewayEndpoint gated, ErrorShape shape)
     {
         var (caller, perMinute) = Identify(context, keys, gated);
+        if (caller is null && gated.AcceptsDashboardSession && !GatewayApiKeys.HasCredentials(context.Request))
+        {
+            caller = _sessions.Resolve(SessionCookie.Read(context.Request), keys);
+        }
+
+        if (caller is null && gated.RedirectsToLogin)
+        {
+            // A dashboard page: the browser goes to the login page (relative, so it works behind a proxy's path prefix).
+            context.Response.Redirect(DashboardPaths.LoginFrom(context.Request.Path.Value));
+            return null;
+        }
+
         if (caller is null)
         {
             GatewayLog.RejectedUnauthenticated(_logger, context.Request.Path);
@@ -258,7 +274,7 @@ internal sealed class GatewayGate
             context,
             ErrorShape.ByClient,
             StatusCodes.Status404NotFound,
-            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets and /admin/config.",
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets, /admin/config and /admin/api/…, and the dashboard at /dashboard/.",
             "unknown_url").ConfigureAwait(false);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Mostlyucid.LlmBackend.Models;
 
 /// <summary>
@@ -59,4 +61,12 @@ public sealed record UsageRecord
 
     /// <summary>Gets the error's kind when it failed.</summary>
     public LlmErrorKind? ErrorKind { get; init; }
+
+    /// <summary>
+    /// Gets every attempt made for the request (backend, model, role, duration, error), for live views such as the
+    /// gateway's dashboard; <see langword="null"/> when not known. Not stored in the ledger (its stores keep
+    /// <see cref="Attempts"/>, the count).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<BackendAttempt>? AttemptDetails { get; init; }
 }

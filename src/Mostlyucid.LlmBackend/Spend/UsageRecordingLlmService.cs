@@ -217,6 +217,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 Backend = usage.Backend,
                 Model = usage.Model,
                 Attempts = usage.Attempts.Count,
+                AttemptDetails = usage.Attempts,
                 PromptTokens = prompt,
                 CachedPromptTokens = usage.CachedPromptTokens,
                 CompletionTokens = completion,

@@ -1,0 +1,23 @@
+namespace Mostlyucid.LlmBackend.Gateway.Dashboard.Journal;
+
+/// <summary>What a <see cref="TrafficBucket"/> counts.</summary>
+internal enum TrafficCounter
+{
+    /// <summary>Requests answered.</summary>
+    Requests,
+
+    /// <summary>Requests that ended in an error.</summary>
+    Errors,
+
+    /// <summary>Requests that failed over to another backend.</summary>
+    Failovers,
+
+    /// <summary>Requests that started a hedge.</summary>
+    Hedges,
+
+    /// <summary>Requests whose broken stream was continued.</summary>
+    Continuations,
+
+    /// <summary>The number of counters.</summary>
+    Count,
+}
