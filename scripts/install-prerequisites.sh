@@ -34,6 +34,12 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     || echo "Could not install the PostgreSQL server; the PostgreSQL usage-store tests will fail."
 fi
 
+# redis-server: the shared-state tests (cache and key limits across two gateway instances) start a throwaway server on
+# loopback themselves (tests/*/TestSupport/RedisServer.cs).
+if ! command -v redis-server >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq redis-server) || echo "Could not install redis-server; the Redis shared-state tests will fail."
+fi
+
 # tmux: the llmb chat tests drive the tool in a real terminal (send-keys, capture-pane).
 if ! command -v tmux >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq tmux) || echo "Could not install tmux; the llmb chat test will fail."

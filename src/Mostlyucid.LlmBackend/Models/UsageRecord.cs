@@ -59,4 +59,7 @@ public sealed record UsageRecord
 
     /// <summary>Gets the error's kind when it failed.</summary>
     public LlmErrorKind? ErrorKind { get; init; }
+
+    /// <summary>Gets whether the response cache answered it: no backend was called, and it cost nothing.</summary>
+    public bool CacheHit { get; init; }
 }
