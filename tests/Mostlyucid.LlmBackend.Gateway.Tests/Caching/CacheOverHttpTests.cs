@@ -100,6 +100,39 @@ public sealed class CacheOverHttpTests
     }
 
     [Fact]
+    public async Task AnthropicStream_IsReplayedAsAnAnthropicStream()
+    {
+        await using var gateway = await CacheGateway.StartAsync(instances: 1);
+        var http = gateway.Instances[0].Http;
+
+        var missRequest = SpendGateway.Messages(SpendGateway.ClientKey, stream: true);
+        missRequest.Headers.Add("x-llmb-cache", "on");
+        using var miss = await http.SendAsync(missRequest);
+        var missText = await miss.Content.ReadAsStringAsync();
+        var hitRequest = SpendGateway.Messages(SpendGateway.ClientKey, stream: true);
+        hitRequest.Headers.Add("x-llmb-cache", "on");
+        using var hit = await http.SendAsync(hitRequest);
+        var hitText = await hit.Content.ReadAsStringAsync();
+
+        Assert.Equal(("miss", "hit"), (CacheGateway.CacheHeader(miss), CacheGateway.CacheHeader(hit)));
+        Assert.Single(gateway.Upstream.Requests, r => r.Path.EndsWith("/messages", StringComparison.Ordinal));
+
+        // The same event types in the same order (message_start … message_stop), and the same text.
+        Assert.Equal(Events(missText).Distinct(), Events(hitText).Distinct());
+        Assert.Equal(AnthropicText(missText), AnthropicText(hitText));
+        Assert.NotEmpty(AnthropicText(hitText));
+    }
+
+    private static IEnumerable<string> Events(string body) =>
+        body.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l["event: ".Length..].Trim());
+
+    private static string AnthropicText(string body) => string.Concat(
+        body.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l["data: ".Length..])!)
+            .Where(d => d["type"]!.GetValue<string>() == "content_block_delta" && d["delta"]!["type"]!.GetValue<string>() == "text_delta")
+            .Select(d => d["delta"]!["text"]!.GetValue<string>()));
+
+    [Fact]
     public async Task Embeddings_AreCached()
     {
         await using var gateway = await CacheGateway.StartAsync(instances: 1);
