@@ -39,6 +39,12 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
   (apt-get update -qq && apt-get install -y -qq chromium) || echo "Could not install chromium; the dashboard browser tests will fail."
 fi
 
+# redis-server: the shared-state tests (cache and key limits across two gateway instances) start a throwaway server on
+# loopback themselves (tests/*/TestSupport/RedisServer.cs).
+if ! command -v redis-server >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq redis-server) || echo "Could not install redis-server; the Redis shared-state tests will fail."
+fi
+
 # tmux: the llmb chat tests drive the tool in a real terminal (send-keys, capture-pane).
 if ! command -v tmux >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq tmux) || echo "Could not install tmux; the llmb chat test will fail."

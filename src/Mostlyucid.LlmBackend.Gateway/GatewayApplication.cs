@@ -56,6 +56,7 @@ public static class GatewayApplication
         problems.AddRange(TolerantJsonConfigurationProvider.ProblemsIn(builder.Configuration));
 
         UsageDefaults.Apply(builder.Configuration);
+        CacheDefaults.Apply(builder.Configuration);
         var gateway = GatewaySettingsReader.Read(builder.Configuration, Environment.GetEnvironmentVariable, problems);
         var report = DefaultBackends.Apply(builder.Configuration, gateway, Environment.GetEnvironmentVariable, DefaultBackends.OllamaAnswers);
         var snapshot = new GatewaySnapshot(gateway);
@@ -79,12 +80,15 @@ public static class GatewayApplication
         // Usage ledger stores: SQLite (the gateway's default) and PostgreSQL (shared by several instances).
         builder.Services.AddLlmBackendSqlite();
         builder.Services.AddLlmBackendPostgreSql();
+
+        // Shared state for several instances (LlmSettings:Redis): the response cache and key limits.
+        builder.Services.AddLlmBackendRedis();
         builder.Services.RedactSecretsInLogs();
         GatewayTelemetry.Add(builder, gateway.Telemetry, Environment.GetEnvironmentVariable);
         builder.Services.AddSingleton(new GatewayConfiguration(snapshot));
         builder.Services.AddSingleton(report);
-        builder.Services.AddSingleton<RequestRateLimiter>();
-        builder.Services.AddSingleton<TokenRateLimiter>();
+        builder.Services.AddSingleton(sp => new RequestRateLimiter(sp.GetRequiredService<TimeProvider>(), SharedLimits.From(sp)));
+        builder.Services.AddSingleton(sp => new TokenRateLimiter(sp.GetRequiredService<TimeProvider>(), SharedLimits.From(sp)));
         builder.Services.AddSingleton<KeySpend>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddDashboard(gateway.Dashboard);

@@ -26,6 +26,11 @@ internal sealed class PostgreSqlUsageStore : SqlUsageStore, IAsyncDisposable, ID
             "CREATE INDEX IF NOT EXISTS ix_llmb_usage_ts ON llmb_usage (ts)",
             "CREATE TABLE IF NOT EXISTS llmb_spend (scope TEXT NOT NULL, period_start BIGINT NOT NULL, spent_nano_usd BIGINT NOT NULL, PRIMARY KEY (scope, period_start))",
         },
+        new[]
+        {
+            // Version 2: whether the response cache answered the request (docs/caching.md).
+            "ALTER TABLE llmb_usage ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0",
+        },
     };
 
     private readonly NpgsqlDataSource _dataSource;

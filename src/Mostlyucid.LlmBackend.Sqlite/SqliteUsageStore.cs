@@ -23,13 +23,18 @@ internal sealed class SqliteUsageStore : SqlUsageStore
             "CREATE INDEX IF NOT EXISTS ix_llmb_usage_ts ON llmb_usage (ts)",
             "CREATE TABLE IF NOT EXISTS llmb_spend (scope TEXT NOT NULL, period_start INTEGER NOT NULL, spent_nano_usd INTEGER NOT NULL, PRIMARY KEY (scope, period_start))",
         },
+        new[]
+        {
+            // Version 2: whether the response cache answered the request (docs/caching.md).
+            "ALTER TABLE llmb_usage ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0",
+        },
     };
 
     /// <summary>One record's row; its parameters are bound by position, in this order.</summary>
     private const string InsertRow =
         "INSERT INTO llmb_usage (ts, request_id, caller, operation, requested_model, route, backend, model, attempts, prompt_tokens, " +
-        "cached_prompt_tokens, completion_tokens, cost_nano_usd, tokens_estimated, duration_ms, ttft_ms, outcome, error_kind) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        "cached_prompt_tokens, completion_tokens, cost_nano_usd, tokens_estimated, duration_ms, ttft_ms, outcome, error_kind, cache_hit) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
     private const string PerConnection = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
 
@@ -102,6 +107,7 @@ internal sealed class SqliteUsageStore : SqlUsageStore
         Number(statement, 16, record.TimeToFirstTokenMs);
         Text(statement, 17, record.Outcome.ToString());
         Text(statement, 18, record.ErrorKind?.ToString());
+        raw.sqlite3_bind_int64(statement, 19, record.CacheHit ? 1 : 0);
     }
 
     private static void Text(sqlite3_stmt statement, int index, string? value)

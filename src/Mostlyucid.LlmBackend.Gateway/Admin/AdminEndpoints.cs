@@ -62,6 +62,7 @@ internal static class AdminEndpoints
                     CompletionTokens = t.CompletionTokens,
                     CostUsd = decimal.Round(t.CostUsd, 9),
                     UnpricedRequests = t.UnpricedRequests,
+                    CacheHits = t.CacheHits,
                 }).ToList(),
                 Ledger = new UsageReportLedger { Store = status.Store, Recorded = status.Recorded, Written = status.Written, Dropped = status.Dropped, Waiting = status.Waiting, LastError = status.LastError },
             },

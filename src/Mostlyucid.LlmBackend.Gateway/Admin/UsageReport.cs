@@ -44,6 +44,9 @@ internal sealed class UsageReportRow
 
     [JsonPropertyName("unpriced_requests")]
     public long UnpricedRequests { get; set; }
+
+    [JsonPropertyName("cache_hits")]
+    public long CacheHits { get; set; }
 }
 
 /// <summary>The ledger's state in a usage report.</summary>

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Routing;
+using Mostlyucid.LlmBackend.SharedState;
 
 namespace Mostlyucid.LlmBackend.Gateway.Health;
 
@@ -24,7 +27,7 @@ internal static class HealthEndpoints
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(Live, context.RequestAborted).AsTask();
     }
 
-    public static async Task ReadyAsync(HttpContext context, ILlmService llm, ReadinessProbe probe)
+    public static async Task ReadyAsync(HttpContext context, ILlmService llm, ReadinessProbe probe, SharedStateHolder shared, BackendRegistry registry)
     {
         var caller = GatewayCallerFeature.Get(context);
         var wantsProbe = string.Equals(context.Request.Query["probe"], "true", StringComparison.OrdinalIgnoreCase);
@@ -65,13 +68,30 @@ internal static class HealthEndpoints
         }
 
         var ready = backends.Any(b => b.Healthy && b.Reachable != false);
+
+        // Unreachable Redis degrades the gateway (no shared cache; limits per instance or refused) but it still serves.
+        var state = shared.State;
+        var degraded = state is { Available: false };
         var report = new ReadinessReport
         {
-            Status = ready ? "ready" : "unavailable",
+            Status = !ready ? "unavailable" : degraded ? "degraded" : "ready",
             ProbeAgeSeconds = caller.IsAuthorized && wantsProbe ? Math.Round(age.TotalSeconds, 1) : null,
             Backends = caller.IsAuthorized ? backends : null,
+            SharedState = caller.IsAuthorized && state is not null
+                ? new SharedStateReadiness
+                {
+                    Name = state.Name,
+                    Available = state.Available,
+                    Effect = state.Available ? null : EffectOf(registry.Settings.Redis.LimitsWhenUnavailable),
+                    LastError = state.LastError,
+                }
+                : null,
         };
         context.Response.StatusCode = ready ? 200 : 503;
         await JsonResponse.WriteAsync(context, report, GatewayJsonContext.Default.ReadinessReport).ConfigureAwait(false);
     }
+
+    private static string EffectOf(SharedLimitFailure limits) => limits == SharedLimitFailure.Allow
+        ? "the response cache is bypassed and key limits are counted by each instance alone until it is back"
+        : "the response cache is bypassed and keys with limits are refused (503) until it is back";
 }

@@ -14,4 +14,8 @@ internal sealed class ReadinessReport
 
     [JsonPropertyName("backends")]
     public List<BackendReadiness>? Backends { get; set; }
+
+    /// <summary>Gets or sets the shared state's reachability, when <c>LlmSettings:Redis</c> configures one.</summary>
+    [JsonPropertyName("shared_state")]
+    public SharedStateReadiness? SharedState { get; set; }
 }

@@ -101,7 +101,10 @@ internal sealed class GatewayGate
         try
         {
             // Who is calling, for the usage ledger and budgets, for everything this request does.
-            using (LlmCallContext.Begin(new LlmCallContext { CallerName = caller.IsAuthorized ? caller.KeyName : null, RequestId = requestId }))
+            // and what it asks of the response cache (whose answer goes back in x-llmb-cache).
+            var call = new LlmCallContext { CallerName = caller.IsAuthorized ? caller.KeyName : null, RequestId = requestId, CacheControl = CacheHeaders.Read(context.Request) };
+            CacheHeaders.ShowOutcome(context.Response, call);
+            using (LlmCallContext.Begin(call))
             {
                 await _next(context).ConfigureAwait(false);
             }
@@ -233,19 +236,37 @@ internal sealed class GatewayGate
     {
         string? message = null;
         TimeSpan? wait = null;
-        if (perMinute is { } limit && _limiter.TryAcquire(caller.KeyName, limit) is { } requestWait)
+        var unavailable = false;
+        var requests = perMinute is { } limit ? await _limiter.TryAcquireAsync(caller.KeyName, limit, context.RequestAborted).ConfigureAwait(false) : LimitVerdict.Allowed;
+        var tokens = !requests.StoreUnavailable && requests.Wait is null && caller.MaxTokensPerMinute is { } tokenLimit
+            ? await _tokens.CheckAsync(caller.KeyName, tokenLimit, context.RequestAborted).ConfigureAwait(false)
+            : LimitVerdict.Allowed;
+        if (requests.StoreUnavailable || tokens.StoreUnavailable)
         {
-            GatewayLog.RejectedRateLimited(_logger, context.Request.Path, caller.KeyName, limit);
-            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {limit} requests per minute; retry after {Math.Ceiling(requestWait.TotalSeconds)} s.", requestWait);
+            // Redis:LimitsWhenUnavailable is Refuse: a limited key waits for the shared store to come back.
+            unavailable = true;
+            (message, wait) = ($"The API key '{caller.KeyName}' has limits kept in a shared store that is unreachable, and this gateway refuses limited keys until it is back; retry shortly.", TimeSpan.FromSeconds(5));
         }
-        else if (caller.MaxTokensPerMinute is { } tokens && _tokens.WaitFor(caller.KeyName, tokens) is { } tokenWait)
+        else if (requests.Wait is { } requestWait)
         {
-            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {tokens} tokens per minute and has used them; retry after {Math.Ceiling(tokenWait.TotalSeconds)} s.", tokenWait);
+            GatewayLog.RejectedRateLimited(_logger, context.Request.Path, caller.KeyName, perMinute!.Value);
+            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {perMinute.Value} requests per minute; retry after {Math.Ceiling(requestWait.TotalSeconds)} s.", requestWait);
+        }
+        else if (tokens.Wait is { } tokenWait)
+        {
+            (message, wait) = ($"The API key '{caller.KeyName}' is limited to {caller.MaxTokensPerMinute} tokens per minute and has used them; retry after {Math.Ceiling(tokenWait.TotalSeconds)} s.", tokenWait);
         }
 
         if (message is null)
         {
             return false;
+        }
+
+        if (unavailable)
+        {
+            GatewayErrors.AddRetryAfter(context.Response, wait);
+            await GatewayErrorWriter.WriteAsync(context, shape, StatusCodes.Status503ServiceUnavailable, message, "limits_unavailable").ConfigureAwait(false);
+            return true;
         }
 
         GatewayErrors.AddRetryAfter(context.Response, wait);

@@ -44,4 +44,10 @@ public class LlmSettings
 
     /// <summary>Gets or sets what the library's traces may record (prompts and answers are off by default).</summary>
     public TelemetrySettings Telemetry { get; set; } = new();
+
+    /// <summary>Gets or sets the response cache (docs/caching.md).</summary>
+    public CachingSettings Caching { get; set; } = new();
+
+    /// <summary>Gets or sets the Redis server instances share: the cache and the gateway's key limits (docs/caching.md).</summary>
+    public RedisSettings Redis { get; set; } = new();
 }

@@ -152,6 +152,7 @@ internal static class LlmSettingsValidator
 
         ValidateCatalog(settings.ModelCatalog, $"{Root}:ModelCatalog", problems);
         ValidateUsage(settings.Usage, $"{Root}:Usage", problems);
+        ValidateCaching(settings.Caching, settings.Redis, Root, problems);
         for (var i = 0; i < settings.Routes.Count; i++)
         {
             var route = settings.Routes[i];
@@ -243,6 +244,33 @@ internal static class LlmSettingsValidator
             {
                 problems.Add($"{at}:Capabilities: '{capability}' is not a capability ({string.Join(", ", Capabilities)}).{NameSuggestions.DidYouMean(capability, Capabilities)}");
             }
+        }
+    }
+
+    private static void ValidateCaching(CachingSettings caching, RedisSettings redis, string root, List<string> problems)
+    {
+        var path = $"{root}:Caching";
+        Positive(caching.ExpirationMinutes, $"{path}:ExpirationMinutes", problems);
+        Positive(caching.MaxCacheSizeMb, $"{path}:MaxCacheSizeMb", problems);
+        Positive(redis.TimeoutMs, $"{root}:Redis:TimeoutMs", problems);
+        if (caching.KeyPrefix is null || caching.KeyPrefix.Length > 100)
+        {
+            problems.Add($"{path}:KeyPrefix must be text of at most 100 characters (for example 'llmb:cache:').");
+        }
+
+        var provider = caching.Provider?.Trim() ?? string.Empty;
+        string[] providers = { CachingSettings.MemoryProvider, CachingSettings.RedisProvider };
+        if (string.Equals(provider, "SqlServer", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{path}:Provider: SqlServer is not supported by this version. Use Memory (one instance) or Redis (shared by several instances, with {root}:Redis:ConnectionString).");
+        }
+        else if (!providers.Contains(provider, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"{path}:Provider: '{caching.Provider}' is not a cache provider (Memory, Redis).{NameSuggestions.DidYouMean(provider, providers)}");
+        }
+        else if (string.Equals(provider, CachingSettings.RedisProvider, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(redis.ConnectionString))
+        {
+            problems.Add($"{path}:Provider is Redis, but {root}:Redis:ConnectionString is empty: give the server, for example '127.0.0.1:6379,password=${{LLMB_REDIS_PASSWORD}}', or use Provider Memory.");
         }
     }
 

@@ -10,6 +10,8 @@ namespace Mostlyucid.LlmBackend.Configuration;
 [JsonSerializable(typeof(LlmBackendConfig))]
 [JsonSerializable(typeof(RouteConfig))]
 [JsonSerializable(typeof(UsageSettings))]
+[JsonSerializable(typeof(CachingSettings))]
+[JsonSerializable(typeof(RedisSettings))]
 [JsonSerializable(typeof(PluginSettings))]
 [JsonSerializable(typeof(MonitoringSettings))]
 [JsonSerializable(typeof(SandboxSettings))]

@@ -10,11 +10,13 @@ using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Providers;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Security;
+using Mostlyucid.LlmBackend.Caching;
 using Mostlyucid.LlmBackend.Catalog;
 using Mostlyucid.LlmBackend.Pipeline;
 using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Services;
+using Mostlyucid.LlmBackend.SharedState;
 using Mostlyucid.LlmBackend.Telemetry;
 using System.Diagnostics.Metrics;
 
@@ -108,7 +110,18 @@ public static class LlmBackendServiceCollectionExtensions
             sp.GetRequiredService<SecretRedactor>(),
             sp.GetService<IProvidersFileReader>(),
             sp.GetServices<IUsageStoreProvider>(),
-            sp.GetRequiredService<LlmMetrics>()));
+            sp.GetRequiredService<LlmMetrics>(),
+            sp.GetServices<ISharedStateProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<BackendRegistry>();
+            return new SharedStateHolder(SharedStates.Create(registry.Settings.Redis, registry.SharedStateProviders, sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<ILoggerFactory>()));
+        });
+        services.TryAddSingleton(sp => ResponseCaches.Create(
+            sp.GetRequiredService<BackendRegistry>().Settings.Caching,
+            sp.GetRequiredService<SharedStateHolder>(),
+            sp.GetRequiredService<SecretRedactor>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => BudgetBook.From(
             sp.GetRequiredService<BackendRegistry>().Settings,
             sp.GetRequiredService<TimeProvider>(),

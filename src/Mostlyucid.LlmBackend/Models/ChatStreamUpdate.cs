@@ -31,6 +31,9 @@ public sealed class ChatStreamUpdate
     /// </summary>
     public decimal? CostUsd { get; set; }
 
+    /// <summary>Gets or sets whether this update replays an answer from the response cache (no backend was called).</summary>
+    public bool CacheHit { get; set; }
+
     /// <summary>Gets or sets the model that is answering, as the provider reported it.</summary>
     public string? ModelUsed { get; set; }
 

@@ -24,6 +24,9 @@ public sealed class EmbeddingResponse
     /// <summary>Gets or sets what the embeddings cost in US dollars; <see langword="null"/> when the prices are not known.</summary>
     public decimal? CostUsd { get; set; }
 
+    /// <summary>Gets or sets whether the vectors came from the response cache (no backend was called; <see cref="CostUsd"/> is 0).</summary>
+    public bool CacheHit { get; set; }
+
     /// <summary>Gets or sets how long the request took, in milliseconds.</summary>
     public long DurationMs { get; set; }
 

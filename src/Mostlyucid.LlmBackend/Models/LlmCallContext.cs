@@ -18,6 +18,15 @@ public sealed class LlmCallContext
     /// <summary>Gets the request id, recorded with the usage.</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>Gets what the caller asks of the response cache for the calls in this flow. <value>The default is <see cref="LlmCacheControl.Default"/>.</value></summary>
+    public LlmCacheControl CacheControl { get; init; }
+
+    /// <summary>
+    /// Gets or sets what the response cache did for the last call in this flow; set by the cache stage, read by the caller
+    /// (the gateway's <c>x-llmb-cache</c> header).
+    /// </summary>
+    public LlmCacheOutcome CacheOutcome { get; set; }
+
     /// <summary>Makes <paramref name="context"/> current until the returned scope is disposed.</summary>
     /// <param name="context">The context.</param>
     /// <returns>A scope that restores the previous context.</returns>

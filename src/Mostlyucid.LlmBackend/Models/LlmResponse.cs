@@ -42,6 +42,9 @@ public class LlmResponse
     /// </summary>
     public decimal? CostUsd { get; set; }
 
+    /// <summary>Gets or sets whether the answer came from the response cache (no backend was called; <see cref="CostUsd"/> is 0).</summary>
+    public bool CacheHit { get; set; }
+
     /// <summary>
     /// Gets or sets why generation stopped. Built-in providers use <see cref="FinishReasons"/> (<c>stop</c>, <c>length</c>,
     /// <c>tool_calls</c>, <c>content_filter</c>) whatever the provider's own word was.

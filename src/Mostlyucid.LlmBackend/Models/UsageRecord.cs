@@ -69,4 +69,6 @@ public sealed record UsageRecord
     /// </summary>
     [JsonIgnore]
     public IReadOnlyList<BackendAttempt>? AttemptDetails { get; init; }
+    /// <summary>Gets whether the response cache answered it: no backend was called, and it cost nothing.</summary>
+    public bool CacheHit { get; init; }
 }

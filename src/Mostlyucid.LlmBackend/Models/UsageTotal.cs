@@ -23,4 +23,7 @@ public sealed record UsageTotal
 
     /// <summary>Gets how many requests had no known price.</summary>
     public long UnpricedRequests { get; init; }
+
+    /// <summary>Gets how many of the requests the response cache answered (at no cost).</summary>
+    public long CacheHits { get; init; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Mostlyucid.LlmBackend.Caching;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Routing;
 using Mostlyucid.LlmBackend.Services;
@@ -19,7 +20,9 @@ namespace Mostlyucid.LlmBackend.Pipeline;
 /// <item><see cref="BudgetGuardLlmService"/> — a caller or route that has spent its budget is refused (with
 /// <c>Usage:Enabled</c>);</item>
 /// <item><see cref="UsageRecordingLlmService"/> — every request that goes on is recorded in the usage ledger and charged
-/// to the budgets (with <c>Usage:Enabled</c>);</item>
+/// to the budgets (with <c>Usage:Enabled</c>); a cache hit is recorded as one, costing nothing;</item>
+/// <item><see cref="CachingLlmService"/> — an identical request is answered from the response cache, with no backend call
+/// (with <c>Caching:Enabled</c>);</item>
 /// <item><see cref="CostingLlmService"/> — every answer priced from its usage;</item>
 /// <item><see cref="LlmService"/> — planning (backends whose budget is spent are out of rotation), attempts, retries,
 /// hedging, failover, stream continuation.</item>
@@ -34,6 +37,11 @@ internal static class LlmServicePipeline
         var time = services.GetRequiredService<TimeProvider>();
         var costs = services.GetRequiredService<CostCalculator>();
         ILlmService pipeline = new CostingLlmService(services.GetRequiredService<LlmService>(), registry, costs);
+        if (registry.Settings.Caching.Enabled)
+        {
+            pipeline = new CachingLlmService(pipeline, services.GetRequiredService<ResponseCache>(), registry.Settings.Caching, services.GetRequiredService<LlmMetrics>());
+        }
+
         if (registry.Settings.Usage.Enabled)
         {
             var budgets = services.GetRequiredService<BudgetBook>();

@@ -4,7 +4,8 @@ namespace Mostlyucid.LlmBackend.Reload;
 
 /// <summary>
 /// The parts of <c>LlmSettings</c> read once, when the application starts: the usage ledger and its store
-/// (<c>Usage</c> — it decides the pipeline's stages), the plugins loaded (<c>Plugins</c>), the model catalog
+/// (<c>Usage</c> — it decides the pipeline's stages), the response cache and the Redis connection (<c>Caching</c>,
+/// <c>Redis</c>), the plugins loaded (<c>Plugins</c>), the model catalog
 /// (<c>ModelCatalog</c>), the WebAssembly sandbox (<c>Sandbox</c>), and the statistics windows and circuit breakers every
 /// running backend was given (<c>Monitoring</c>, <c>Resilience:CircuitBreaker</c>). A reload checks them like everything
 /// else, reports the ones that changed as needing a restart, and keeps running with the values it started with.
@@ -23,6 +24,16 @@ internal static class RestartOnlySettings
         if (!SettingsComparison.Same(running.Usage, next.Usage, context.UsageSettings))
         {
             changed.Add($"{Root}:Usage");
+        }
+
+        if (!SettingsComparison.Same(running.Caching, next.Caching, context.CachingSettings))
+        {
+            changed.Add($"{Root}:Caching");
+        }
+
+        if (!SettingsComparison.Same(running.Redis, next.Redis, context.RedisSettings))
+        {
+            changed.Add($"{Root}:Redis");
         }
 
         if (!SettingsComparison.Same(running.Plugins, next.Plugins, context.PluginSettings))
@@ -51,6 +62,8 @@ internal static class RestartOnlySettings
         }
 
         next.Usage = running.Usage;
+        next.Caching = running.Caching;
+        next.Redis = running.Redis;
         next.Plugins = running.Plugins;
         next.ModelCatalog = running.ModelCatalog;
         next.Sandbox = running.Sandbox;

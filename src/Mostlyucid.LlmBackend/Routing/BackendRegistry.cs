@@ -8,6 +8,7 @@ using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Resilience;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.Services;
+using Mostlyucid.LlmBackend.SharedState;
 using Mostlyucid.LlmBackend.Spend;
 using Mostlyucid.LlmBackend.Telemetry;
 
@@ -54,10 +55,12 @@ internal sealed class BackendRegistry : IDisposable
         SecretRedactor redactor,
         IProvidersFileReader? providersFileReader = null,
         IEnumerable<IUsageStoreProvider>? usageStores = null,
-        LlmMetrics? metrics = null)
+        LlmMetrics? metrics = null,
+        IEnumerable<ISharedStateProvider>? sharedStates = null)
     {
         _metrics = metrics;
         UsageStoreProviders = usageStores?.ToArray() ?? Array.Empty<IUsageStoreProvider>();
+        SharedStateProviders = sharedStates?.ToArray() ?? Array.Empty<ISharedStateProvider>();
         _redactor = redactor;
         _backendLoggerFactory = new RedactingLoggerFactory(loggerFactory, redactor);
         _source = source;
@@ -74,6 +77,9 @@ internal sealed class BackendRegistry : IDisposable
 
     /// <summary>Gets the usage store providers the application registered (the store packages').</summary>
     public IReadOnlyList<IUsageStoreProvider> UsageStoreProviders { get; }
+
+    /// <summary>Gets the shared state providers the application registered (the Redis package's).</summary>
+    public IReadOnlyList<ISharedStateProvider> SharedStateProviders { get; }
 
     /// <summary>Gets where the settings come from.</summary>
     public LlmSettingsSource Source => _source;
@@ -436,10 +442,16 @@ internal sealed class BackendRegistry : IDisposable
             settings.Usage.ConnectionString = expander.Expand(connection, $"{LlmSettings.SectionName}:Usage", "ConnectionString", string.Empty, problems);
         }
 
+        if (settings.Redis.ConnectionString is { } redis)
+        {
+            settings.Redis.ConnectionString = expander.Expand(redis, $"{LlmSettings.SectionName}:Redis", "ConnectionString", string.Empty, problems);
+        }
+
         // Known before anything can fail, so no error, health report or log line can show them.
         _redactor.AddFrom(settings);
         LlmSettingsValidator.ValidateStructure(settings, problems);
         problems.AddRange(UsageStores.Validate(settings.Usage, UsageStoreProviders));
+        problems.AddRange(SharedStates.Validate(settings.Redis, SharedStateProviders));
         for (var i = 0; i < settings.Backends.Count; i++)
         {
             var backend = settings.Backends[i];

@@ -108,6 +108,21 @@ internal sealed partial class SecretRedactor
         }
 
         AddConnectionStringSecrets(settings.Usage.ConnectionString);
+        AddRedisSecrets(settings.Redis.ConnectionString);
+    }
+
+    /// <summary>Adds the password (and any other secret-named option) of a StackExchange.Redis configuration string (<c>host:port,password=…</c>).</summary>
+    /// <param name="configuration">The configuration string, or <see langword="null"/>.</param>
+    public void AddRedisSecrets(string? configuration)
+    {
+        foreach (var part in (configuration ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && IsSecretName(part[..equals].Trim()))
+            {
+                Add(part[(equals + 1)..].Trim());
+            }
+        }
     }
 
     /// <summary>Adds the password (and any other secret-named part) of a database connection string.</summary>

@@ -82,6 +82,7 @@ internal sealed class InMemoryUsageStore : IUsageStore
                 CompletionTokens = g.Sum(r => (long)r.CompletionTokens),
                 CostUsd = g.Sum(r => r.CostUsd ?? 0m),
                 UnpricedRequests = g.LongCount(r => r.CostUsd is null),
+                CacheHits = g.LongCount(r => r.CacheHit),
             })
             .OrderByDescending(t => t.CostUsd)
             .ThenBy(t => t.Key, StringComparer.Ordinal)

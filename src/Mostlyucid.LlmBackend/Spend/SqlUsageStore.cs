@@ -22,6 +22,7 @@ public abstract class SqlUsageStore : IUsageStore
     {
         "ts", "request_id", "caller", "operation", "requested_model", "route", "backend", "model", "attempts", "prompt_tokens",
         "cached_prompt_tokens", "completion_tokens", "cost_nano_usd", "tokens_estimated", "duration_ms", "ttft_ms", "outcome", "error_kind",
+        "cache_hit",
     };
 
     private const string AddSpend =
@@ -197,7 +198,7 @@ public abstract class SqlUsageStore : IUsageStore
         };
         var sql =
             $"SELECT {group} AS grouped, COUNT(*), SUM(CASE WHEN outcome <> 'Succeeded' THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), " +
-            "COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END) " +
+            "COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), SUM(cache_hit) " +
             "FROM llmb_usage WHERE ts >= @from AND ts < @to" + (query.CallerName is null ? string.Empty : " AND caller = @caller") +
             $" GROUP BY {group} ORDER BY 6 DESC, 1";
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -222,6 +223,7 @@ public abstract class SqlUsageStore : IUsageStore
                 CompletionTokens = Long(reader, 4),
                 CostUsd = (reader.IsDBNull(5) ? 0m : Convert.ToDecimal(reader.GetValue(5), CultureInfo.InvariantCulture)) / NanosPerDollar,
                 UnpricedRequests = Long(reader, 6),
+                CacheHits = Long(reader, 7),
             });
         }
 
@@ -345,6 +347,7 @@ public abstract class SqlUsageStore : IUsageStore
         Number(parameters[at + 15], record.TimeToFirstTokenMs);
         Text(parameters[at + 16], record.Outcome.ToString());
         Text(parameters[at + 17], record.ErrorKind?.ToString());
+        Value(parameters[at + 18], record.CacheHit ? 1 : 0);
     }
 
     private static void Value(DbParameter parameter, object value) => parameter.Value = value;

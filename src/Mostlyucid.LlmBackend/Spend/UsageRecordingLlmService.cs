@@ -60,9 +60,10 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         var usage = new Usage("embedding", request.Model, started)
         {
             Attempts = response.Attempts,
+            CacheHit = response.CacheHit,
         };
         Ended(ref usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
-        if (response.Success)
+        if (response.Success && !response.CacheHit)
         {
             usage.Answered(response.PromptTokens, 0, 0, estimated: false);
         }
@@ -96,9 +97,9 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
             throw;
         }
 
-        var usage = new Usage(operation, requestedModel, started) { Attempts = response.Attempts };
+        var usage = new Usage(operation, requestedModel, started) { Attempts = response.Attempts, CacheHit = response.CacheHit };
         Ended(ref usage, response.Success, response.Error?.Kind, response.BackendUsed, response.ModelUsed);
-        if (response.Success)
+        if (response.Success && !response.CacheHit)
         {
             usage.Answered(response.PromptTokens, response.CachedPromptTokens, response.CompletionTokens, estimated: false);
         }
@@ -147,6 +148,14 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
 
                 usage.Model = update.ModelUsed ?? usage.Model;
                 usage.Attempts = update.Attempts ?? usage.Attempts;
+                if (update.CacheHit)
+                {
+                    // Replayed from the cache: nothing was billed, whatever usage the stored answer reports.
+                    usage.CacheHit = true;
+                    yield return update;
+                    continue;
+                }
+
                 characters += update.ContentDelta?.Length ?? 0;
                 if (update.Usage is { } reported)
                 {
@@ -184,6 +193,11 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 ? _costs.Cost(config, usage.Model, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens)
                 : null;
             _budgets.Charge(spend, BudgetScopes.BackendPrefix, usage.Backend, cost, now);
+        }
+        else if (usage.CacheHit)
+        {
+            // Answered from the response cache: no backend was called, nothing was spent.
+            cost = 0m;
         }
         else if (usage.Outcome == UsageOutcome.Succeeded)
         {
@@ -227,6 +241,7 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 TimeToFirstTokenMs = usage.TimeToFirstToken is { } first ? (long)first.TotalMilliseconds : null,
                 Outcome = usage.Outcome,
                 ErrorKind = usage.ErrorKind,
+                CacheHit = usage.CacheHit,
             },
             spend.Count == 0 ? Array.Empty<KeyValuePair<SpendPeriod, decimal>>() : spend.ToArray());
     }
@@ -282,6 +297,9 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
         public bool Estimated { get; private set; }
 
         public TimeSpan? TimeToFirstToken { get; set; }
+
+        /// <summary>Gets or sets whether the response cache answered (nothing billed).</summary>
+        public bool CacheHit { get; set; }
 
         public void Answered(int prompt, int cached, int completion, bool estimated)
         {

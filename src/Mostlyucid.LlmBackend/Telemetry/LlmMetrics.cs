@@ -42,6 +42,7 @@ internal sealed class LlmMetrics
         Continuations = Meter.CreateCounter<long>(TelemetryNames.ContinuationsMetric, "{continuation}", "Attempts made to continue a stream that broke after output reached the caller.");
         BreakerTransitions = Meter.CreateCounter<long>(TelemetryNames.BreakerTransitionsMetric, "{transition}", "Changes of a backend's circuit breaker state.");
         Cost = Meter.CreateCounter<double>(TelemetryNames.CostMetric, "USD", "What requests cost, in US dollars, where the price is known.");
+        CacheRequests = Meter.CreateCounter<long>(TelemetryNames.CacheRequestsMetric, "{request}", "Requests the response cache saw, by what it did (llmb.cache: hit, miss, bypass).");
     }
 
     /// <summary>Gets the instruments every service provider without a meter factory shares.</summary>
@@ -68,6 +69,8 @@ internal sealed class LlmMetrics
     public Counter<long> BreakerTransitions { get; }
 
     public Counter<double> Cost { get; }
+
+    public Counter<long> CacheRequests { get; }
 
     /// <summary>Gets whether anything listens to a request's instruments (when nothing does, requests record nothing).</summary>
     public bool Enabled =>

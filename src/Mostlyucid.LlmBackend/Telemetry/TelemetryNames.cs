@@ -46,6 +46,9 @@ internal static class TelemetryNames
     public const string AttemptOutcome = "llmb.attempt.outcome";
     public const string BreakerState = "llmb.breaker.state";
 
+    /// <summary>What the response cache did: <c>hit</c>, <c>miss</c> or <c>bypass</c> (a span attribute and a metric dimension).</summary>
+    public const string Cache = "llmb.cache";
+
     // The GenAI conventions' metrics.
     public const string OperationDurationMetric = "gen_ai.client.operation.duration";
     public const string TokenUsageMetric = "gen_ai.client.token.usage";
@@ -59,6 +62,7 @@ internal static class TelemetryNames
     public const string ContinuationsMetric = "llmb.continuations";
     public const string BreakerTransitionsMetric = "llmb.breaker.transitions";
     public const string CostMetric = "llmb.cost";
+    public const string CacheRequestsMetric = "llmb.cache.requests";
 
     // Values.
     public const string Chat = "chat";

@@ -32,6 +32,14 @@ internal static class TelemetryValues
         _ => "unknown",
     };
 
+    /// <summary>Gets <c>llmb.cache</c> for what the response cache did.</summary>
+    public static string Of(LlmCacheOutcome outcome) => outcome switch
+    {
+        LlmCacheOutcome.Hit => "hit",
+        LlmCacheOutcome.Miss => "miss",
+        _ => "bypass",
+    };
+
     /// <summary>Gets <c>llmb.attempt.role</c> for a role.</summary>
     public static string Role(AttemptRole role) => role switch
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -36,7 +37,7 @@ internal sealed class SpendGateway : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts the upstream and a gateway; <paramref name="extra"/> overlays the settings (a store, a shared upstream).</summary>
-    public static async Task<SpendGateway> StartAsync(decimal budgetUsd = 100m, IDictionary<string, string?>? extra = null, FakeProviderServer? upstream = null)
+    public static async Task<SpendGateway> StartAsync(decimal budgetUsd = 100m, IDictionary<string, string?>? extra = null, FakeProviderServer? upstream = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var owns = upstream is null;
         upstream ??= await FakeProviderServer.StartAsync(new FakeProviderOptions { RequiredApiKey = UpstreamKey });
@@ -46,7 +47,13 @@ internal sealed class SpendGateway : IAsyncDisposable
             settings[name] = value;
         }
 
-        return new SpendGateway(upstream, await TestGateway.StartAsync(settings), owns);
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null;
+        if (logs is not null)
+        {
+            configure = builder => builder.Logging.AddProvider(logs);
+        }
+
+        return new SpendGateway(upstream, await TestGateway.StartAsync(settings, configure), owns);
     }
 
     public static Dictionary<string, string?> Settings(string upstreamUrl, decimal budgetUsd) => new()

@@ -43,12 +43,15 @@ public sealed class PostgreSqlUsageStoreTests : IClassFixture<PostgreSqlServer>,
         await Store().InitializeAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["llmb_schema", "llmb_spend", "llmb_usage"], await ColumnAsync<string>("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
-        Assert.Equal([1], await ColumnAsync<int>("SELECT version FROM llmb_schema"));
+        Assert.Equal([1, 2], await ColumnAsync<int>("SELECT version FROM llmb_schema ORDER BY version"));
         Assert.Contains("ix_llmb_usage_ts", await ColumnAsync<string>("SELECT indexname::text FROM pg_indexes WHERE tablename = 'llmb_usage'"));
         Assert.Equal(["period_start", "scope"], await ColumnAsync<string>(
             "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) " +
             "WHERE i.indrelid = 'llmb_spend'::regclass AND i.indisprimary ORDER BY 1"));
         Assert.Equal(["bigint"], await ColumnAsync<string>("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'llmb_usage' AND column_name = 'cost_nano_usd'"));
+
+        // Version 2: whether the response cache answered (existing rows read as not).
+        Assert.Equal(["integer"], await ColumnAsync<string>("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'llmb_usage' AND column_name = 'cache_hit'"));
     }
 
     [Fact]
@@ -62,7 +65,7 @@ public sealed class PostgreSqlUsageStoreTests : IClassFixture<PostgreSqlServer>,
         await first.InitializeAsync(cancel);
         await Store().InitializeAsync(cancel);
 
-        Assert.Equal([1], await ColumnAsync<int>("SELECT version FROM llmb_schema"));
+        Assert.Equal([1, 2], await ColumnAsync<int>("SELECT version FROM llmb_schema ORDER BY version"));
         Assert.Equal(1, Assert.Single(await first.QueryAsync(new UsageQuery(), cancel)).Requests);
         Assert.Equal(0.5m, (await first.ReadSpendAsync([new SpendPeriod("caller:alice", Saturday)], cancel))[new SpendPeriod("caller:alice", Saturday)]);
     }
@@ -74,7 +77,7 @@ public sealed class PostgreSqlUsageStoreTests : IClassFixture<PostgreSqlServer>,
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Store().InitializeAsync(cancel)));
 
-        Assert.Equal([1], await ColumnAsync<int>("SELECT version FROM llmb_schema"));
+        Assert.Equal([1, 2], await ColumnAsync<int>("SELECT version FROM llmb_schema ORDER BY version"));
     }
 
     [Fact]
@@ -95,7 +98,7 @@ public sealed class PostgreSqlUsageStoreTests : IClassFixture<PostgreSqlServer>,
 
         await migrating.CommitAsync(cancel);
         await initializing.WaitAsync(TimeSpan.FromSeconds(30), cancel);
-        Assert.Equal([1], await ColumnAsync<int>("SELECT version FROM llmb_schema"));
+        Assert.Equal([1, 2], await ColumnAsync<int>("SELECT version FROM llmb_schema ORDER BY version"));
     }
 
     [Fact]

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
+using Mostlyucid.LlmBackend.Configuration;
+using Mostlyucid.LlmBackend.Interfaces;
+using Mostlyucid.LlmBackend.Models;
+using StackExchange.Redis;
+
+namespace Mostlyucid.LlmBackend.Redis;
+
+/// <summary>
+/// One StackExchange.Redis connection for the process, shared by the response cache (through
+/// <see cref="RedisCache"/>, the standard <see cref="IDistributedCache"/>) and the key limits (<see cref="RedisWindowCounter"/>).
+/// It never waits for an unreachable server: it connects in the background, commands fail fast while disconnected
+/// (no backlog), each command times out after <c>Redis:TimeoutMs</c>, and the client reconnects by itself.
+/// </summary>
+internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDisposable
+{
+    private readonly ConnectionMultiplexer _connection;
+    private readonly RedisWindowCounter _counter;
+    private readonly Func<string, string> _redact;
+    private readonly ILogger _logger;
+    private readonly string _server;
+    private readonly string _limitsDo;
+    private string? _lastError;
+    private int _down;
+
+    private RedisSharedState(ConnectionMultiplexer connection, RedisSettings settings, Func<string, string> redact, ILogger logger, string server)
+    {
+        _connection = connection;
+        _redact = redact;
+        _logger = logger;
+        _server = server;
+        _limitsDo = settings.LimitsWhenUnavailable == SharedLimitFailure.Allow ? "count in each instance alone" : "refuse limited keys";
+        _counter = new RedisWindowCounter(connection, settings.KeyPrefix);
+        Cache = new RedisCache(new RedisCacheOptions
+        {
+            ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(connection),
+        });
+        connection.ConnectionFailed += OnFailed;
+        connection.ConnectionRestored += OnRestored;
+        if (!connection.IsConnected)
+        {
+            Down("not connected yet");
+        }
+    }
+
+    public string Name => "Redis";
+
+    public IDistributedCache Cache { get; }
+
+    public bool Available => _connection.IsConnected;
+
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>Connects (waiting at most the connect timeout; an unreachable server is not an error, it is retried in the background).</summary>
+    public static RedisSharedState Connect(RedisSettings settings, Func<string, string> redact, ILogger logger)
+    {
+        var options = ConfigurationOptions.Parse(settings.ConnectionString!.Trim());
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = Math.Max(settings.TimeoutMs, 1000);
+        options.SyncTimeout = settings.TimeoutMs;
+        options.AsyncTimeout = settings.TimeoutMs;
+        options.ConnectRetry = 1;
+        options.ReconnectRetryPolicy = new LinearRetry(500);
+        options.ClientName ??= "llmb";
+        var server = string.Join(", ", options.EndPoints.Select(e => e.ToString()));
+        RedisLog.Connecting(logger, server);
+        var connection = ConnectionMultiplexer.Connect(options);
+        return new RedisSharedState(connection, settings, redact, logger, server);
+    }
+
+    public async ValueTask<SharedCount> TryAddAsync(string key, long amount, long limit, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var count = await _counter.TryAddAsync(key, amount, limit, window).WaitAsync(cancellationToken).ConfigureAwait(false);
+            Up();
+            return count;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            var reason = Down($"{ex.GetType().Name}: {ex.Message}");
+            throw new SharedStateUnavailableException($"Redis ({_server}) is unreachable: {reason}");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _connection.ConnectionFailed -= OnFailed;
+        _connection.ConnectionRestored -= OnRestored;
+        ((IDisposable)Cache).Dispose();
+        _connection.Dispose();
+    }
+
+    private void OnFailed(object? sender, ConnectionFailedEventArgs e) => Down($"{e.FailureType}: {e.Exception?.Message}");
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => Up();
+
+    private string Down(string reason)
+    {
+        var redacted = _redact(reason);
+        Volatile.Write(ref _lastError, redacted);
+        if (Interlocked.Exchange(ref _down, 1) == 0)
+        {
+            RedisLog.Unreachable(_logger, _server, _limitsDo, redacted);
+        }
+
+        return redacted;
+    }
+
+    private void Up()
+    {
+        if (Volatile.Read(ref _down) == 1 && _connection.IsConnected && Interlocked.Exchange(ref _down, 0) == 1)
+        {
+            RedisLog.Restored(_logger, _server);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Mostlyucid.LlmBackend.Caching;
+using Mostlyucid.LlmBackend.Models;
+
+namespace Mostlyucid.LlmBackend.Tests.Caching;
+
+/// <summary>The cache key is the normalised request: what changes the answer changes the key, and nothing else does.</summary>
+public sealed class ResponseCacheKeysTests
+{
+    private const string Prefix = "llmb:cache:";
+
+    private static ChatRequest Request(Action<ChatRequest>? change = null)
+    {
+        var request = new ChatRequest
+        {
+            Model = "gpt-fake",
+            Temperature = 0,
+            Messages = { new ChatMessage { Role = ChatRole.System, Content = "be brief" }, new ChatMessage { Content = "hello" } },
+            Tools = new List<ToolDefinition> { new() { Name = "weather", Parameters = Json("""{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}}}""") } },
+        };
+        change?.Invoke(request);
+        return request;
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    private static string Key(ChatRequest request, string? scope = null) => ResponseCacheKeys.For(request, scope, Prefix);
+
+    [Fact]
+    public void For_SameRequest_SameKey_WithThePrefixAndOperation()
+    {
+        var key = Key(Request());
+
+        Assert.Equal(key, Key(Request()));
+        Assert.StartsWith("llmb:cache:chat:", key, StringComparison.Ordinal);
+        Assert.Equal("llmb:cache:chat:".Length + 64, key.Length);
+    }
+
+    [Fact]
+    public void For_PropertyOrderInJson_DoesNotChangeTheKey()
+    {
+        var reordered = Request(r => r.Tools![0].Parameters = Json("""{"properties":{"days":{"type":"integer"},"city":{"type":"string"}},"type":"object"}"""));
+        Assert.Equal(Key(Request()), Key(reordered));
+
+        var extensionsAb = Request(r => r.AdditionalProperties = new() { ["a"] = Json("1"), ["b"] = Json("""{"x":1,"y":2}""") });
+        var extensionsBa = Request(r => r.AdditionalProperties = new() { ["b"] = Json("""{"y":2,"x":1}"""), ["a"] = Json("1.0") });
+        Assert.Equal(Key(extensionsAb), Key(extensionsBa));
+    }
+
+    [Fact]
+    public void For_WhatChangesTheAnswer_ChangesTheKey()
+    {
+        var key = Key(Request());
+
+        Assert.NotEqual(key, Key(Request(r => r.Temperature = 0.7)));
+        Assert.NotEqual(key, Key(Request(r => r.Seed = 42)));
+        Assert.NotEqual(key, Key(Request(r => r.MaxTokens = 10)));
+        Assert.NotEqual(key, Key(Request(r => r.Model = "gpt-other")));
+        Assert.NotEqual(key, Key(Request(r => r.Messages[1].Content = "hello!")));
+        Assert.NotEqual(key, Key(Request(r => r.Messages.Add(new ChatMessage { Role = ChatRole.Assistant, Content = "hi" }))));
+        Assert.NotEqual(key, Key(Request(r => r.Tools![0].Name = "forecast")));
+        Assert.NotEqual(key, Key(Request(r => r.Tools![0].Parameters = Json("""{"type":"object"}"""))));
+        Assert.NotEqual(key, Key(Request(r => r.Tools = null)));
+        Assert.NotEqual(key, Key(Request(r => r.ToolChoice = ToolChoice.Required)));
+        Assert.NotEqual(key, Key(Request(r => r.Stop = new List<string> { "\n" })));
+        Assert.NotEqual(key, Key(Request(r => r.ResponseFormat = ResponseFormat.Json())));
+        Assert.NotEqual(key, Key(Request(r => r.AdditionalProperties = new() { ["logprobs"] = Json("true") })));
+    }
+
+    [Fact]
+    public void For_WhatDoesNotChangeTheAnswer_KeepsTheKey()
+    {
+        var key = Key(Request());
+
+        // The end-user id, the model name's case and spaces, and a string content written as one text part.
+        Assert.Equal(key, Key(Request(r => r.User = "someone-else")));
+        Assert.Equal(key, Key(Request(r => r.Model = "  GPT-Fake ")));
+        Assert.Equal(key, Key(Request(r => r.Messages[1] = new ChatMessage { Parts = new List<ContentPart> { ContentPart.FromText("hello") } })));
+
+        // Who calls and the request id are never part of it: the key is computed from the request alone.
+        using (LlmCallContext.Begin(new LlmCallContext { CallerName = "alice", RequestId = "req-1" }))
+        {
+            Assert.Equal(key, Key(Request()));
+        }
+    }
+
+    [Fact]
+    public void For_Scope_SeparatesCallersOnlyWhenGiven()
+    {
+        Assert.NotEqual(Key(Request(), "caller:alice"), Key(Request(), "caller:bob"));
+        Assert.NotEqual(Key(Request()), Key(Request(), "caller:alice"));
+        Assert.Equal(Key(Request(), "caller:alice"), Key(Request(), "caller:alice"));
+    }
+
+    [Fact]
+    public void For_CompletionAndEmbedding_HaveTheirOwnKeys()
+    {
+        var completion = ResponseCacheKeys.For(new LlmRequest { Prompt = "hello", Temperature = 0 }, null, Prefix);
+        var embedding = ResponseCacheKeys.For(new EmbeddingRequest { Inputs = { "hello" } }, null, Prefix);
+
+        Assert.StartsWith("llmb:cache:completion:", completion, StringComparison.Ordinal);
+        Assert.StartsWith("llmb:cache:embedding:", embedding, StringComparison.Ordinal);
+        Assert.NotEqual(completion, ResponseCacheKeys.For(new LlmRequest { Prompt = "hello", Temperature = 0, SystemPrompt = "be brief" }, null, Prefix));
+        Assert.NotEqual(embedding, ResponseCacheKeys.For(new EmbeddingRequest { Inputs = { "hello" }, Dimensions = 8 }, null, Prefix));
+        Assert.NotEqual(embedding, ResponseCacheKeys.For(new EmbeddingRequest { Inputs = { "hello", "world" } }, null, Prefix));
+    }
+}
