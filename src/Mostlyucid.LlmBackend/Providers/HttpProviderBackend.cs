@@ -151,14 +151,26 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         return text.ToString();
     }
 
-    /// <summary>Serializes a body as JSON, merging the request's <see cref="LlmRequestBase.AdditionalProperties"/> at the top level.</summary>
-    protected static HttpContent JsonBody<T>(T body, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? additional = null)
+    /// <summary>
+    /// Serializes a body as JSON, merging the request's <see cref="LlmRequestBase.AdditionalProperties"/> at the top level
+    /// (they replace a field of the same name), and a caller's pass-through fields (<see cref="ProviderPassThrough"/>,
+    /// already filtered for this backend's format), which never replace a field the provider's mapping wrote.
+    /// </summary>
+    protected static HttpContent JsonBody<T>(T body, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? additional = null, IReadOnlyDictionary<string, JsonElement>? passThrough = null)
     {
         byte[] bytes;
-        if (additional is { Count: > 0 })
+        if (additional is { Count: > 0 } || passThrough is { Count: > 0 })
         {
             var node = JsonSerializer.SerializeToNode(body, typeInfo)!.AsObject();
-            foreach (var (key, value) in additional)
+            foreach (var (key, value) in passThrough ?? new Dictionary<string, JsonElement>())
+            {
+                if (!node.ContainsKey(key))
+                {
+                    node[key] = JsonNode.Parse(value.GetRawText());
+                }
+            }
+
+            foreach (var (key, value) in additional ?? new Dictionary<string, JsonElement>())
             {
                 node[key] = JsonNode.Parse(value.GetRawText());
             }
