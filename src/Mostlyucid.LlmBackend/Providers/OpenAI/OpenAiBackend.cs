@@ -150,6 +150,13 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
             throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' ({Dialect.Name}) cannot take this request: {ex.Message}.");
         }
 
+        PassThroughFilter.LogDroppedOptions(
+            _logger,
+            Name,
+            ProviderName,
+            ("top_k", request.TopK is not null),
+            ("thinking.budget_tokens", request.ThinkingBudgetTokens is not null),
+            ("cache_control", request.Tools?.Any(t => t.CacheControl is not null) == true || request.Messages.Any(m => m.Parts?.Any(p => p.CacheControl is not null) == true)));
         var passThrough = PassThroughFilter.Fields(request, WireFormats.OpenAi, Name, ProviderName, _logger);
         return JsonBody(wire, OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties, passThrough);
     }
