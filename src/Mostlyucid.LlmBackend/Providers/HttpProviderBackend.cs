@@ -54,7 +54,13 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
         catch (LlmBackendException ex)
         {
-            RecordFailure(ex.Error.Message);
+            // A request refused here, before anything was sent (content the provider's format cannot carry), is not the
+            // backend's failure and does not count against its health.
+            if (!RefusedBeforeSending(ex.Error))
+            {
+                RecordFailure(ex.Error.Message);
+            }
+
             return new LlmResponse
             {
                 Success = false,
@@ -104,6 +110,9 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
             return new EmbeddingResponse { Error = ex.Error, BackendUsed = Name, DurationMs = Elapsed(started) };
         }
     }
+
+    /// <summary>Gets whether an error is this library refusing a request it could not translate (nothing was sent).</summary>
+    protected static bool RefusedBeforeSending(LlmError error) => error.Kind == LlmErrorKind.InvalidRequest && error.StatusCode is null;
 
     /// <summary>Answers a chat request or throws <see cref="LlmBackendException"/>.</summary>
     protected abstract Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken);
