@@ -107,6 +107,7 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             Stream = body["stream"]?.GetValue<bool>() == true,
             MaxTokens = FakeHttp.Number(body, "max_completion_tokens") ?? FakeHttp.Number(body, "max_tokens"),
             ToolsForbidden = FakeHttp.Text(body, "tool_choice") == "none",
+            ResponseSchema = FakeHttp.Text(body["response_format"], "type") == "json_schema" ? body["response_format"]?["json_schema"]?["schema"]?.DeepClone() : null,
         };
         try
         {
