@@ -169,6 +169,7 @@ public static class GatewayApplication
         app.MapGet("/v1/models", ModelsEndpoint.ListAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.GetAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
         app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.Anthropic, takesJsonBody: true);
+        app.MapPost("/v1/messages/count_tokens", CountTokensEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.Anthropic, takesJsonBody: true);
         app.MapMethods("/health", new[] { HttpMethods.Get, HttpMethods.Head }, HealthEndpoints.LiveAsync).OpenToAnyone();
         app.MapGet("/health/ready", HealthEndpoints.ReadyAsync).OpenToAnyone();
         app.MapGet("/admin/usage", AdminEndpoints.UsageAsync).RequireAdminKey();

@@ -5,21 +5,31 @@ using Mostlyucid.LlmBackend.FakeProvider.Brain;
 namespace Mostlyucid.LlmBackend.Gateway.Tests;
 
 /// <summary>
-/// Runs tests/node/openai-sdk.test.mjs — the gateway driven by the official <c>openai</c> npm package on Node — against
-/// this fixture's gateway. Needs Node 20+ and <c>npm ci --prefix tests/node</c> (scripts/install-prerequisites.sh does both).
+/// Runs the scripts in tests/node against this fixture's gateway: openai-sdk.test.mjs (the official <c>openai</c> npm
+/// package), anthropic-sdk.test.mjs (<c>@anthropic-ai/sdk</c>: count_tokens, request ids) and langchain.test.mjs (LangChain
+/// JS with its defaults). Needs Node 20+ and <c>npm ci --prefix tests/node</c> (scripts/install-prerequisites.sh does both).
 /// </summary>
 [Collection(nameof(GatewayCollection))]
 public sealed class NodeSdkTests(GatewayFixture gateway)
 {
     [Fact]
-    public async Task OpenAiNpmPackage_ChatStreamToolsEmbeddingsModelsAndErrors()
+    public Task OpenAiNpmPackage_ChatStreamToolsEmbeddingsModelsAndErrors() => RunAsync("openai-sdk.test.mjs", "openai");
+
+    [Fact]
+    public Task AnthropicNpmPackage_CountTokensAndRequestIds() => RunAsync("anthropic-sdk.test.mjs", "@anthropic-ai/sdk");
+
+    [Fact]
+    public Task LangChainJs_DefaultsTextStreamingToolLoopStructuredOutputEmbeddings() => RunAsync("langchain.test.mjs", "@langchain/openai");
+
+    /// <summary>Runs one tests/node script with <c>node --test</c> against this fixture's gateway; every test in it must pass.</summary>
+    private async Task RunAsync(string script, string package)
     {
         var folder = Path.Combine(RepositoryRoot(), "tests", "node");
         Assert.True(
-            File.Exists(Path.Combine(folder, "node_modules", "openai", "package.json")),
-            "The openai npm package is not installed: run `npm ci --prefix tests/node` (scripts/install-prerequisites.sh does it).");
+            File.Exists(Path.Combine(folder, "node_modules", package, "package.json")),
+            $"The {package} npm package is not installed: run `npm ci --prefix tests/node` (scripts/install-prerequisites.sh does it).");
 
-        var start = new ProcessStartInfo("node", "--test --test-reporter=spec openai-sdk.test.mjs")
+        var start = new ProcessStartInfo("node", $"--test --test-reporter=spec {script}")
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -50,7 +60,7 @@ public sealed class NodeSdkTests(GatewayFixture gateway)
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await node.WaitForExitAsync(timeout.Token);
             var report = await output + await errors;
-            Assert.True(node.ExitCode == 0, "node --test failed:\n" + report);
+            Assert.True(node.ExitCode == 0, $"node --test {script} failed:\n" + report);
             Assert.Contains("ℹ fail 0", report, StringComparison.Ordinal);
             Assert.DoesNotContain("ℹ pass 0", report, StringComparison.Ordinal);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Models;
 
@@ -7,13 +8,15 @@ namespace Mostlyucid.LlmBackend.Gateway.Anthropic;
 
 /// <summary>
 /// Reads an Anthropic Messages request (as the official SDKs send it) into the library's model. Content may be a string
-/// or blocks; tool results inside a user turn become tool messages; thinking blocks come back as reasoning with their
-/// signature. Every field it reads is type-checked (<see cref="JsonFieldReader"/>): a wrong kind of value is a 400 naming
+/// or blocks (text, image, document; <c>cache_control</c> kept); tool results inside a user turn become tool messages;
+/// thinking blocks come back as reasoning with their signature; fields it does not map, and <c>anthropic-beta</c>, are
+/// kept for Anthropic backends (<see cref="AnthropicPassThroughReader"/>). Every field it reads is type-checked (<see cref="JsonFieldReader"/>): a wrong kind of value is a 400 naming
 /// the field, never silently ignored.
 /// </summary>
 internal static class AnthropicRequestReader
 {
-    public static (ChatRequest? Request, bool Stream, string? Problem) Read(JsonNode body)
+    /// <summary>Reads a Messages request; for <c>count_tokens</c> (<paramref name="forCounting"/>) <c>max_tokens</c> is not required.</summary>
+    public static (ChatRequest? Request, bool Stream, string? Problem) Read(JsonNode body, HttpRequest? http = null, bool forCounting = false)
     {
         if (body is not JsonObject root)
         {
@@ -22,7 +25,7 @@ internal static class AnthropicRequestReader
 
         var fields = new JsonFieldReader();
         var model = fields.String(root, "model", "model", required: true);
-        var maxTokens = fields.Integer(root, "max_tokens", "max_tokens", required: true);
+        var maxTokens = fields.Integer(root, "max_tokens", "max_tokens", required: !forCounting);
         var messages = fields.Array(root, "messages", "messages", required: true);
         var stream = fields.Boolean(root, "stream", "stream") ?? false;
         var metadata = fields.Object(root, "metadata", "metadata");
@@ -50,7 +53,7 @@ internal static class AnthropicRequestReader
             fields.Fail<string>("messages: must contain at least one message");
         }
 
-        ReadSystem(fields, root, request.Messages);
+        AnthropicSystemReader.Read(fields, root, request.Messages);
         for (var i = 0; messages is not null && i < messages.Count && fields.Problem is null; i++)
         {
             ReadMessage(fields, messages[i], $"messages.{i}", request.Messages);
@@ -58,6 +61,7 @@ internal static class AnthropicRequestReader
 
         request.Tools = ReadTools(fields, fields.Array(root, "tools", "tools"));
         ReadToolChoice(fields, fields.Object(root, "tool_choice", "tool_choice"), request);
+        request.PassThrough = AnthropicPassThroughReader.Read(root, http);
         return fields.Problem is { } problem ? (null, false, problem) : (request, stream, null);
     }
 
@@ -75,38 +79,6 @@ internal static class AnthropicRequestReader
         }
 
         return list;
-    }
-
-    private static void ReadSystem(JsonFieldReader fields, JsonObject root, List<ChatMessage> into)
-    {
-        switch (root["system"])
-        {
-            case null:
-                return;
-            case JsonArray blocks:
-                var texts = new List<string>();
-                for (var i = 0; i < blocks.Count; i++)
-                {
-                    var path = $"system.{i}";
-                    if (!fields.IsObject(blocks[i], path))
-                    {
-                        return;
-                    }
-
-                    if (fields.String(blocks[i], "type", $"{path}.type", required: true) is { } type && type != "text")
-                    {
-                        fields.Fail<string>($"{path}.type: system blocks must be of type 'text', not '{JsonFieldReader.Quote(type)}'");
-                    }
-
-                    texts.Add(fields.String(blocks[i], "text", $"{path}.text", required: true) ?? string.Empty);
-                }
-
-                into.Add(new ChatMessage { Role = ChatRole.System, Content = string.Concat(texts) });
-                return;
-            default:
-                into.Add(new ChatMessage { Role = ChatRole.System, Content = fields.StringValue(root["system"], "system") ?? string.Empty });
-                return;
-        }
     }
 
     private static void ReadMessage(JsonFieldReader fields, JsonNode? node, string path, List<ChatMessage> into)
@@ -169,12 +141,23 @@ internal static class AnthropicRequestReader
             switch (fields.String(block, "type", $"{at}.type", required: true))
             {
                 case "text":
-                    parts.Add(ContentPart.FromText(fields.String(block, "text", $"{at}.text", required: true) ?? string.Empty));
+                    var text = ContentPart.FromText(fields.String(block, "text", $"{at}.text", required: true) ?? string.Empty);
+                    text.CacheControl = AnthropicSourceReader.CacheControl(fields, block, at);
+                    parts.Add(text);
                     break;
                 case "image":
-                    if (ReadImage(fields, fields.Object(block, "source", $"{at}.source", required: true), $"{at}.source") is { } image)
+                    if (AnthropicSourceReader.Image(fields, fields.Object(block, "source", $"{at}.source", required: true), $"{at}.source") is { } image)
                     {
+                        image.CacheControl = AnthropicSourceReader.CacheControl(fields, block, at);
                         parts.Add(image);
+                    }
+
+                    break;
+                case "document":
+                    if (AnthropicSourceReader.Document(fields, block!, at) is { } document)
+                    {
+                        document.CacheControl = AnthropicSourceReader.CacheControl(fields, block, at);
+                        parts.Add(document);
                     }
 
                     break;
@@ -189,7 +172,7 @@ internal static class AnthropicRequestReader
                     into.Add(new ChatMessage { Role = ChatRole.Tool, ToolCallId = fields.String(block, "tool_use_id", $"{at}.tool_use_id", required: true), Content = isError ? "Error: " + content : content });
                     break;
                 case { } other:
-                    fields.Fail<string>($"{at}.type: content blocks of type '{JsonFieldReader.Quote(other)}' are not supported in user turns (text, image and tool_result are)");
+                    fields.Fail<string>($"{at}.type: content blocks of type '{JsonFieldReader.Quote(other)}' are not supported in user turns (text, image, document and tool_result are)");
                     break;
             }
         }
@@ -199,31 +182,6 @@ internal static class AnthropicRequestReader
             var message = new ChatMessage { Role = ChatRole.User, Parts = parts };
             message.Content = message.GetText();
             into.Add(message);
-        }
-    }
-
-    private static ContentPart? ReadImage(JsonFieldReader fields, JsonObject? source, string path)
-    {
-        switch (fields.String(source, "type", $"{path}.type", required: true))
-        {
-            case "base64":
-                var data = fields.String(source, "data", $"{path}.data", required: true);
-                var mediaType = fields.String(source, "media_type", $"{path}.media_type", required: true);
-                try
-                {
-                    return data is null || mediaType is null ? null : ContentPart.FromImageBytes(Convert.FromBase64String(data), mediaType);
-                }
-                catch (FormatException)
-                {
-                    return fields.Fail<ContentPart>($"{path}.data: is not valid base64");
-                }
-
-            case "url":
-                return fields.String(source, "url", $"{path}.url", required: true) is { } url ? ContentPart.FromImageUrl(url) : null;
-            case { } other:
-                return fields.Fail<ContentPart>($"{path}.type: image source type '{JsonFieldReader.Quote(other)}' is not supported (base64 and url are)");
-            default:
-                return null;
         }
     }
 
@@ -301,6 +259,7 @@ internal static class AnthropicRequestReader
                 Name = name ?? string.Empty,
                 Description = fields.String(tool, "description", $"{at}.description"),
                 Parameters = schema is null ? null : JsonSerializer.SerializeToElement(schema, GatewayNodeContext.Default.JsonNode),
+                CacheControl = AnthropicSourceReader.CacheControl(fields, tool, at),
             });
         }
 

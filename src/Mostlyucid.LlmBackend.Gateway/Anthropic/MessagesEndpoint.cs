@@ -24,7 +24,7 @@ internal static class MessagesEndpoint
             return;
         }
 
-        var (request, stream, problem) = AnthropicRequestReader.Read(body);
+        var (request, stream, problem) = AnthropicRequestReader.Read(body, context.Request);
         if (request is null)
         {
             await AnthropicErrorResponder.WriteAsync(context, 400, problem!).ConfigureAwait(false);

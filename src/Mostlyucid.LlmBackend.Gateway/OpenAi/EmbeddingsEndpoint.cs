@@ -10,7 +10,7 @@ using Mostlyucid.LlmBackend.Providers.OpenAI;
 namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
 
 /// <summary>
-/// <c>POST /v1/embeddings</c>. Vectors are returned as base64 little-endian float32 when the caller asks for
+/// <c>POST /v1/embeddings</c>. Input is text or token ids (<see cref="EmbeddingInputs"/>). Vectors are returned as base64 little-endian float32 when the caller asks for
 /// <c>encoding_format: "base64"</c> (the official SDKs do unless told otherwise) and as float arrays otherwise.
 /// </summary>
 internal static class EmbeddingsEndpoint
@@ -22,16 +22,10 @@ internal static class EmbeddingsEndpoint
             return;
         }
 
-        var inputs = wire.Input.ValueKind switch
-        {
-            JsonValueKind.String => new List<string> { wire.Input.GetString()! },
-            JsonValueKind.Array when wire.Input.GetArrayLength() > 0 && wire.Input.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
-                wire.Input.EnumerateArray().Select(e => e.GetString()!).ToList(),
-            _ => null,
-        };
+        var (inputs, problem) = EmbeddingInputs.Read(wire.Input);
         if (inputs is null)
         {
-            await OpenAiErrorResponder.WriteAsync(context, 400, "input must be a string or a non-empty array of strings (token arrays are not supported)", "invalid_request_error", null, "input").ConfigureAwait(false);
+            await OpenAiErrorResponder.WriteAsync(context, 400, problem!, "invalid_request_error", null, "input").ConfigureAwait(false);
             return;
         }
 

@@ -68,9 +68,9 @@ internal sealed class OpenAiChunkWriter
             any = true;
         }
 
-        if (any)
+        if (any || update.Logprobs is not null)
         {
-            await WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = delta } }, usage: null).ConfigureAwait(false);
+            await WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = delta, Logprobs = update.Logprobs } }, usage: null).ConfigureAwait(false);
         }
     }
 

@@ -60,7 +60,7 @@ internal static class OpenAiErrorResponder
 
     private static string TypeFor(LlmErrorKind kind) => kind switch
     {
-        LlmErrorKind.InvalidRequest or LlmErrorKind.ContextLengthExceeded or LlmErrorKind.ContentFiltered or LlmErrorKind.NotFound => "invalid_request_error",
+        LlmErrorKind.InvalidRequest or LlmErrorKind.ContextLengthExceeded or LlmErrorKind.ContentFiltered => "invalid_request_error",
         LlmErrorKind.RateLimited => "rate_limit_error",
         LlmErrorKind.BudgetExceeded => "insufficient_quota",
         LlmErrorKind.NoBackendAvailable => "service_unavailable",
@@ -73,7 +73,7 @@ internal static class OpenAiErrorResponder
     {
         LlmErrorKind.ContextLengthExceeded => "context_length_exceeded",
         LlmErrorKind.ContentFiltered => "content_filter",
-        LlmErrorKind.NotFound => "model_not_found",
+        LlmErrorKind.NotFound => "upstream_model_not_found",
         LlmErrorKind.RateLimited => "rate_limit_exceeded",
         LlmErrorKind.BudgetExceeded => "insufficient_quota",
         LlmErrorKind.Unauthorized or LlmErrorKind.Forbidden => "upstream_unauthorized",

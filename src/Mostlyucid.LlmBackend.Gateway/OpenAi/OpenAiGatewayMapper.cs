@@ -37,7 +37,12 @@ internal static class OpenAiGatewayMapper
             User = wire.User,
             ParallelToolCalls = wire.ParallelToolCalls,
             ReasoningEffort = wire.ReasoningEffort,
-            AdditionalProperties = wire.Extra is { Count: > 0 } extra ? extra : null,
+            Logprobs = wire.Logprobs,
+            TopLogprobs = wire.TopLogprobs,
+
+            // OpenAI's own options this model does not cover (store, metadata, service_tier, logit_bias, prediction,
+            // modalities, …) go to OpenAI-format backends only.
+            PassThrough = wire.Extra is { Count: > 0 } extra ? new ProviderPassThrough { Format = WireFormats.OpenAi, Fields = extra } : null,
         };
 
         for (var i = 0; i < wire.Messages.Count; i++)
@@ -133,7 +138,8 @@ internal static class OpenAiGatewayMapper
         switch (role)
         {
             case "system" or "developer":
-                return (new ChatMessage { Role = ChatRole.System, Content = wire.Content?.JoinedText ?? string.Empty }, null);
+                // Text parts are joined with a blank line, as every backend that takes one system string gets them.
+                return (new ChatMessage { Role = ChatRole.System, Content = wire.Content?.Text ?? string.Join("\n\n", wire.Content?.Parts?.Where(p => p is { Type: "text" }).Select(p => p!.Text) ?? Array.Empty<string?>()) }, null);
             case "tool":
                 return (new ChatMessage { Role = ChatRole.Tool, ToolCallId = wire.ToolCallId, Name = wire.Name, Content = wire.Content?.JoinedText ?? string.Empty }, null);
             case "assistant":
@@ -159,8 +165,17 @@ internal static class OpenAiGatewayMapper
                             case "image_url" when !string.IsNullOrEmpty(part!.ImageUrl?.Url):
                                 message.Parts.Add(ContentPart.FromImageUrl(part.ImageUrl.Url, part.ImageUrl.Detail));
                                 break;
+                            case "file":
+                                var (document, fileProblem) = OpenAiFilePart.Read(part!.File);
+                                if (document is null)
+                                {
+                                    return (null, fileProblem);
+                                }
+
+                                message.Parts.Add(document);
+                                break;
                             default:
-                                return (null, part is null ? "content parts must be objects, not null" : $"content parts of type '{part.Type}' are not supported (text and image_url are; an image_url needs a url)");
+                                return (null, part is null ? "content parts must be objects, not null" : $"content parts of type '{part.Type}' are not supported (text, image_url and file are; an image_url needs a url)");
                         }
                     }
 
@@ -190,6 +205,7 @@ internal static class OpenAiGatewayMapper
             {
                 Index = 0,
                 FinishReason = response.FinishReason ?? FinishReasons.Stop,
+                Logprobs = response.Logprobs,
                 Message = new OpenAiMessage
                 {
                     Role = ChatRole.Assistant,

@@ -15,6 +15,7 @@ using Mostlyucid.LlmBackend.Catalog;
 using Mostlyucid.LlmBackend.Pipeline;
 using Mostlyucid.LlmBackend.Reload;
 using Mostlyucid.LlmBackend.Spend;
+using Mostlyucid.LlmBackend.Tokens;
 using Mostlyucid.LlmBackend.Services;
 using Mostlyucid.LlmBackend.SharedState;
 using Mostlyucid.LlmBackend.Telemetry;
@@ -144,6 +145,11 @@ public static class LlmBackendServiceCollectionExtensions
         services.TryAddSingleton<LlmService>();
         services.TryAddSingleton<IModelCatalog>(sp => new ModelCatalog(sp.GetRequiredService<BackendRegistry>().Settings.ModelCatalog));
         services.TryAddSingleton(sp => new CostCalculator(sp.GetRequiredService<IModelCatalog>()));
+        services.TryAddSingleton<ITokenCounter>(sp => new TokenCounter(
+            sp.GetRequiredService<BackendRegistry>(),
+            sp.GetRequiredService<BackendRouter>(),
+            sp.GetService<IModelCatalog>(),
+            sp.GetRequiredService<ILogger<TokenCounter>>()));
         services.TryAddSingleton(LlmServicePipeline.Build);
         services.TryAddSingleton(sp =>
         {

@@ -38,6 +38,23 @@ public class ChatMessage
         : string.IsNullOrEmpty(Content) ? Array.Empty<ContentPart>()
         : new[] { ContentPart.FromText(Content) };
 
+    /// <summary>
+    /// Gets the message's text with its text parts joined by <paramref name="separator"/> — how a system prompt given as
+    /// several blocks becomes one string (<c>"\n\n"</c>: a blank line between blocks).
+    /// </summary>
+    /// <param name="separator">What goes between two text parts.</param>
+    /// <returns>The text.</returns>
+    public string GetText(string separator)
+    {
+        if (Parts is not { Count: > 0 } parts)
+        {
+            return Content;
+        }
+
+        var texts = parts.Where(p => p.Kind == ContentPartKind.Text && p.Text is not null).Select(p => p.Text!).ToArray();
+        return texts.Length == 0 ? Content : string.Join(separator, texts);
+    }
+
     /// <summary>Gets the message's text: <see cref="Content"/>, or the text parts joined when the message has parts.</summary>
     /// <returns>The text.</returns>
     public string GetText()

@@ -23,4 +23,13 @@ public class ChatRequest : LlmRequestBase
 
     /// <summary>Gets or sets a thinking budget in tokens (Anthropic extended thinking, Gemini thinking), where supported.</summary>
     public int? ThinkingBudgetTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether to return the log probabilities of the output tokens (OpenAI's <c>logprobs</c>), where the
+    /// backend's provider has them; see <see cref="LlmResponse.Logprobs"/>.
+    /// </summary>
+    public bool? Logprobs { get; set; }
+
+    /// <summary>Gets or sets how many most likely alternatives to return per output token (OpenAI's <c>top_logprobs</c>, 0–20).</summary>
+    public int? TopLogprobs { get; set; }
 }

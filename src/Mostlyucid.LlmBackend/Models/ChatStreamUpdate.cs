@@ -16,6 +16,12 @@ public sealed class ChatStreamUpdate
     /// <summary>Gets or sets the reasoning's signature, when the provider sends one (at the end of the reasoning).</summary>
     public string? ReasoningSignature { get; set; }
 
+    /// <summary>
+    /// Gets or sets the log probabilities of this update's tokens as the provider sent them (OpenAI's chunk
+    /// <c>choices[0].logprobs</c>), when they were asked for.
+    /// </summary>
+    public System.Text.Json.JsonElement? Logprobs { get; set; }
+
     /// <summary>Gets or sets tool call fragments.</summary>
     public List<ToolCallUpdate>? ToolCalls { get; set; }
 

@@ -25,6 +25,37 @@ public sealed class ContentPart
     /// <summary>Gets or sets OpenAI's image detail hint (<c>low</c>, <c>high</c>, <c>auto</c>), where supported.</summary>
     public string? Detail { get; set; }
 
+    /// <summary>Gets or sets a document's title, where the provider takes one.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>
+    /// Gets or sets Anthropic's prompt-caching marker for this part (<c>{"type":"ephemeral"}</c>), sent to Anthropic
+    /// backends as the block's <c>cache_control</c>; other providers have none and ignore it.
+    /// </summary>
+    public System.Text.Json.JsonElement? CacheControl { get; set; }
+
+    /// <summary>Creates a document part from bytes (a PDF: <c>application/pdf</c>).</summary>
+    /// <param name="data">The document's bytes.</param>
+    /// <param name="mediaType">Their media type.</param>
+    /// <param name="title">An optional title.</param>
+    /// <returns>The part.</returns>
+    public static ContentPart FromDocumentBytes(ReadOnlyMemory<byte> data, string mediaType, string? title = null) =>
+        new() { Kind = ContentPartKind.Document, Data = data, MediaType = mediaType, Title = title };
+
+    /// <summary>Creates a document part from a URL (a PDF on the web).</summary>
+    /// <param name="url">The document's http(s) URL.</param>
+    /// <param name="title">An optional title.</param>
+    /// <returns>The part.</returns>
+    public static ContentPart FromDocumentUrl(string url, string? title = null) =>
+        new() { Kind = ContentPartKind.Document, Url = url, MediaType = "application/pdf", Title = title };
+
+    /// <summary>Creates a plain-text document part.</summary>
+    /// <param name="text">The document's text.</param>
+    /// <param name="title">An optional title.</param>
+    /// <returns>The part.</returns>
+    public static ContentPart FromDocumentText(string text, string? title = null) =>
+        new() { Kind = ContentPartKind.Document, Text = text, MediaType = "text/plain", Title = title };
+
     /// <summary>Creates a text part.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The part.</returns>

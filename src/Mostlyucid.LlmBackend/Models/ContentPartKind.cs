@@ -8,4 +8,10 @@ public enum ContentPartKind
 
     /// <summary>An image, by URL or by bytes.</summary>
     Image,
+
+    /// <summary>
+    /// A document: a PDF (bytes or URL) or plain text (<see cref="ContentPart.Text"/> with media type <c>text/plain</c>),
+    /// with an optional <see cref="ContentPart.Title"/>.
+    /// </summary>
+    Document,
 }

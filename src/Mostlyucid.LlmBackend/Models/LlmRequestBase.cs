@@ -53,6 +53,13 @@ public abstract class LlmRequestBase
     /// </summary>
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
+    /// <summary>
+    /// Gets or sets what a caller sent in one provider's wire format that this model does not cover: sent on to backends of
+    /// that format only, and left out (with a Debug log) everywhere else. The gateway fills it; see
+    /// <see cref="ProviderPassThrough"/>.
+    /// </summary>
+    public ProviderPassThrough? PassThrough { get; set; }
+
     /// <summary>Makes a shallow copy asking for another model (used when the request's model was a routing key).</summary>
     /// <param name="model">The model for the copy.</param>
     /// <returns>The copy.</returns>

@@ -63,6 +63,12 @@ public class LlmResponse
     /// <summary>Gets or sets the model's refusal text, when it refused instead of answering.</summary>
     public string? Refusal { get; set; }
 
+    /// <summary>
+    /// Gets or sets the output tokens' log probabilities as the provider returned them (OpenAI's <c>choices[0].logprobs</c>
+    /// object), when <see cref="ChatRequest.Logprobs"/> asked for them and the provider has them.
+    /// </summary>
+    public System.Text.Json.JsonElement? Logprobs { get; set; }
+
     /// <summary>Gets or sets the provider's id for this response.</summary>
     public string? ResponseId { get; set; }
 

@@ -16,4 +16,10 @@ public sealed class ToolDefinition
 
     /// <summary>Gets or sets whether the provider must follow the schema exactly (OpenAI's <c>strict</c>), where supported.</summary>
     public bool? Strict { get; set; }
+
+    /// <summary>
+    /// Gets or sets Anthropic's prompt-caching marker for this tool (<c>{"type":"ephemeral"}</c>, optionally with a
+    /// <c>ttl</c>), sent to Anthropic backends as the tool's <c>cache_control</c>; other providers have none and ignore it.
+    /// </summary>
+    public JsonElement? CacheControl { get; set; }
 }

@@ -54,7 +54,13 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
         catch (LlmBackendException ex)
         {
-            RecordFailure(ex.Error.Message);
+            // A request refused here, before anything was sent (content the provider's format cannot carry), is not the
+            // backend's failure and does not count against its health.
+            if (!RefusedBeforeSending(ex.Error))
+            {
+                RecordFailure(ex.Error.Message);
+            }
+
             return new LlmResponse
             {
                 Success = false,
@@ -105,6 +111,9 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
     }
 
+    /// <summary>Gets whether an error is this library refusing a request it could not translate (nothing was sent).</summary>
+    protected static bool RefusedBeforeSending(LlmError error) => error.Kind == LlmErrorKind.InvalidRequest && error.StatusCode is null;
+
     /// <summary>Answers a chat request or throws <see cref="LlmBackendException"/>.</summary>
     protected abstract Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken);
 
@@ -151,14 +160,26 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         return text.ToString();
     }
 
-    /// <summary>Serializes a body as JSON, merging the request's <see cref="LlmRequestBase.AdditionalProperties"/> at the top level.</summary>
-    protected static HttpContent JsonBody<T>(T body, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? additional = null)
+    /// <summary>
+    /// Serializes a body as JSON, merging the request's <see cref="LlmRequestBase.AdditionalProperties"/> at the top level
+    /// (they replace a field of the same name), and a caller's pass-through fields (<see cref="ProviderPassThrough"/>,
+    /// already filtered for this backend's format), which never replace a field the provider's mapping wrote.
+    /// </summary>
+    protected static HttpContent JsonBody<T>(T body, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? additional = null, IReadOnlyDictionary<string, JsonElement>? passThrough = null)
     {
         byte[] bytes;
-        if (additional is { Count: > 0 })
+        if (additional is { Count: > 0 } || passThrough is { Count: > 0 })
         {
             var node = JsonSerializer.SerializeToNode(body, typeInfo)!.AsObject();
-            foreach (var (key, value) in additional)
+            foreach (var (key, value) in passThrough ?? new Dictionary<string, JsonElement>())
+            {
+                if (!node.ContainsKey(key))
+                {
+                    node[key] = JsonNode.Parse(value.GetRawText());
+                }
+            }
+
+            foreach (var (key, value) in additional ?? new Dictionary<string, JsonElement>())
             {
                 node[key] = JsonNode.Parse(value.GetRawText());
             }

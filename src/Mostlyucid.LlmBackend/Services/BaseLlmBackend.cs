@@ -61,7 +61,10 @@ public abstract class BaseLlmBackend : ILlmBackend, IStreamingLlmBackend
         Task.FromResult(_metrics.IsHealthy);
 
     /// <inheritdoc />
-    /// <remarks>The default sends the prompt (and the system prompt, if any) to <see cref="ChatAsync"/>.</remarks>
+    /// <remarks>
+    /// The default sends the prompt (and the system prompt, if any) to <see cref="ChatAsync"/>, with every generation
+    /// option of the request.
+    /// </remarks>
     public virtual Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -69,8 +72,17 @@ public abstract class BaseLlmBackend : ILlmBackend, IStreamingLlmBackend
         {
             Temperature = request.Temperature,
             MaxTokens = request.MaxTokens,
+            TopP = request.TopP,
+            TopK = request.TopK,
+            Stop = request.Stop,
+            Seed = request.Seed,
+            FrequencyPenalty = request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty,
+            User = request.User,
             Model = request.Model,
             PreferredBackend = request.PreferredBackend,
+            AdditionalProperties = request.AdditionalProperties,
+            PassThrough = request.PassThrough,
         };
         if (!string.IsNullOrEmpty(request.SystemPrompt))
         {

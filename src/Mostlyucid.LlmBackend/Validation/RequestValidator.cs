@@ -120,7 +120,11 @@ public static class RequestValidator
         ?? Range(request.FrequencyPenalty, "frequency_penalty", -MaxPenalty, MaxPenalty)
         ?? Range(request.PresencePenalty, "presence_penalty", -MaxPenalty, MaxPenalty)
         ?? Stop(request.Stop)
-        ?? Extensions(request.AdditionalProperties);
+        ?? (request is ChatRequest { TopLogprobs: < 0 or > 20 } chat
+            ? Invalid("top_logprobs", $"top_logprobs must be from 0 to 20 (found {chat.TopLogprobs!.Value.ToString(CultureInfo.InvariantCulture)}).")
+            : null)
+        ?? Extensions(request.AdditionalProperties)
+        ?? Extensions(request.PassThrough?.Fields);
 
     /// <summary>Checks one message. Field names are built only for a problem: this runs for every message of every request.</summary>
     private static LlmError? Message(ChatMessage? message, int index)

@@ -54,6 +54,10 @@ public static class FakeBrain
 
             answer.FinishReason = "tool_calls";
         }
+        else if (conversation.ResponseSchema is { } schema)
+        {
+            answer.Text = Conforming(schema)?.ToJsonString() ?? "null";
+        }
         else if (conversation.Model.StartsWith("story", StringComparison.Ordinal) || conversation.Model.StartsWith(Faults.FakeFault.ModelPrefix, StringComparison.Ordinal))
         {
             answer.Text = Continue(Story, conversation);
@@ -180,6 +184,17 @@ public static class FakeBrain
 
         return chunks;
     }
+
+    /// <summary>A value matching a JSON Schema: "Paris" for strings, 21 for numbers, true, [] and objects filled alike.</summary>
+    private static JsonNode? Conforming(JsonNode? schema) => (schema?["type"] as JsonValue)?.GetValue<string>() switch
+    {
+        "object" => new JsonObject(((schema!["properties"] as JsonObject) ?? new JsonObject()).Select(p => KeyValuePair.Create(p.Key, Conforming(p.Value)))),
+        "string" => "Paris",
+        "number" or "integer" => 21,
+        "boolean" => true,
+        "array" => new JsonArray(),
+        _ => null,
+    };
 
     private static string ArgumentsFor(FakeTool tool, string city)
     {

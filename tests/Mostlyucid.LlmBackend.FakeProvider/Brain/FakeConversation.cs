@@ -34,4 +34,7 @@ public sealed class FakeConversation
 
     /// <summary>Gets or sets the request body as sent, for assertions on format-specific fields.</summary>
     public JsonNode? Body { get; set; }
+
+    /// <summary>Gets or sets the JSON Schema the answer must match (OpenAI's <c>response_format.json_schema.schema</c>), if any.</summary>
+    public JsonNode? ResponseSchema { get; set; }
 }

@@ -10,7 +10,9 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Formats;
 /// <c>message_start</c> to <c>message_stop</c> with a <c>ping</c>), <c>GET /v1/models</c> (told apart from OpenAI's by the
 /// <c>anthropic-version</c> header), the key in <c>x-api-key</c> (or <c>Authorization: Bearer</c>, as newer SDKs send it)
 /// and <c>{"type":"error","error":{…}}</c> bodies with Anthropic's statuses. Requests without <c>anthropic-version</c> or
-/// <c>max_tokens</c> are rejected as the real API does.
+/// <c>max_tokens</c> are rejected as the real API does, and so are top-level fields the Messages API does not have
+/// ("Extra inputs are not permitted"). <c>POST /v1/messages/count_tokens</c> counts words (the brain's token unit) plus
+/// one per tool.
 /// </summary>
 public sealed class AnthropicFakeFormat : IFakeProviderFormat
 {
@@ -20,6 +22,7 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
 
     public bool Handles(HttpRequest request) =>
         request.Path.Equals("/v1/messages", StringComparison.Ordinal)
+        || request.Path.Equals("/v1/messages/count_tokens", StringComparison.Ordinal)
         || (request.Path.Equals("/v1/models", StringComparison.Ordinal) && request.Headers.ContainsKey("anthropic-version"));
 
     public string? ApiKeyOf(HttpRequest request)
@@ -47,6 +50,9 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
                 return true;
             case ("POST", "/v1/messages"):
                 await MessagesAsync(context, server).ConfigureAwait(false);
+                return true;
+            case ("POST", "/v1/messages/count_tokens"):
+                await CountTokensAsync(context, server).ConfigureAwait(false);
                 return true;
             default:
                 return false;
@@ -120,12 +126,57 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
         });
     }
 
+    /// <summary>The top-level fields of Anthropic's Messages API; the real API rejects any other.</summary>
+    private static readonly HashSet<string> MessagesFields = new(StringComparer.Ordinal)
+    {
+        "model", "max_tokens", "messages", "system", "metadata", "stop_sequences", "stream", "temperature", "top_k", "top_p",
+        "tools", "tool_choice", "thinking", "service_tier", "container", "mcp_servers", "context_management", "cache_control",
+        "output_config", "inference_geo", "speed", "diagnostics",
+    };
+
+    private static string? ExtraField(JsonNode? body, params string[] notAllowed) =>
+        body is JsonObject root ? root.Select(p => p.Key).FirstOrDefault(k => !MessagesFields.Contains(k) || notAllowed.Contains(k)) : null;
+
+    private async Task CountTokensAsync(HttpContext context, FakeProviderServer server)
+    {
+        var body = await FakeHttp.ReadJsonAsync(context).ConfigureAwait(false);
+        var problem = body switch
+        {
+            null => "There was an error parsing the body of your request: it is not valid JSON.",
+            _ when string.IsNullOrEmpty(FakeHttp.Text(body, "model")) => "model: Field required",
+            _ when body["messages"] is not JsonArray => "messages: Field required",
+            _ when ExtraField(body, "max_tokens", "stream", "temperature", "top_k", "top_p", "stop_sequences", "metadata", "service_tier") is { } extra => $"{extra}: Extra inputs are not permitted",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await FakeHttp.WriteJsonAsync(context, 400, ErrorBody("invalid_request_error", problem)).ConfigureAwait(false);
+            return;
+        }
+
+        if (FakeBrain.FailureFor(FakeHttp.Text(body, "model")!, server.Options) is { } failure)
+        {
+            await WriteFailureAsync(context, failure).ConfigureAwait(false);
+            return;
+        }
+
+        var conversation = new FakeConversation { Format = Name, Model = FakeHttp.Text(body, "model")!, Body = body, System = body!["system"] is { } system ? TextOf(system) : null };
+        foreach (var message in (JsonArray)body["messages"]!)
+        {
+            ReadMessage(message, conversation);
+        }
+
+        var tokens = FakeBrain.Words(conversation.System) + conversation.Messages.Sum(m => FakeBrain.Words(m.Text)) + ((body["tools"] as JsonArray)?.Count ?? 0);
+        await FakeHttp.WriteJsonAsync(context, 200, new JsonObject { ["input_tokens"] = tokens }).ConfigureAwait(false);
+    }
+
     private async Task MessagesAsync(HttpContext context, FakeProviderServer server)
     {
         var body = await FakeHttp.ReadJsonAsync(context).ConfigureAwait(false);
         var problem = body switch
         {
             null => "There was an error parsing the body of your request: it is not valid JSON.",
+            _ when ExtraField(body) is { } extra => $"{extra}: Extra inputs are not permitted",
             _ when string.IsNullOrEmpty(FakeHttp.Text(body, "model")) => "model: Field required",
             _ when FakeHttp.Number(body, "max_tokens") is null => "max_tokens: Field required",
             _ when body["messages"] is not JsonArray => "messages: Field required",
@@ -198,6 +249,10 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
                     read.Images.Add(DescribeImage(block?["source"]));
                     hasContent = true;
                     break;
+                case "document":
+                    read.Images.Add("document " + DescribeImage(block?["source"]));
+                    hasContent = true;
+                    break;
                 case "tool_use":
                     read.ToolCalls.Add(new FakeToolCall(FakeHttp.Text(block, "id") ?? string.Empty, FakeHttp.Text(block, "name") ?? string.Empty, block?["input"]?.ToJsonString() ?? "{}"));
                     hasContent = true;
@@ -224,7 +279,7 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
     private static string TextOf(JsonNode node) => node switch
     {
         JsonValue value when value.TryGetValue<string>(out var plain) => plain,
-        JsonArray array => string.Concat(array.Where(b => FakeHttp.Text(b, "type") == "text").Select(b => FakeHttp.Text(b, "text"))),
+        JsonArray array => string.Join("\n\n", array.Where(b => FakeHttp.Text(b, "type") == "text").Select(b => FakeHttp.Text(b, "text"))),
         _ => string.Empty,
     };
 
@@ -232,6 +287,7 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
     {
         "base64" => $"bytes:{FakeHttp.Text(source, "media_type")}:{Convert.FromBase64String(FakeHttp.Text(source, "data") ?? string.Empty).Length}",
         "url" => "url:" + FakeHttp.Text(source, "url"),
+        "text" => "text:" + FakeHttp.Text(source, "data"),
         var other => "unknown:" + other,
     };
 

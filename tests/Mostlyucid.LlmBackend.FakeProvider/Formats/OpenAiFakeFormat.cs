@@ -107,6 +107,7 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             Stream = body["stream"]?.GetValue<bool>() == true,
             MaxTokens = FakeHttp.Number(body, "max_completion_tokens") ?? FakeHttp.Number(body, "max_tokens"),
             ToolsForbidden = FakeHttp.Text(body, "tool_choice") == "none",
+            ResponseSchema = FakeHttp.Text(body["response_format"], "type") == "json_schema" ? body["response_format"]?["json_schema"]?["schema"]?.DeepClone() : null,
         };
         try
         {
@@ -135,13 +136,15 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             return;
         }
 
+        // Models whose name contains "object-args" send tool call arguments as a JSON object, as some compatible servers do.
+        var style = new Style(body["logprobs"] is JsonValue lp && lp.TryGetValue<bool>(out var wanted) && wanted, model.Contains("object-args", StringComparison.Ordinal));
         if (conversation.Stream)
         {
-            await StreamAsync(context, answer!, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true, server.Options.UsageOnFinishChunk).ConfigureAwait(false);
+            await StreamAsync(context, answer!, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true, server.Options.UsageOnFinishChunk, style).ConfigureAwait(false);
         }
         else
         {
-            await FakeHttp.WriteJsonAsync(context, 200, Completion(answer!)).ConfigureAwait(false);
+            await FakeHttp.WriteJsonAsync(context, 200, Completion(answer!, style)).ConfigureAwait(false);
         }
     }
 
@@ -255,7 +258,21 @@ public class OpenAiFakeFormat : IFakeProviderFormat
         ["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = answer.ReasoningTokens },
     };
 
-    private static JsonObject Completion(FakeAnswer answer)
+    /// <summary>How an answer is rendered: with log probabilities (when asked for), with arguments as objects.</summary>
+    private sealed record Style(bool Logprobs, bool ObjectArguments);
+
+    /// <summary>Log probabilities for text pieces: each piece one token with log probability -0.5.</summary>
+    private static JsonNode? LogprobsFor(IEnumerable<string> pieces, bool wanted) => wanted
+        ? new JsonObject
+        {
+            ["content"] = new JsonArray(pieces.Select(p => (JsonNode)new JsonObject { ["token"] = p, ["logprob"] = -0.5, ["bytes"] = new JsonArray(System.Text.Encoding.UTF8.GetBytes(p).Select(b => (JsonNode)(int)b).ToArray()), ["top_logprobs"] = new JsonArray() }).ToArray()),
+            ["refusal"] = null,
+        }
+        : null;
+
+    private static JsonNode? ArgumentsNode(string json, bool asObject) => asObject ? JsonNode.Parse(json) : json;
+
+    private static JsonObject Completion(FakeAnswer answer, Style style)
     {
         var message = new JsonObject
         {
@@ -274,7 +291,7 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             {
                 ["id"] = c.Id,
                 ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.ArgumentsJson },
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = ArgumentsNode(c.ArgumentsJson, style.ObjectArguments) },
             }).ToArray());
         }
 
@@ -285,21 +302,21 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             ["created"] = 1_700_000_000,
             ["model"] = answer.Model,
             ["system_fingerprint"] = "fp_fake",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = answer.FinishReason }),
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = LogprobsFor(answer.TextChunks, style.Logprobs), ["finish_reason"] = answer.FinishReason }),
             ["usage"] = Usage(answer),
         };
     }
 
-    private static async Task StreamAsync(HttpContext context, FakeAnswer answer, bool includeUsage, bool usageOnFinish)
+    private static async Task StreamAsync(HttpContext context, FakeAnswer answer, bool includeUsage, bool usageOnFinish, Style style)
     {
-        JsonObject Chunk(JsonObject delta, string? finish = null) => new()
+        JsonObject Chunk(JsonObject delta, string? finish = null, JsonNode? logprobs = null) => new()
         {
             ["id"] = "chatcmpl-" + answer.Id,
             ["object"] = "chat.completion.chunk",
             ["created"] = 1_700_000_000,
             ["model"] = answer.Model,
             ["system_fingerprint"] = "fp_fake",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = logprobs, ["finish_reason"] = finish }),
         };
 
         await FakeHttp.StartEventStreamAsync(context).ConfigureAwait(false);
@@ -311,7 +328,7 @@ public class OpenAiFakeFormat : IFakeProviderFormat
 
         foreach (var piece in answer.TextChunks)
         {
-            await FakeHttp.WriteEventAsync(context, null, Chunk(new JsonObject { ["content"] = piece }).ToJsonString()).ConfigureAwait(false);
+            await FakeHttp.WriteEventAsync(context, null, Chunk(new JsonObject { ["content"] = piece }, logprobs: LogprobsFor(new[] { piece }, style.Logprobs)).ToJsonString()).ConfigureAwait(false);
         }
 
         for (var i = 0; i < answer.ToolCalls.Count; i++)
@@ -324,10 +341,10 @@ public class OpenAiFakeFormat : IFakeProviderFormat
                     ["index"] = i,
                     ["id"] = call.Id,
                     ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = string.Empty },
+                    ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = style.ObjectArguments ? JsonNode.Parse(call.ArgumentsJson) : string.Empty },
                 }),
             }).ToJsonString()).ConfigureAwait(false);
-            foreach (var fragment in FakeAnswer.SplitArguments(call.ArgumentsJson))
+            foreach (var fragment in style.ObjectArguments ? Array.Empty<string>() : FakeAnswer.SplitArguments(call.ArgumentsJson))
             {
                 await FakeHttp.WriteEventAsync(context, null, Chunk(new JsonObject
                 {

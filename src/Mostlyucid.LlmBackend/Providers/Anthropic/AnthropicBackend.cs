@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Providers.Anthropic;
@@ -14,9 +15,11 @@ namespace Mostlyucid.LlmBackend.Providers.Anthropic;
 /// Anthropic's Messages API (<c>POST /v1/messages</c>, JSON or server-sent events) and models API
 /// (<c>GET /v1/models</c>), with the key in <c>x-api-key</c> and the API version in <c>anthropic-version</c>
 /// (<c>ApiVersion</c>, default <see cref="DefaultApiVersion"/>). The base URL defaults to <see cref="DefaultBaseUrl"/>;
-/// <c>/v1</c> is added unless the configured URL already ends with it. Anthropic has no embeddings API.
+/// <c>/v1</c> is added unless the configured URL already ends with it. Anthropic has no embeddings API. Input tokens are
+/// counted exactly by <c>POST /v1/messages/count_tokens</c>. A caller's Anthropic-format pass-through (fields the model
+/// does not cover, and the <c>anthropic-beta</c> header) is sent on; other formats' fields are left out and logged.
 /// </summary>
-internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabilities
+internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabilities, ITokenCountingLlmBackend
 {
     /// <summary>The API's address when no <c>BaseUrl</c> is configured.</summary>
     public const string DefaultBaseUrl = "https://api.anthropic.com";
@@ -94,7 +97,7 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = ResolveModel(request.Model);
-        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"));
+        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"), request);
         message.Content = Body(request, model, stream: true);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -132,7 +135,7 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var model = ResolveModel(request.Model);
-        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"));
+        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"), request);
         message.Content = Body(request, model, stream: false);
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var wire = await ReadJsonAsync(response, AnthropicJsonContext.Default.AnthropicMessagesResponse, cancellationToken).ConfigureAwait(false);
@@ -142,6 +145,19 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
         }
 
         return AnthropicMapper.FromWire(wire, model);
+    }
+
+    /// <summary>Counts the request's input tokens with <c>POST /v1/messages/count_tokens</c> (free, and not a generation).</summary>
+    public async Task<int> CountTokensAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var model = ResolveModel(request.Model);
+        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages/count_tokens"), request);
+        var wire = AnthropicCountTokensRequest.From(AnthropicMapper.ToWire(request, model, _config.MaxOutputTokens, _config.Temperature, stream: false, ArgumentsAsObject));
+        message.Content = JsonBody(wire, AnthropicJsonContext.Default.AnthropicCountTokensRequest);
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var counted = await ReadJsonAsync(response, AnthropicJsonContext.Default.AnthropicCountTokensResponse, cancellationToken).ConfigureAwait(false);
+        return counted.InputTokens ?? throw InvalidResponse("the count_tokens answer has no input_tokens");
     }
 
     protected override void Authorize(HttpRequestMessage request)
@@ -202,17 +218,46 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
         return kind;
     }
 
-    private HttpRequestMessage NewRequest(HttpMethod method, Uri uri)
+    /// <summary>
+    /// A request to the API with this backend's <c>anthropic-version</c> (never the caller's: the mapping is written for
+    /// it) and the caller's Anthropic headers (<c>anthropic-beta</c>) when the request carries them.
+    /// </summary>
+    private HttpRequestMessage NewRequest(HttpMethod method, Uri uri, LlmRequestBase? from = null)
     {
         var request = new HttpRequestMessage(method, uri);
         request.Headers.TryAddWithoutValidation("anthropic-version", _apiVersion);
+        if (from is not null)
+        {
+            PassThroughFilter.AddHeaders(request, from, WireFormats.Anthropic);
+        }
+
         return request;
     }
 
-    private HttpContent Body(ChatRequest request, string model, bool stream) => JsonBody(
-        AnthropicMapper.ToWire(request, model, _config.MaxOutputTokens, _config.Temperature, stream, ArgumentsAsObject),
-        AnthropicJsonContext.Default.AnthropicMessagesRequest,
-        request.AdditionalProperties);
+    /// <summary>
+    /// The Messages body: the mapped request, the caller's Anthropic-format pass-through fields, the application's
+    /// additional properties. Options Anthropic has no equivalent for are left out with a Debug log.
+    /// </summary>
+    private HttpContent Body(ChatRequest request, string model, bool stream)
+    {
+        PassThroughFilter.LogDroppedOptions(
+            _logger,
+            Name,
+            ProviderName,
+            ("seed", request.Seed is not null),
+            ("frequency_penalty", request.FrequencyPenalty is not null),
+            ("presence_penalty", request.PresencePenalty is not null),
+            ("logprobs", request.Logprobs is not null),
+            ("top_logprobs", request.TopLogprobs is not null),
+            ("reasoning_effort", request.ReasoningEffort is not null),
+            ("tools[].strict", request.Tools?.Any(t => t.Strict is not null) == true));
+        var passThrough = PassThroughFilter.Fields(request, WireFormats.Anthropic, Name, ProviderName, _logger);
+        return JsonBody(
+            AnthropicMapper.ToWire(request, model, _config.MaxOutputTokens, _config.Temperature, stream, ArgumentsAsObject),
+            AnthropicJsonContext.Default.AnthropicMessagesRequest,
+            request.AdditionalProperties,
+            passThrough);
+    }
 
     private LlmError ToError(AnthropicError? error, string? requestId, int? status, HttpResponseHeaders? headers, string fallback)
     {

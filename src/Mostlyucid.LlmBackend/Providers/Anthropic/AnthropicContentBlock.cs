@@ -54,6 +54,14 @@ internal sealed class AnthropicContentBlock
     [JsonPropertyName("signature")]
     public string? Signature { get; set; }
 
+    /// <summary>Gets or sets a <c>document</c> block's title.</summary>
+    [JsonPropertyName("title")]
+    public string? Title { get; set; }
+
+    /// <summary>Gets or sets the prompt-caching marker of a <c>text</c>, <c>image</c> or <c>document</c> block.</summary>
+    [JsonPropertyName("cache_control")]
+    public JsonElement? CacheControl { get; set; }
+
     /// <summary>Gets or sets the encrypted reasoning of a <c>redacted_thinking</c> block.</summary>
     [JsonPropertyName("data")]
     public string? Data { get; set; }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Mostlyucid.LlmBackend.Providers.Anthropic;
 
-/// <summary>An image block's source: <c>{"type":"base64","media_type","data"}</c> or <c>{"type":"url","url"}</c>.</summary>
+/// <summary>
+/// An image or document block's source: <c>{"type":"base64","media_type","data"}</c>, <c>{"type":"url","url"}</c>, or for a
+/// plain-text document <c>{"type":"text","media_type":"text/plain","data"}</c>.
+/// </summary>
 internal sealed class AnthropicImageSource
 {
     [JsonPropertyName("type")]

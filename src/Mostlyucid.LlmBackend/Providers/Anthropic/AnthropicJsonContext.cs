@@ -9,6 +9,9 @@ namespace Mostlyucid.LlmBackend.Providers.Anthropic;
 [JsonSerializable(typeof(AnthropicStreamEvent))]
 [JsonSerializable(typeof(AnthropicErrorEnvelope))]
 [JsonSerializable(typeof(AnthropicModelList))]
+[JsonSerializable(typeof(AnthropicCountTokensRequest))]
+[JsonSerializable(typeof(AnthropicCountTokensResponse))]
+[JsonSerializable(typeof(List<AnthropicContentBlock>))]
 internal sealed partial class AnthropicJsonContext : JsonSerializerContext
 {
 }

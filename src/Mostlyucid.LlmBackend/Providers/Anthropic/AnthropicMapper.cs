@@ -7,7 +7,9 @@ namespace Mostlyucid.LlmBackend.Providers.Anthropic;
 /// <summary>Translates between the library's model and Anthropic's Messages API wire format.</summary>
 /// <remarks>
 /// <para>
-/// Requests: every system message goes to the top-level <c>system</c> (joined with a newline); tool results become
+/// Requests: every system message goes to the top-level <c>system</c> (blocks joined with a blank line, or kept as
+/// blocks when one carries <c>cache_control</c>); text, image and document parts keep their <c>cache_control</c>, as do
+/// tools; tool results become
 /// <c>tool_result</c> blocks in user messages; an assistant message's tool calls become <c>tool_use</c> blocks, after its
 /// signed reasoning as a <c>thinking</c> block; consecutive messages of the same role are merged into one, so that roles
 /// alternate and parallel tool results travel together as Anthropic requires; messages left with no blocks are not sent.
@@ -106,6 +108,7 @@ internal static class AnthropicMapper
         Name = tool.Name,
         Description = tool.Description,
         InputSchema = tool.Parameters ?? EmptySchema(),
+        CacheControl = tool.CacheControl,
     };
 
     /// <summary>Maps the tool choice; <see langword="null"/> when neither a choice nor a parallel-calls limit was asked for.</summary>
@@ -213,15 +216,44 @@ internal static class AnthropicMapper
     public static string ArgumentsText(JsonElement? input) =>
         input is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } value ? value.GetRawText() : "{}";
 
-    private static string? System(ChatRequest request)
+    /// <summary>
+    /// The top-level <c>system</c>: one string, every system message's blocks joined with a blank line — or, when any block
+    /// carries <c>cache_control</c>, the blocks themselves (each with its marker), so prompt caching works through us.
+    /// </summary>
+    public static JsonElement? System(ChatRequest request)
     {
-        var system = string.Join("\n", request.Messages.Where(IsSystem).Select(m => m.GetText()).Where(t => t.Length > 0));
-        if (FormatInstruction(request.ResponseFormat) is { } instruction)
+        var instruction = FormatInstruction(request.ResponseFormat);
+        var systems = request.Messages.Where(IsSystem).ToList();
+        if (systems.Any(m => m.Parts?.Any(p => p.CacheControl is not null) == true))
+        {
+            var blocks = new List<AnthropicContentBlock>();
+            foreach (var message in systems)
+            {
+                if (message.Parts is { Count: > 0 } parts)
+                {
+                    blocks.AddRange(parts.Where(p => p.Kind == ContentPartKind.Text && !string.IsNullOrEmpty(p.Text)).Select(p => new AnthropicContentBlock { Type = "text", Text = p.Text, CacheControl = p.CacheControl }));
+                }
+                else if (message.Content.Length > 0)
+                {
+                    blocks.Add(new AnthropicContentBlock { Type = "text", Text = message.Content });
+                }
+            }
+
+            if (instruction is not null)
+            {
+                blocks.Add(new AnthropicContentBlock { Type = "text", Text = instruction });
+            }
+
+            return JsonSerializer.SerializeToElement(blocks, AnthropicJsonContext.Default.ListAnthropicContentBlock);
+        }
+
+        var system = string.Join("\n\n", systems.Select(m => m.GetText("\n\n")).Where(t => t.Length > 0));
+        if (instruction is not null)
         {
             system = system.Length == 0 ? instruction : system + "\n\n" + instruction;
         }
 
-        return system.Length == 0 ? null : system;
+        return system.Length == 0 ? null : JsonSerializer.SerializeToElement(system, ProviderJsonContext.Default.String);
     }
 
     private static string? FormatInstruction(ResponseFormat? format) => format?.Kind switch
@@ -243,10 +275,14 @@ internal static class AnthropicMapper
             {
                 blocks.Add(Image(part));
             }
+            else if (part.Kind == ContentPartKind.Document)
+            {
+                blocks.Add(Document(part));
+            }
             else if (!string.IsNullOrEmpty(part.Text))
             {
                 // Anthropic rejects empty text blocks.
-                blocks.Add(new AnthropicContentBlock { Type = "text", Text = part.Text });
+                blocks.Add(new AnthropicContentBlock { Type = "text", Text = part.Text, CacheControl = part.CacheControl });
             }
         }
 
@@ -283,9 +319,22 @@ internal static class AnthropicMapper
         };
     }
 
+    private static AnthropicContentBlock Document(ContentPart part) => new()
+    {
+        Type = "document",
+        Title = part.Title,
+        CacheControl = part.CacheControl,
+        Source = part.Text is { } text
+            ? new AnthropicImageSource { Type = "text", MediaType = "text/plain", Data = text }
+            : part.Data is { } data
+                ? new AnthropicImageSource { Type = "base64", MediaType = part.MediaType ?? "application/pdf", Data = Convert.ToBase64String(data.Span) }
+                : new AnthropicImageSource { Type = "url", Url = part.Url ?? string.Empty },
+    };
+
     private static AnthropicContentBlock Image(ContentPart part) => new()
     {
         Type = "image",
+        CacheControl = part.CacheControl,
         Source = part.TryGetImageBytes(out var data, out var mediaType)
             ? new AnthropicImageSource { Type = "base64", MediaType = mediaType, Data = Convert.ToBase64String(data.Span) }
             : new AnthropicImageSource { Type = "url", Url = part.Url ?? string.Empty },

@@ -12,9 +12,12 @@ internal sealed class AnthropicMessagesRequest
     [JsonPropertyName("max_tokens")]
     public int MaxTokens { get; set; }
 
-    /// <summary>Gets or sets the system prompt (Anthropic has no system role in <see cref="Messages"/>).</summary>
+    /// <summary>
+    /// Gets or sets the system prompt (Anthropic has no system role in <see cref="Messages"/>): a string, or a list of
+    /// text blocks when a block carries <c>cache_control</c>.
+    /// </summary>
     [JsonPropertyName("system")]
-    public string? System { get; set; }
+    public System.Text.Json.JsonElement? System { get; set; }
 
     [JsonPropertyName("messages")]
     public List<AnthropicMessage>? Messages { get; set; }

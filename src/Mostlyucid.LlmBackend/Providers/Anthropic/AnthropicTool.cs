@@ -14,4 +14,8 @@ internal sealed class AnthropicTool
 
     [JsonPropertyName("input_schema")]
     public JsonElement? InputSchema { get; set; }
+
+    /// <summary>Gets or sets the prompt-caching marker (<c>{"type":"ephemeral"}</c>).</summary>
+    [JsonPropertyName("cache_control")]
+    public JsonElement? CacheControl { get; set; }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Providers.Cohere;
@@ -226,6 +227,13 @@ internal sealed class CohereBackend : HttpProviderBackend, IEmbeddingLlmBackend
             throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' was asked to call function '{choice.FunctionName}', which is not among the request's Tools.");
         }
 
+        if (DocumentParts.FirstNonText(request) is { } problem)
+        {
+            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' (Cohere) cannot send this request: {problem}.");
+        }
+
+        PassThroughFilter.Fields(request, backendFormat: null, Name, ProviderName, _logger);
+        PassThroughFilter.LogDroppedOptions(_logger, Name, ProviderName, ("logprobs", request.Logprobs is not null), ("top_logprobs", request.TopLogprobs is not null));
         return JsonBody(CohereMapper.ToWire(request, model, _config.MaxOutputTokens, _config.Temperature, stream), CohereJsonContext.Default.CohereChatRequest, request.AdditionalProperties);
     }
 

@@ -1,4 +1,5 @@
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 
 namespace Mostlyucid.LlmBackend.Providers.Cohere;
 
@@ -59,7 +60,7 @@ internal static class CohereMapper
         switch (role)
         {
             case ChatRole.System or "developer":
-                return new CohereMessage { Role = ChatRole.System, Content = new CohereContent { Text = message.GetText() } };
+                return new CohereMessage { Role = ChatRole.System, Content = new CohereContent { Text = message.GetText("\n\n") } };
             case ChatRole.Tool:
                 return new CohereMessage { Role = ChatRole.Tool, ToolCallId = message.ToolCallId, Content = new CohereContent { Text = message.GetText() } };
             case ChatRole.Assistant:
@@ -91,6 +92,7 @@ internal static class CohereMapper
     public static CohereContentPart ToWire(ContentPart part) => part.Kind switch
     {
         ContentPartKind.Image => new CohereContentPart { Type = "image_url", ImageUrl = new CohereImageUrl { Url = part.ToImageUrl(), Detail = part.Detail } },
+        ContentPartKind.Document => new CohereContentPart { Type = "text", Text = DocumentParts.AsText(part) },
         _ => new CohereContentPart { Type = "text", Text = part.Text ?? string.Empty },
     };
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Providers.Gemini;
@@ -283,6 +284,8 @@ internal sealed partial class GeminiBackend : HttpProviderBackend, IEmbeddingLlm
             throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' cannot send this request to Gemini: {ex.Message}");
         }
 
+        PassThroughFilter.Fields(request, backendFormat: null, Name, ProviderName, _logger);
+        PassThroughFilter.LogDroppedOptions(_logger, Name, ProviderName, ("logprobs", request.Logprobs is not null), ("top_logprobs", request.TopLogprobs is not null));
         return JsonBody(wire, GeminiJsonContext.Default.GeminiGenerateContentRequest, request.AdditionalProperties);
     }
 

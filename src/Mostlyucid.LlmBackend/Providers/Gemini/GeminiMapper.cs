@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 
 namespace Mostlyucid.LlmBackend.Providers.Gemini;
 
@@ -55,7 +56,7 @@ internal static class GeminiMapper
             switch (message.Role.ToLowerInvariant())
             {
                 case ChatRole.System or "developer":
-                    if (message.GetText() is { Length: > 0 } instruction)
+                    if (message.GetText("\n\n") is { Length: > 0 } instruction)
                     {
                         system.Add(new GeminiPart { Text = instruction });
                     }
@@ -237,7 +238,15 @@ internal static class GeminiMapper
 
     private static List<GeminiPart> UserParts(ChatMessage message)
     {
-        var parts = message.GetParts().Select(p => p.Kind == ContentPartKind.Image ? ImagePart(p) : new GeminiPart { Text = p.Text ?? string.Empty }).ToList();
+        var parts = message.GetParts().Select(p => p.Kind switch
+        {
+            ContentPartKind.Image => ImagePart(p),
+            ContentPartKind.Document when p.Text is not null => new GeminiPart { Text = DocumentParts.AsText(p) },
+
+            // Gemini reads PDFs as it reads images: inline bytes, or a file URI it fetches.
+            ContentPartKind.Document => ImagePart(p),
+            _ => new GeminiPart { Text = p.Text ?? string.Empty },
+        }).ToList();
         return parts.Count > 0 ? parts : new List<GeminiPart> { new() { Text = string.Empty } };
     }
 
@@ -265,7 +274,7 @@ internal static class GeminiMapper
             throw new ArgumentException("an image data: URL is not base64-encoded; Gemini takes images as bytes, base64 data: URLs or file URIs.");
         }
 
-        return new GeminiPart { FileData = new GeminiFileData { MimeType = GuessImageType(url), FileUri = url } };
+        return new GeminiPart { FileData = new GeminiFileData { MimeType = part.Kind == ContentPartKind.Document ? part.MediaType ?? "application/pdf" : GuessImageType(url), FileUri = url } };
     }
 
     private static List<GeminiPart> AssistantParts(ChatMessage message, Func<string, JsonElement> argumentsAsObject)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Providers.Ollama;
@@ -173,6 +174,13 @@ internal sealed class OllamaBackend : HttpProviderBackend, IEmbeddingLlmBackend
             throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' (Ollama) cannot send this request: {problem}. Ollama takes images as bytes only: pass them with ContentPart.FromImageBytes or as base64 data: URLs.");
         }
 
+        if (DocumentParts.FirstNonText(request) is { } document)
+        {
+            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' (Ollama) cannot send this request: {document}.");
+        }
+
+        PassThroughFilter.Fields(request, backendFormat: null, Name, ProviderName, _logger);
+        PassThroughFilter.LogDroppedOptions(_logger, Name, ProviderName, ("logprobs", request.Logprobs is not null), ("top_logprobs", request.TopLogprobs is not null));
         var body = OllamaMapper.ToWire(request, model, _config.MaxOutputTokens, _config.Temperature, stream, ArgumentsAsObject);
         return new HttpRequestMessage(HttpMethod.Post, new Uri(_apiRoot, "chat"))
         {

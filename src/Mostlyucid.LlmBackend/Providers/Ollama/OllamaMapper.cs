@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 
 namespace Mostlyucid.LlmBackend.Providers.Ollama;
 
@@ -41,7 +42,8 @@ internal static class OllamaMapper
     public static OllamaMessage ToWire(ChatMessage message, IReadOnlyDictionary<string, string> toolNames, Func<string, JsonElement> argumentsAsObject)
     {
         var role = message.Role.ToLowerInvariant();
-        var wire = new OllamaMessage { Role = role, Content = message.GetText(), Images = Images(message) };
+        var text = role is ChatRole.System or "developer" ? message.GetText("\n\n") : DocumentParts.TextWithDocuments(message);
+        var wire = new OllamaMessage { Role = role, Content = text, Images = Images(message) };
         switch (role)
         {
             case ChatRole.Assistant:

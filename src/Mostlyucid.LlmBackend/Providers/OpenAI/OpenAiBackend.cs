@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Interfaces;
 using Mostlyucid.LlmBackend.Models;
+using Mostlyucid.LlmBackend.Providers.Translation;
 using Mostlyucid.LlmBackend.Resilience;
 
 namespace Mostlyucid.LlmBackend.Providers.OpenAI;
@@ -74,9 +75,10 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         var model = ResolveModel(request.Model);
         using var message = new HttpRequestMessage(HttpMethod.Post, ChatUri(model))
         {
-            Content = JsonBody(OpenAiMapper.ToWire(request, model, Dialect, _config.MaxOutputTokens, _config.Temperature, stream: true), OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties),
+            Content = Body(request, model, stream: true),
         };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        PassThroughFilter.AddHeaders(message, request, WireFormats.OpenAi);
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var finished = false;
         await foreach (var item in ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
@@ -117,8 +119,9 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         var model = ResolveModel(request.Model);
         using var message = new HttpRequestMessage(HttpMethod.Post, ChatUri(model))
         {
-            Content = JsonBody(OpenAiMapper.ToWire(request, model, Dialect, _config.MaxOutputTokens, _config.Temperature, stream: false), OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties),
+            Content = Body(request, model, stream: false),
         };
+        PassThroughFilter.AddHeaders(message, request, WireFormats.OpenAi);
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var wire = await ReadJsonAsync(response, OpenAiJsonContext.Default.OpenAiChatResponse, cancellationToken).ConfigureAwait(false);
         if (wire.Choices is not { Count: > 0 } || wire.Choices[0].Message is null)
@@ -130,6 +133,33 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
     }
 
     protected virtual Uri ChatUri(string model) => new(_apiRoot!, "chat/completions");
+
+    /// <summary>
+    /// The chat body: the mapped request, the caller's OpenAI-format pass-through fields, the application's additional
+    /// properties. Content the format cannot carry is the request's fault, named in the error.
+    /// </summary>
+    private HttpContent Body(ChatRequest request, string model, bool stream)
+    {
+        OpenAiChatRequest wire;
+        try
+        {
+            wire = OpenAiMapper.ToWire(request, model, Dialect, _config.MaxOutputTokens, _config.Temperature, stream);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw Failure(LlmErrorKind.InvalidRequest, $"Backend '{Name}' ({Dialect.Name}) cannot take this request: {ex.Message}.");
+        }
+
+        PassThroughFilter.LogDroppedOptions(
+            _logger,
+            Name,
+            ProviderName,
+            ("top_k", request.TopK is not null),
+            ("thinking.budget_tokens", request.ThinkingBudgetTokens is not null),
+            ("cache_control", request.Tools?.Any(t => t.CacheControl is not null) == true || request.Messages.Any(m => m.Parts?.Any(p => p.CacheControl is not null) == true)));
+        var passThrough = PassThroughFilter.Fields(request, WireFormats.OpenAi, Name, ProviderName, _logger);
+        return JsonBody(wire, OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties, passThrough);
+    }
 
     protected virtual Uri EmbeddingsUri(string model) => new(_apiRoot!, "embeddings");
 

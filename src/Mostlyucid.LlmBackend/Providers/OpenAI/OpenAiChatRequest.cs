@@ -59,6 +59,12 @@ internal sealed class OpenAiChatRequest
     [JsonPropertyName("reasoning_effort")]
     public string? ReasoningEffort { get; set; }
 
+    [JsonPropertyName("logprobs")]
+    public bool? Logprobs { get; set; }
+
+    [JsonPropertyName("top_logprobs")]
+    public int? TopLogprobs { get; set; }
+
     [JsonPropertyName("stream")]
     public bool? Stream { get; set; }
 

@@ -14,6 +14,10 @@ internal sealed class OpenAiChoice
     [JsonPropertyName("delta")]
     public OpenAiMessage? Delta { get; set; }
 
+    /// <summary>Gets or sets the tokens' log probabilities (<c>{"content":[…],"refusal":…}</c>), when they were asked for.</summary>
+    [JsonPropertyName("logprobs")]
+    public System.Text.Json.JsonElement? Logprobs { get; set; }
+
     [JsonPropertyName("finish_reason")]
     public string? FinishReason { get; set; }
 }

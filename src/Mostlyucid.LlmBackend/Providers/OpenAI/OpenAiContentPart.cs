@@ -13,4 +13,8 @@ internal sealed class OpenAiContentPart
 
     [JsonPropertyName("image_url")]
     public OpenAiImageUrl? ImageUrl { get; set; }
+
+    /// <summary>Gets or sets the file of a <c>file</c> part (a PDF given inline).</summary>
+    [JsonPropertyName("file")]
+    public OpenAiFile? File { get; set; }
 }

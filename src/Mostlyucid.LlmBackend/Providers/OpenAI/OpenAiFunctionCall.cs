@@ -8,6 +8,8 @@ internal sealed class OpenAiFunctionCall
     [JsonPropertyName("name")]
     public string? Name { get; set; }
 
+    /// <summary>Gets or sets the arguments as JSON text (an object sent in place of the text is read as its JSON).</summary>
     [JsonPropertyName("arguments")]
+    [JsonConverter(typeof(ArgumentsTextConverter))]
     public string? Arguments { get; set; }
 }

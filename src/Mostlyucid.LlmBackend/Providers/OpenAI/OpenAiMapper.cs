@@ -28,6 +28,8 @@ internal static class OpenAiMapper
             ParallelToolCalls = request.Tools is { Count: > 0 } ? request.ParallelToolCalls : null,
             ResponseFormat = request.ResponseFormat is { } format ? ToWire(format) : null,
             ReasoningEffort = request.ReasoningEffort,
+            Logprobs = request.Logprobs,
+            TopLogprobs = request.TopLogprobs,
             Stream = stream,
             StreamOptions = stream && dialect.SendsStreamOptions ? new OpenAiStreamOptions { IncludeUsage = true } : null,
         };
@@ -39,6 +41,10 @@ internal static class OpenAiMapper
         var wire = new OpenAiMessage { Role = role, Name = role == ChatRole.Tool ? null : message.Name };
         switch (role)
         {
+            case ChatRole.System or "developer":
+                // One string, however many blocks the caller gave: a blank line between them.
+                wire.Content = new OpenAiContent { Text = message.GetText("\n\n") };
+                break;
             case ChatRole.Tool:
                 wire.ToolCallId = message.ToolCallId;
                 wire.Content = new OpenAiContent { Text = message.GetText() };
@@ -63,11 +69,39 @@ internal static class OpenAiMapper
         return wire;
     }
 
+    /// <summary>Converts a content part; a document OpenAI's format cannot carry throws <see cref="NotSupportedException"/>.</summary>
     public static OpenAiContentPart ToWire(ContentPart part) => part.Kind switch
     {
         ContentPartKind.Image => new OpenAiContentPart { Type = "image_url", ImageUrl = new OpenAiImageUrl { Url = part.ToImageUrl(), Detail = part.Detail } },
+        ContentPartKind.Document => Document(part),
         _ => new OpenAiContentPart { Type = "text", Text = part.Text ?? string.Empty },
     };
+
+    /// <summary>
+    /// A document: plain text becomes a text part (titled when it has a title); a PDF given inline becomes a <c>file</c>
+    /// part with the bytes as a <c>data:</c> URL. A PDF given only by URL cannot be sent (OpenAI's chat format takes no
+    /// file URLs), nor can other media types.
+    /// </summary>
+    private static OpenAiContentPart Document(ContentPart part)
+    {
+        if (part.Text is { } text)
+        {
+            return new OpenAiContentPart { Type = "text", Text = string.IsNullOrEmpty(part.Title) ? text : part.Title + "\n\n" + text };
+        }
+
+        if (part.Data is { } data && string.Equals(part.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase))
+        {
+            return new OpenAiContentPart
+            {
+                Type = "file",
+                File = new OpenAiFile { FileName = string.IsNullOrEmpty(part.Title) ? "document.pdf" : part.Title, FileData = "data:application/pdf;base64," + Convert.ToBase64String(data.Span) },
+            };
+        }
+
+        throw new NotSupportedException(part.Data is null
+            ? "a document block given by URL cannot be sent in OpenAI's chat format (it takes PDFs inline only): send the PDF as base64"
+            : $"a document block of media type '{part.MediaType}' cannot be sent in OpenAI's chat format (PDF and plain text can)");
+    }
 
     public static OpenAiTool ToWire(ToolDefinition tool) => new()
     {
@@ -122,6 +156,7 @@ internal static class OpenAiMapper
             FinishReason = FinishReason(choice?.FinishReason),
             ModelUsed = wire.Model ?? requestedModel,
             ResponseId = wire.Id,
+            Logprobs = choice?.Logprobs is { ValueKind: JsonValueKind.Object } logprobs ? logprobs : null,
             ToolCalls = message?.ToolCalls is { Count: > 0 } calls
                 ? calls.Select(c => new ToolCall { Id = c.Id ?? string.Empty, Name = c.Function?.Name ?? string.Empty, Arguments = c.Function?.Arguments ?? "{}" }).ToList()
                 : null,
@@ -165,7 +200,8 @@ internal static class OpenAiMapper
             ? calls.Select((c, i) => new ToolCallUpdate { Index = c.Index ?? i, Id = c.Id, Name = c.Function?.Name, ArgumentsDelta = c.Function?.Arguments }).ToList()
             : null;
         var finish = FinishReason(choice?.FinishReason);
-        if (string.IsNullOrEmpty(content) && string.IsNullOrEmpty(reasoning) && toolCalls is null && finish is null && usage is null)
+        JsonElement? logprobs = choice?.Logprobs is { ValueKind: JsonValueKind.Object } given ? given : null;
+        if (string.IsNullOrEmpty(content) && string.IsNullOrEmpty(reasoning) && toolCalls is null && finish is null && usage is null && logprobs is null)
         {
             return null;
         }
@@ -177,6 +213,7 @@ internal static class OpenAiMapper
             ToolCalls = toolCalls,
             FinishReason = finish,
             Usage = usage,
+            Logprobs = logprobs,
             ModelUsed = chunk.Model,
             ResponseId = chunk.Id,
         };
