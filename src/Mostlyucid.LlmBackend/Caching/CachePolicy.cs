@@ -19,8 +19,14 @@ internal sealed class CachePolicy
     }
 
     /// <summary>Decides for a chat or completion request.</summary>
+    /// <remarks>
+    /// A chat request that asks for log probabilities is never cached, whatever it asks of the cache: a stored answer
+    /// keeps its text and usage, not the per-token probabilities, so a hit could not give what was asked for.
+    /// </remarks>
     public CacheDecision Decide(LlmRequestBase request, LlmCacheControl control) =>
-        Decide(_cacheable == CacheableRequests.All || request.Temperature == 0 || request.Seed is not null, control);
+        request is ChatRequest { Logprobs: true }
+            ? CacheDecision.Bypass
+            : Decide(_cacheable == CacheableRequests.All || request.Temperature == 0 || request.Seed is not null, control);
 
     /// <summary>Decides for an embedding request (the same input always embeds the same).</summary>
     public static CacheDecision DecideEmbedding(LlmCacheControl control) => Decide(cacheable: true, control);

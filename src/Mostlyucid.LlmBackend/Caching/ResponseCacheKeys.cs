@@ -9,8 +9,10 @@ namespace Mostlyucid.LlmBackend.Caching;
 /// <summary>
 /// The cache key of a request: the SHA-256 of a canonical JSON form of everything that changes the answer — operation,
 /// model (trimmed, case-folded: routes and backends are matched that way), preferred backend, messages (a string content
-/// and one text part are the same), tools, tool choice, response format, every sampling parameter and every extension
-/// parameter (JSON objects with their keys sorted, so the order a client wrote them in does not matter), and the scope
+/// and one text part are the same; documents with their titles; <c>cache_control</c> marks), tools, tool choice, response
+/// format, log probabilities, every sampling parameter, every extension parameter and what passes through to a backend of
+/// the caller's format (fields and headers) (JSON objects with their keys sorted, so the order a client wrote them in does
+/// not matter), and the scope
 /// (a caller's name when answers are per caller). Never the caller's key, the request id or <c>user</c>.
 /// </summary>
 internal static class ResponseCacheKeys
@@ -47,6 +49,7 @@ internal static class ResponseCacheKeys
                     }
 
                     Optional(json, "strict", tool.Strict);
+                    Optional(json, "cache_control", tool.CacheControl);
                     json.WriteEndObject();
                 }
 
@@ -74,6 +77,8 @@ internal static class ResponseCacheKeys
 
             Optional(json, "reasoning_effort", request.ReasoningEffort);
             Optional(json, "thinking_budget", request.ThinkingBudgetTokens);
+            Optional(json, "logprobs", request.Logprobs);
+            Optional(json, "top_logprobs", request.TopLogprobs);
             json.WriteEndObject();
         }
 
@@ -159,6 +164,29 @@ internal static class ResponseCacheKeys
 
             json.WriteEndObject();
         }
+
+        if (request.PassThrough is { IsEmpty: false } passThrough)
+        {
+            // What reaches a backend of the caller's format untranslated (fields, and headers such as anthropic-beta).
+            json.WriteStartObject("pass_through");
+            json.WriteString("format", passThrough.Format);
+            json.WriteStartObject("fields");
+            foreach (var (name, value) in passThrough.Fields.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                json.WritePropertyName(name);
+                Canonical(json, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("headers");
+            foreach (var (name, value) in passThrough.Headers.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                json.WriteString(name.ToLowerInvariant(), value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
     }
 
     private static void Message(Utf8JsonWriter json, ChatMessage message)
@@ -180,6 +208,8 @@ internal static class ResponseCacheKeys
 
             Optional(json, "media_type", part.MediaType);
             Optional(json, "detail", part.Detail);
+            Optional(json, "title", part.Title);
+            Optional(json, "cache_control", part.CacheControl);
             json.WriteEndObject();
         }
 
@@ -262,6 +292,15 @@ internal static class ResponseCacheKeys
         if (value is not null)
         {
             json.WriteString(name, value);
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter json, string name, JsonElement? value)
+    {
+        if (value is { } element)
+        {
+            json.WritePropertyName(name);
+            Canonical(json, element);
         }
     }
 

@@ -68,6 +68,39 @@ public sealed class ResponseCacheKeysTests
     }
 
     [Fact]
+    public void For_TranslationInputs_ChangeTheKey()
+    {
+        var key = Key(Request());
+
+        // What reaches a backend of the caller's format untranslated, log probabilities, documents and cache marks.
+        Assert.NotEqual(key, Key(Request(r => r.PassThrough = new ProviderPassThrough { Format = WireFormats.Anthropic, Headers = { ["anthropic-beta"] = "context-1m" } })));
+        Assert.NotEqual(
+            Key(Request(r => r.PassThrough = new ProviderPassThrough { Fields = { ["service_tier"] = Json("\"flex\"") } })),
+            Key(Request(r => r.PassThrough = new ProviderPassThrough { Fields = { ["service_tier"] = Json("\"priority\"") } })));
+        Assert.NotEqual(key, Key(Request(r => r.Logprobs = true)));
+        Assert.NotEqual(key, Key(Request(r => r.TopLogprobs = 3)));
+        Assert.NotEqual(key, Key(Request(r => r.Tools![0].CacheControl = Json("""{"type":"ephemeral"}"""))));
+        Assert.NotEqual(
+            Key(Request(r => r.Messages[1].Parts = new List<ContentPart> { ContentPart.FromDocumentText("the terms", "A") })),
+            Key(Request(r => r.Messages[1].Parts = new List<ContentPart> { ContentPart.FromDocumentText("the terms", "B") })));
+
+        // Header names are case-insensitive; field order does not matter.
+        Assert.Equal(
+            Key(Request(r => r.PassThrough = new ProviderPassThrough { Headers = { ["Anthropic-Beta"] = "x" }, Fields = { ["a"] = Json("1"), ["b"] = Json("2") } })),
+            Key(Request(r => r.PassThrough = new ProviderPassThrough { Headers = { ["anthropic-beta"] = "x" }, Fields = { ["b"] = Json("2"), ["a"] = Json("1") } })));
+    }
+
+    [Fact]
+    public void Policy_ARequestForLogprobs_IsNeverServedFromTheCache()
+    {
+        // A stored answer keeps no per-token probabilities, so even a forced read would not give what was asked for.
+        var policy = new CachePolicy(Mostlyucid.LlmBackend.Configuration.CacheableRequests.All);
+
+        Assert.Equal(CacheDecision.Bypass, policy.Decide(Request(r => r.Logprobs = true), LlmCacheControl.Force));
+        Assert.True(policy.Decide(Request(), LlmCacheControl.Default).Read);
+    }
+
+    [Fact]
     public void For_WhatDoesNotChangeTheAnswer_KeepsTheKey()
     {
         var key = Key(Request());
