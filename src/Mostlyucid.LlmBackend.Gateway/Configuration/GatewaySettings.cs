@@ -43,4 +43,7 @@ public sealed class GatewaySettings
 
     /// <summary>Gets or sets what the gateway exports of its telemetry (Prometheus, OTLP).</summary>
     public GatewayTelemetrySettings Telemetry { get; set; } = new();
+
+    /// <summary>Gets or sets where the Responses API keeps the responses it stores, and for how long.</summary>
+    public GatewayResponsesSettings Responses { get; set; } = new();
 }

@@ -232,7 +232,7 @@ internal sealed class GatewayGate
             context,
             ErrorShape.ByClient,
             StatusCodes.Status404NotFound,
-            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets and /admin/config.",
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses and /v1/messages, GET and DELETE /v1/responses/{{id}}, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets and /admin/config.",
             "unknown_url").ConfigureAwait(false);
     }
 

@@ -13,6 +13,8 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Brain;
 /// <item>a conversation ending in tool results is answered "The tool said: &lt;results&gt;";</item>
 /// <item>offered tools are called: the first tool with its first parameter set to "Paris" (a model whose name contains
 /// "parallel" calls two tools at once, the second with "London");</item>
+/// <item>structured output (a JSON schema or JSON object asked for) is answered with a JSON object that matches the
+/// schema (<see cref="FakeStructuredOutput"/>);</item>
 /// <item>otherwise "Echo from &lt;model&gt;: &lt;last user text&gt;", with "(system: …)" when there is a system prompt and
 /// " [n image(s)]" when images came with it; cut to MaxTokens words with finish reason "length".</item>
 /// </list>
@@ -53,6 +55,10 @@ public static class FakeBrain
             }
 
             answer.FinishReason = "tool_calls";
+        }
+        else if (conversation.OutputSchema is { } schema)
+        {
+            answer.Text = FakeStructuredOutput.For(schema).ToJsonString();
         }
         else if (conversation.Model.StartsWith("story", StringComparison.Ordinal) || conversation.Model.StartsWith(Faults.FakeFault.ModelPrefix, StringComparison.Ordinal))
         {
