@@ -18,7 +18,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake", "anthropic-upstream")]
     public async Task Create_StringInput_IsAWholeResponseObject(string model, string backend)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (response, body) = await client.CreateAsync($$$"""{"model":"{{{model}}}","input":"Hello there","text":{},"reasoning":null,"metadata":{"run":"1"}}""");
 
@@ -64,7 +64,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task Create_ItemsAndInstructions_ReachTheBackendAsSystemAndConversation(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         gateway.Upstream.ClearRequests();
 
         var (response, body) = await client.CreateAsync($$"""
@@ -87,7 +87,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task Stream_SendsTheEventSequenceInOrder_WithSequenceNumbersAndUsage(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (response, events) = await client.StreamAsync($$"""{"model":"{{model}}","input":"stream some words please","stream":true}""");
 
@@ -125,7 +125,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task FunctionTool_RoundTrip_CallThenOutputThenAnswer(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (_, first) = await client.CreateAsync($$"""{"model":"{{model}}","input":"Weather in Paris?","tools":[{{WeatherTool}}],"tool_choice":"auto","store":false}""");
         var call = Assert.Single((JsonArray)first["output"]!)!;
@@ -152,7 +152,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task FunctionTool_Streamed_SendsArgumentDeltasAndDone(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (_, events) = await client.StreamAsync($$"""{"model":"{{model}}","input":"Weather in Paris?","tools":[{{WeatherTool}}],"stream":true,"store":false}""");
 
@@ -178,7 +178,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task TextFormatJsonSchema_IsStructuredOutputOnEveryBackend(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         gateway.Upstream.ClearRequests();
 
         var (response, body) = await client.CreateAsync("""
@@ -224,7 +224,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [InlineData("""{"input":"x"}""", "model")]
     public async Task BadInput_Is400NamingTheField_WithoutCallingABackend(string json, string field)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var before = gateway.Upstream.Requests.Count;
 
         var (response, body) = await client.CreateAsync(json);
@@ -239,7 +239,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [Fact]
     public async Task UnknownModel_Is404InOpenAisShape()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (response, body) = await client.CreateAsync("""{"model":"no-such-model","input":"x","stream":true}""");
 
@@ -251,7 +251,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [Fact]
     public async Task UpstreamFailure_IsAnHttpErrorBeforeTheStreamStarts()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (response, body) = await client.CreateAsync("""{"model":"error-429","input":"x","stream":true}""");
 
@@ -262,7 +262,7 @@ public sealed class ResponsesHttpTests(GatewayFixture gateway)
     [Fact]
     public async Task MaxOutputTokens_CutAnswer_IsIncompleteWithItsReason()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (_, body) = await client.CreateAsync("""{"model":"gpt-fake","input":"one two three four five six","max_output_tokens":3,"store":false}""");
 

@@ -28,7 +28,7 @@ public sealed class ResponsesLedgerStoreTests(PostgreSqlServer postgres) : IClas
             string id;
             await using (var first = await SpendGateway.StartAsync(extra: extra))
             {
-                using var client = new ResponsesClient(first.Gateway.BaseUrl, SpendGateway.ClientKey);
+                using var client = new RawResponsesClient(first.Gateway.BaseUrl, SpendGateway.ClientKey);
                 var (response, created) = await client.CreateAsync("""{"model":"gpt-fake","input":"keep this"}""");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.True(decimal.Parse(response.Headers.GetValues("x-llmb-cost-usd").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
@@ -36,8 +36,8 @@ public sealed class ResponsesLedgerStoreTests(PostgreSqlServer postgres) : IClas
             }
 
             await using var second = await SpendGateway.StartAsync(extra: extra);
-            using var again = new ResponsesClient(second.Gateway.BaseUrl, SpendGateway.ClientKey);
-            using var stranger = new ResponsesClient(second.Gateway.BaseUrl, SpendGateway.AdminKey);
+            using var again = new RawResponsesClient(second.Gateway.BaseUrl, SpendGateway.ClientKey);
+            using var stranger = new RawResponsesClient(second.Gateway.BaseUrl, SpendGateway.AdminKey);
             var (found, stored) = await again.SendAsync(HttpMethod.Get, $"/v1/responses/{id}");
             var (hidden, _) = await stranger.SendAsync(HttpMethod.Get, $"/v1/responses/{id}");
             var (continued, answer) = await again.CreateAsync($$"""{"model":"gpt-fake","input":"and now?","previous_response_id":"{{id}}"}""");
@@ -72,9 +72,9 @@ public sealed class ResponsesLedgerStoreTests(PostgreSqlServer postgres) : IClas
         {
             await using var one = await SpendGateway.StartAsync(extra: extra);
             await using var two = await SpendGateway.StartAsync(extra: extra, upstream: one.Upstream);
-            using var onOne = new ResponsesClient(one.Gateway.BaseUrl, SpendGateway.ClientKey);
-            using var onTwo = new ResponsesClient(two.Gateway.BaseUrl, SpendGateway.ClientKey);
-            using var strangerOnTwo = new ResponsesClient(two.Gateway.BaseUrl, SpendGateway.AdminKey);
+            using var onOne = new RawResponsesClient(one.Gateway.BaseUrl, SpendGateway.ClientKey);
+            using var onTwo = new RawResponsesClient(two.Gateway.BaseUrl, SpendGateway.ClientKey);
+            using var strangerOnTwo = new RawResponsesClient(two.Gateway.BaseUrl, SpendGateway.AdminKey);
             var (_, created) = await onOne.CreateAsync("""{"model":"claude-fake","input":"shared"}""");
 
             var (found, _) = await onTwo.SendAsync(HttpMethod.Get, $"/v1/responses/{(string)created["id"]!}");

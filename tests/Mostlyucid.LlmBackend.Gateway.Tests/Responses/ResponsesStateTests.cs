@@ -18,7 +18,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [InlineData("claude-fake")]
     public async Task ItemReference_ToAnEarlierOutput_SendsThatItemToTheBackend(string model)
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, first) = await client.CreateAsync($$"""{"model":"{{model}}","input":"remember the number 7"}""");
         var messageId = (string)first["output"]![0]!["id"]!;
         gateway.Upstream.ClearRequests();
@@ -39,7 +39,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     public async Task ToolLoop_WithItemReferences_ReachesTheFinalAnswer()
     {
         // What the Vercel AI SDK sends with store: true: the call as an item, or a reference to it, and its output.
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, first) = await client.CreateAsync($$"""{"model":"claude-fake","input":"Weather in Paris?","tools":[{{WeatherTool}}]}""");
         var call = first["output"]![0]!;
 
@@ -57,7 +57,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task PreviousResponseId_ContinuesTheConversation_AndIsEchoed()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, first) = await client.CreateAsync("""{"model":"gpt-fake","input":"my name is Ada","instructions":"only for the first turn"}""");
         gateway.Upstream.ClearRequests();
 
@@ -74,7 +74,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task GetDeleteAndInputItems_ReadAndRemoveAStoredResponse()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, created) = await client.CreateAsync("""{"model":"gpt-fake","input":[{"role":"user","content":"one"},{"role":"user","content":"two"}]}""");
         var id = (string)created["id"]!;
 
@@ -101,8 +101,8 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task StoredResponse_IsInvisibleToAnotherKey()
     {
-        using var owner = new ResponsesClient(gateway.BaseUrl);
-        using var stranger = new ResponsesClient(gateway.BaseUrl, GatewayFixture.LimitedKey);
+        using var owner = new RawResponsesClient(gateway.BaseUrl);
+        using var stranger = new RawResponsesClient(gateway.BaseUrl, GatewayFixture.LimitedKey);
         var (_, created) = await owner.CreateAsync("""{"model":"gpt-fake","input":"a secret plan"}""");
         var id = (string)created["id"]!;
         var itemId = (string)created["output"]![0]!["id"]!;
@@ -126,7 +126,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task StoreFalse_KeepsNothing()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, created) = await client.CreateAsync("""{"model":"gpt-fake","input":"forget me","store":false}""");
 
         var (get, _) = await client.SendAsync(HttpMethod.Get, $"/v1/responses/{(string)created["id"]!}");
@@ -140,7 +140,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task StreamedResponse_IsStoredWhenItCompletes()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
         var (_, events) = await client.StreamAsync("""{"model":"claude-fake","input":"stream and keep","stream":true}""");
         var completed = events[^1].Data["response"]!;
 
@@ -153,7 +153,7 @@ public sealed class ResponsesStateTests(GatewayFixture gateway)
     [Fact]
     public async Task UnknownId_Is404InOpenAisShape()
     {
-        using var client = new ResponsesClient(gateway.BaseUrl);
+        using var client = new RawResponsesClient(gateway.BaseUrl);
 
         var (response, body) = await client.SendAsync(HttpMethod.Get, "/v1/responses/resp_doesnotexist");
 

@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 namespace Mostlyucid.LlmBackend.Gateway.Tests.Responses;
 
 /// <summary>Raw HTTP to a gateway's Responses API: JSON bodies in, parsed JSON or parsed SSE events out.</summary>
-internal sealed class ResponsesClient : IDisposable
+internal sealed class RawResponsesClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ResponsesClient(string baseUrl, string? key = GatewayFixture.Key)
+    public RawResponsesClient(string baseUrl, string? key = GatewayFixture.Key)
     {
         _http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         if (key is not null)
