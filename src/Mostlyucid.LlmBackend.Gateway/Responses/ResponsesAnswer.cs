@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
 using Mostlyucid.LlmBackend.Gateway.Responses.Storage;
@@ -18,6 +19,7 @@ internal sealed class ResponsesAnswer
     private readonly ILlmService _llm;
     private readonly TimeProvider _time;
     private readonly IResponseStore _store;
+    private readonly ILogger _logger;
     private readonly ResponsesRequest _request;
     private readonly IReadOnlyList<ResponsesInputResolver.PlacedItem> _conversation;
     private readonly string _owner;
@@ -25,12 +27,13 @@ internal sealed class ResponsesAnswer
     private readonly long _createdAt;
 
     /// <summary>Prepares the answer.</summary>
-    public ResponsesAnswer(HttpContext context, ILlmService llm, TimeProvider time, IResponseStore store, ResponsesRequest request, IReadOnlyList<ResponsesInputResolver.PlacedItem> conversation, string owner)
+    public ResponsesAnswer(HttpContext context, ILlmService llm, TimeProvider time, IResponseStore store, ILogger logger, ResponsesRequest request, IReadOnlyList<ResponsesInputResolver.PlacedItem> conversation, string owner)
     {
         _context = context;
         _llm = llm;
         _time = time;
         _store = store;
+        _logger = logger;
         _request = request;
         _conversation = conversation;
         _owner = owner;
@@ -101,11 +104,11 @@ internal sealed class ResponsesAnswer
         }
     }
 
-    private Task StoreAsync(JsonObject result)
+    private async Task StoreAsync(JsonObject result)
     {
         if (!_request.Store)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var input = new JsonArray();
@@ -130,8 +133,16 @@ internal sealed class ResponsesAnswer
 
         var stored = new StoredResponse(_id, _owner, _time.GetUtcNow(), result.ToJsonString(), input.ToJsonString(), items);
 
-        // Stored before the client has the end of the answer, so its next request can already refer to it.
-        return _store.SaveAsync(stored, CancellationToken.None);
+        // Stored before the client has the end of the answer, so its next request can already refer to it. A store that
+        // fails costs the client its later references, not the answer it has paid for.
+        try
+        {
+            await _store.SaveAsync(stored, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException)
+        {
+            ResponsesLog.StoreFailed(_logger, _id, ex);
+        }
     }
 
     /// <summary>An id for an input item the client sent without one (the stored input lists every item with an id).</summary>

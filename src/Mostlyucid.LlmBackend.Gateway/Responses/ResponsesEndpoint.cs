@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
@@ -35,6 +37,12 @@ internal static class ResponsesEndpoint
             return;
         }
 
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(ResponsesLog.Category);
+        if (logger.IsEnabled(LogLevel.Debug) && ResponsesRequestReader.Ignored.Where(name => ((JsonObject)body)[name] is not null).ToList() is { Count: > 0 } ignored)
+        {
+            ResponsesLog.IgnoredFields(logger, ignored);
+        }
+
         var caller = GatewayCallerFeature.Get(context);
         if (ModelAccess.Check(llm, caller, request.Model) is { } denied)
         {
@@ -61,7 +69,7 @@ internal static class ResponsesEndpoint
             return;
         }
 
-        var answer = new ResponsesAnswer(context, llm, time, store, request, items, caller.KeyName);
+        var answer = new ResponsesAnswer(context, llm, time, store, logger, request, items, caller.KeyName);
         try
         {
             await (request.Stream ? answer.StreamAsync() : answer.ReplyAsync()).ConfigureAwait(false);

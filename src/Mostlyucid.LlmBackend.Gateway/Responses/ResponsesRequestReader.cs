@@ -17,6 +17,9 @@ internal static class ResponsesRequestReader
 {
     private static readonly string[] Refused = { "background", "conversation", "prompt" };
 
+    /// <summary>The fields accepted and type-checked but not sent on: they only concern OpenAI's own servers.</summary>
+    public static readonly IReadOnlyList<string> Ignored = new[] { "include", "prompt_cache_key", "prompt_cache_retention", "service_tier", "top_logprobs", "stream_options", "truncation", "max_tool_calls" };
+
     /// <summary>Reads the body.</summary>
     /// <returns>The request, or the problem to answer with.</returns>
     public static (ResponsesRequest? Request, ResponsesProblem? Problem) Read(JsonNode body)
