@@ -109,8 +109,10 @@ internal sealed class ResponsesStreamWriter
     /// <summary>Ends a stream the pipeline broke off: an <c>error</c> event, then <c>response.failed</c>.</summary>
     public async Task FailAsync(LlmError error)
     {
-        var message = GatewayErrors.ClientMessage(_context, error);
-        var code = error.Kind == LlmErrorKind.Internal ? "server_error" : error.ProviderCode ?? error.Kind.ToString();
+        // The same message, type and code the error would have had as an HTTP error in OpenAI's shape.
+        var envelope = OpenAi.OpenAiErrorResponder.Envelope(_context, error).Error!;
+        var message = envelope.Message ?? GatewayErrors.ClientMessage(_context, error);
+        var code = envelope.Code is { ValueKind: System.Text.Json.JsonValueKind.String } given ? given.GetString()! : envelope.Type ?? "server_error";
         await EventAsync("error", new JsonObject { ["code"] = code, ["message"] = message, ["param"] = null }).ConfigureAwait(false);
         _response["output"] = Output();
         ResponseObjectBuilder.Fail(_response, code, message);
