@@ -17,6 +17,8 @@ using Mostlyucid.LlmBackend.Gateway.Defaults;
 using Mostlyucid.LlmBackend.Gateway.Health;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
+using Mostlyucid.LlmBackend.Gateway.Responses;
+using Mostlyucid.LlmBackend.Gateway.Responses.Storage;
 using Mostlyucid.LlmBackend.Gateway.Telemetry;
 using Mostlyucid.LlmBackend.Gateway.Security;
 using Mostlyucid.LlmBackend.Reload;
@@ -92,6 +94,13 @@ public static class GatewayApplication
         builder.Services.AddSingleton<KeySpend>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddDashboard(gateway.Dashboard);
+
+        // Responses the Responses API stores (store: true), for previous_response_id, item_reference and GET /v1/responses/{id}.
+        builder.Services.AddSingleton<IResponseStore>(sp => ResponseStores.Create(
+            gateway.Responses,
+            sp.GetRequiredService<LlmSettingsSource>().Settings.Usage,
+            builder.Environment.ContentRootPath,
+            sp.GetRequiredService<TimeProvider>()));
         // CORS answers from the configuration in use (Gateway:AllowedOrigins reloads): registered before AddCors, which
         // then adds no provider of its own.
         builder.Services.AddSingleton<ICorsPolicyProvider, GatewayCorsPolicy>();
@@ -111,6 +120,7 @@ public static class GatewayApplication
         var llmSettings = app.Services.GetRequiredService<LlmSettingsSource>().Settings;
         GatewaySettingsReader.CheckAllowedModels(gateway, llmSettings, problems);
         GatewaySettingsReader.CheckSpendSettings(gateway, llmSettings, problems);
+        problems.AddRange(ResponseStoreSettingsCheck.LedgerProblems(gateway.Responses, llmSettings.Usage));
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
@@ -166,6 +176,10 @@ public static class GatewayApplication
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
         app.MapPost("/v1/embeddings", EmbeddingsEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
+        app.MapPost("/v1/responses", ResponsesEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: true);
+        app.MapGet("/v1/responses/{id}", ResponsesRetrievalEndpoints.GetAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: false);
+        app.MapDelete("/v1/responses/{id}", ResponsesRetrievalEndpoints.DeleteAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: false);
+        app.MapGet("/v1/responses/{id}/input_items", ResponsesRetrievalEndpoints.InputItemsAsync).RequireGatewayKey(ErrorShape.OpenAi, takesJsonBody: false);
         app.MapGet("/v1/models", ModelsEndpoint.ListAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.GetAsync).RequireGatewayKey(ErrorShape.ByClient, takesJsonBody: false);
         app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync).RequireGatewayKey(ErrorShape.Anthropic, takesJsonBody: true);

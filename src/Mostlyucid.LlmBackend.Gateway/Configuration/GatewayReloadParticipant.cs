@@ -65,6 +65,7 @@ internal sealed class GatewayReloadParticipant : IConfigurationReloadParticipant
 
         GatewaySettingsReader.CheckAllowedModels(settings, candidate.Settings, problems);
         GatewaySettingsReader.CheckSpendSettings(settings, candidate.Settings, problems);
+        problems.AddRange(Responses.Storage.ResponseStoreSettingsCheck.LedgerProblems(settings.Responses, candidate.Settings.Usage));
         if (_defaults.UsedDefaults && (!_startupBackends.SetEquals(candidate.Settings.Backends.Select(b => b.Name)) || !string.IsNullOrWhiteSpace(candidate.Settings.Plugins.ProvidersFile)))
         {
             problems.Add($"{LlmSettings.SectionName}:Backends: the gateway started on its embedded default backends; backends of your own (LlmSettings:Backends or Plugins:ProvidersFile) replace them only at a restart. Restart the gateway to use them.");
@@ -79,6 +80,14 @@ internal sealed class GatewayReloadParticipant : IConfigurationReloadParticipant
         if (!string.Equals(settings.OllamaUrl, _startup.OllamaUrl, StringComparison.Ordinal))
         {
             restartNeeded.Add($"{GatewaySettings.SectionName}:OllamaUrl");
+        }
+
+        // The response store is made once, with the host (a new one would forget every stored response).
+        var responses = settings.Responses;
+        if (!string.Equals(responses.Store, _startup.Responses.Store, StringComparison.OrdinalIgnoreCase)
+            || responses.RetentionHours != _startup.Responses.RetentionHours || responses.MaxStoredResponses != _startup.Responses.MaxStoredResponses)
+        {
+            restartNeeded.Add($"{GatewaySettings.SectionName}:Responses");
         }
 
         // The telemetry SDK and its exporters are set up once, with the host.

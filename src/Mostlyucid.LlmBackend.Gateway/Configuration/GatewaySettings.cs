@@ -46,4 +46,6 @@ public sealed class GatewaySettings
 
     /// <summary>Gets or sets the web dashboard's settings.</summary>
     public GatewayDashboardSettings Dashboard { get; set; } = new();
+    /// <summary>Gets or sets where the Responses API keeps the responses it stores, and for how long.</summary>
+    public GatewayResponsesSettings Responses { get; set; } = new();
 }

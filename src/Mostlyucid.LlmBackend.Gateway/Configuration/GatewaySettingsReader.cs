@@ -52,6 +52,7 @@ internal static class GatewaySettingsReader
 
         CheckTelemetry(settings.Telemetry, problems);
         CheckDashboard(settings.Dashboard, problems);
+        problems.AddRange(Responses.Storage.ResponseStoreSettingsCheck.Problems(settings.Responses));
         if (!Uri.TryCreate(settings.OllamaUrl, UriKind.Absolute, out _))
         {
             problems.Add($"{GatewaySettings.SectionName}:OllamaUrl: must be an absolute URL such as http://localhost:11434.");

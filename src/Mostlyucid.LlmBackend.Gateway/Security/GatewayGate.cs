@@ -295,7 +295,7 @@ internal sealed class GatewayGate
             context,
             ErrorShape.ByClient,
             StatusCodes.Status404NotFound,
-            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/messages, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets, /admin/config and /admin/api/…, and the dashboard at /dashboard/.",
+            $"There is no endpoint at {context.Request.Method} {Shorten(context.Request.Path.Value)}. This gateway serves POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses, /v1/messages and /v1/messages/count_tokens, GET and DELETE /v1/responses/{{id}}, GET /v1/models, GET /health and /health/ready, and (admin keys) GET /admin/usage, /admin/budgets, /admin/config and /admin/api/…, and the dashboard at /dashboard/.",
             "unknown_url").ConfigureAwait(false);
     }
 

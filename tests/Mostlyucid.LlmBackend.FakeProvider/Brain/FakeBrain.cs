@@ -13,6 +13,8 @@ namespace Mostlyucid.LlmBackend.FakeProvider.Brain;
 /// <item>a conversation ending in tool results is answered "The tool said: &lt;results&gt;";</item>
 /// <item>offered tools are called: the first tool with its first parameter set to "Paris" (a model whose name contains
 /// "parallel" calls two tools at once, the second with "London");</item>
+/// <item>structured output (a JSON schema or JSON object asked for) is answered with a JSON object that matches the
+/// schema (<see cref="FakeStructuredOutput"/>);</item>
 /// <item>otherwise "Echo from &lt;model&gt;: &lt;last user text&gt;", with "(system: …)" when there is a system prompt and
 /// " [n image(s)]" when images came with it; cut to MaxTokens words with finish reason "length".</item>
 /// </list>
@@ -54,9 +56,9 @@ public static class FakeBrain
 
             answer.FinishReason = "tool_calls";
         }
-        else if (conversation.ResponseSchema is { } schema)
+        else if (conversation.OutputSchema is { } schema)
         {
-            answer.Text = Conforming(schema)?.ToJsonString() ?? "null";
+            answer.Text = FakeStructuredOutput.For(schema).ToJsonString();
         }
         else if (conversation.Model.StartsWith("story", StringComparison.Ordinal) || conversation.Model.StartsWith(Faults.FakeFault.ModelPrefix, StringComparison.Ordinal))
         {
@@ -184,17 +186,6 @@ public static class FakeBrain
 
         return chunks;
     }
-
-    /// <summary>A value matching a JSON Schema: "Paris" for strings, 21 for numbers, true, [] and objects filled alike.</summary>
-    private static JsonNode? Conforming(JsonNode? schema) => (schema?["type"] as JsonValue)?.GetValue<string>() switch
-    {
-        "object" => new JsonObject(((schema!["properties"] as JsonObject) ?? new JsonObject()).Select(p => KeyValuePair.Create(p.Key, Conforming(p.Value)))),
-        "string" => "Paris",
-        "number" or "integer" => 21,
-        "boolean" => true,
-        "array" => new JsonArray(),
-        _ => null,
-    };
 
     private static string ArgumentsFor(FakeTool tool, string city)
     {

@@ -32,9 +32,12 @@ public sealed class FakeConversation
     /// <summary>Gets or sets the output token limit asked for.</summary>
     public int? MaxTokens { get; set; }
 
+    /// <summary>
+    /// Gets or sets the JSON Schema the answer must match when structured output was asked for (an empty object for "any
+    /// JSON object"), however the format asks for it; <see langword="null"/> for text.
+    /// </summary>
+    public JsonNode? OutputSchema { get; set; }
+
     /// <summary>Gets or sets the request body as sent, for assertions on format-specific fields.</summary>
     public JsonNode? Body { get; set; }
-
-    /// <summary>Gets or sets the JSON Schema the answer must match (OpenAI's <c>response_format.json_schema.schema</c>), if any.</summary>
-    public JsonNode? ResponseSchema { get; set; }
 }

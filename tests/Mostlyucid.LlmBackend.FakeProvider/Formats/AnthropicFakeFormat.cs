@@ -198,6 +198,7 @@ public sealed class AnthropicFakeFormat : IFakeProviderFormat
             MaxTokens = FakeHttp.Number(body, "max_tokens"),
             ToolsForbidden = FakeHttp.Text(body["tool_choice"], "type") == "none",
         };
+        conversation.OutputSchema = FakeStructuredOutput.FromInstruction(conversation.System);
         foreach (var message in (JsonArray)body["messages"]!)
         {
             ReadMessage(message, conversation);

@@ -107,7 +107,12 @@ public class OpenAiFakeFormat : IFakeProviderFormat
             Stream = body["stream"]?.GetValue<bool>() == true,
             MaxTokens = FakeHttp.Number(body, "max_completion_tokens") ?? FakeHttp.Number(body, "max_tokens"),
             ToolsForbidden = FakeHttp.Text(body, "tool_choice") == "none",
-            ResponseSchema = FakeHttp.Text(body["response_format"], "type") == "json_schema" ? body["response_format"]?["json_schema"]?["schema"]?.DeepClone() : null,
+            OutputSchema = FakeHttp.Text(body["response_format"], "type") switch
+            {
+                "json_schema" => body["response_format"]?["json_schema"]?["schema"]?.DeepClone() ?? new JsonObject(),
+                "json_object" => new JsonObject(),
+                _ => null,
+            },
         };
         try
         {
