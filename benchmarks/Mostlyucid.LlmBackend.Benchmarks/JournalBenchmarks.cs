@@ -16,6 +16,8 @@ public class JournalBenchmarks
     private TrafficRecorder _recorder = null!;
     private UsageRecord _answered = null!;
     private UsageRecord _failedOver = null!;
+    private BackendAttempt[] _answeredAttempts = null!;
+    private BackendAttempt[] _failedOverAttempts = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -29,20 +31,22 @@ public class JournalBenchmarks
             DurationMs = 40,
             Error = new LlmError { Kind = LlmErrorKind.ServerError, Message = "The server had an error while processing your request.", StatusCode = 503 },
         };
-        _answered = Record(new[] { ok });
-        _failedOver = Record(new[] { failed, ok with { Role = AttemptRole.Request } });
+        _answeredAttempts = new[] { ok };
+        _failedOverAttempts = new[] { failed, ok with { Role = AttemptRole.Request } };
+        _answered = Record(_answeredAttempts.Length);
+        _failedOver = Record(_failedOverAttempts.Length);
     }
 
     [Benchmark(Baseline = true)]
-    public void Answered() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 200, "app", 120, _answered);
+    public void Answered() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 200, "app", 120, _answered, _answeredAttempts);
 
     [Benchmark]
-    public void FailedOver() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 200, "app", 160, _failedOver);
+    public void FailedOver() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 200, "app", 160, _failedOver, _failedOverAttempts);
 
     [Benchmark]
-    public void RefusedBeforeThePipeline() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 429, "intern", 1, null);
+    public void RefusedBeforeThePipeline() => _recorder.Answered("req_0123456789abcdef", "/v1/chat/completions", 429, "intern", 1, null, null);
 
-    private static UsageRecord Record(BackendAttempt[] attempts) => new()
+    private static UsageRecord Record(int attempts) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         RequestId = "req_0123456789abcdef",
@@ -52,8 +56,7 @@ public class JournalBenchmarks
         Route = "smart",
         Backend = "secondary",
         Model = "gpt-4o-mini",
-        Attempts = attempts.Length,
-        AttemptDetails = attempts,
+        Attempts = attempts,
         PromptTokens = 20,
         CompletionTokens = 80,
         CostUsd = 0.0001m,

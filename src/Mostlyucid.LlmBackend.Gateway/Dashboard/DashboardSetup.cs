@@ -50,7 +50,7 @@ internal static class DashboardSetup
         var recorder = app.Services.GetRequiredService<TrafficRecorder>();
         if (app.Services.GetRequiredService<BackendRegistry>().Settings.Usage.Enabled)
         {
-            app.Services.GetRequiredService<UsageLedger>().Recorded += recorder.Recorded;
+            app.Services.GetRequiredService<UsageLedger>().RecordedWithAttempts += recorder.Recorded;
         }
 
         app.UseMiddleware<RequestJournalMiddleware>();

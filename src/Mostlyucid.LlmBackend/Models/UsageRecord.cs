@@ -62,13 +62,6 @@ public sealed record UsageRecord
     /// <summary>Gets the error's kind when it failed.</summary>
     public LlmErrorKind? ErrorKind { get; init; }
 
-    /// <summary>
-    /// Gets every attempt made for the request (backend, model, role, duration, error), for live views such as the
-    /// gateway's dashboard; <see langword="null"/> when not known. Not stored in the ledger (its stores keep
-    /// <see cref="Attempts"/>, the count).
-    /// </summary>
-    [JsonIgnore]
-    public IReadOnlyList<BackendAttempt>? AttemptDetails { get; init; }
     /// <summary>Gets whether the response cache answered it: no backend was called, and it cost nothing.</summary>
     public bool CacheHit { get; init; }
 }

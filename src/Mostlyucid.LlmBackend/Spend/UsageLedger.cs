@@ -58,12 +58,23 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     /// <summary>Raised (on the request's path, so keep it quick) for every record, before it is written.</summary>
     public event Action<UsageRecord>? Recorded;
 
+    /// <summary>
+    /// Raised with <see cref="Recorded"/>, with every attempt the request made (for live views such as the gateway's
+    /// dashboard). The attempts travel beside the record, not in it, so the queue of records waiting to be written
+    /// keeps none of them alive.
+    /// </summary>
+    public event Action<UsageRecord, IReadOnlyList<BackendAttempt>>? RecordedWithAttempts;
+
     /// <summary>Records a request: its spend counts against budgets at once; its record is written soon after.</summary>
-    public void Record(UsageRecord record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend)
+    /// <param name="record">The request's record.</param>
+    /// <param name="spend">What it charged to each budget's current period.</param>
+    /// <param name="attempts">The attempts it made (for <see cref="RecordedWithAttempts"/>; not stored).</param>
+    public void Record(UsageRecord record, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend, IReadOnlyList<BackendAttempt>? attempts = null)
     {
         EnsureStarted();
         Interlocked.Increment(ref _recorded);
         Recorded?.Invoke(record);
+        RecordedWithAttempts?.Invoke(record, attempts ?? Array.Empty<BackendAttempt>());
         if (spend.Count > 0)
         {
             _budgets.Recorded(spend);

@@ -231,7 +231,6 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 Backend = usage.Backend,
                 Model = usage.Model,
                 Attempts = usage.Attempts.Count,
-                AttemptDetails = usage.Attempts,
                 PromptTokens = prompt,
                 CachedPromptTokens = usage.CachedPromptTokens,
                 CompletionTokens = completion,
@@ -243,7 +242,8 @@ internal sealed class UsageRecordingLlmService : DelegatingLlmService
                 ErrorKind = usage.ErrorKind,
                 CacheHit = usage.CacheHit,
             },
-            spend.Count == 0 ? Array.Empty<KeyValuePair<SpendPeriod, decimal>>() : spend.ToArray());
+            spend.Count == 0 ? Array.Empty<KeyValuePair<SpendPeriod, decimal>>() : spend.ToArray(),
+            usage.Attempts);
     }
 
     private string? RouteOf(string? model)

@@ -25,6 +25,21 @@ public sealed class TrafficSeriesTests
     }
 
     [Fact]
+    public void CacheHits_AreCountedFromTheLedgersRecord()
+    {
+        var entries = new JournalEntries(new Mostlyucid.LlmBackend.Security.SecretRedactor());
+        var series = new TrafficSeries(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
+        var hit = new Mostlyucid.LlmBackend.Models.UsageRecord { Timestamp = Start, Operation = "chat", CacheHit = true, Outcome = Mostlyucid.LlmBackend.Models.UsageOutcome.Succeeded };
+        series.Add(entries.Make("hit", Start, "/v1/chat/completions", 200, "k", 1, hit, null));
+        series.Add(entries.Make("miss", Start, "/v1/chat/completions", 200, "k", 1, hit with { CacheHit = false }, null));
+
+        var summary = Assert.Single(series.Points(Start, Start, TimeSpan.FromSeconds(10))).Summary;
+
+        Assert.Equal(2, summary[TrafficCounter.Requests]);
+        Assert.Equal(1, summary[TrafficCounter.CacheHits]);
+    }
+
+    [Fact]
     public void Add_ABucketReusedAfterTheWindow_StartsFromZero()
     {
         var series = new TrafficSeries(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1));

@@ -272,6 +272,8 @@ internal static class DashboardApi
             FailoverRate = Rate(TrafficCounter.Failovers),
             HedgeRate = Rate(TrafficCounter.Hedges),
             ContinuationRate = Rate(TrafficCounter.Continuations),
+            CacheHits = summary[TrafficCounter.CacheHits],
+            CacheHitRate = Rate(TrafficCounter.CacheHits),
             LatencyP50Ms = LatencyHistogram.Percentile(summary.Latency, 0.50),
             LatencyP95Ms = LatencyHistogram.Percentile(summary.Latency, 0.95),
             LatencyP99Ms = LatencyHistogram.Percentile(summary.Latency, 0.99),

@@ -64,6 +64,12 @@ internal sealed class OverviewFigures
     /// <summary>Gets or sets the share of requests that were continued (0–1).</summary>
     public double? ContinuationRate { get; set; }
 
+    /// <summary>Gets or sets the requests the response cache answered.</summary>
+    public long CacheHits { get; set; }
+
+    /// <summary>Gets or sets the share of requests the response cache answered (0–1).</summary>
+    public double? CacheHitRate { get; set; }
+
     /// <summary>Gets or sets the median latency (ms).</summary>
     public double? LatencyP50Ms { get; set; }
 

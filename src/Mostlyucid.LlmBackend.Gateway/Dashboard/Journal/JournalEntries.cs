@@ -25,15 +25,16 @@ internal sealed class JournalEntries
     /// <param name="key">The key's name.</param>
     /// <param name="durationMs">How long it took, when the record does not say.</param>
     /// <param name="record">The ledger's record, when the request reached the pipeline.</param>
+    /// <param name="attempts">The attempts the request made (with <paramref name="record"/>).</param>
     /// <returns>The entry.</returns>
-    public JournalEntry Make(string requestId, DateTimeOffset at, string? path, int status, string? key, long durationMs, UsageRecord? record)
+    public JournalEntry Make(string requestId, DateTimeOffset at, string? path, int status, string? key, long durationMs, UsageRecord? record, IReadOnlyList<BackendAttempt>? attempts)
     {
         if (record is null)
         {
             return new JournalEntry { RequestId = requestId, Timestamp = at, Path = path, Status = status, Key = key, Outcome = status < 400 ? "succeeded" : "refused", DurationMs = durationMs };
         }
 
-        var attempts = Attempts(record.AttemptDetails);
+        var made = Attempts(attempts);
         return new JournalEntry
         {
             RequestId = requestId,
@@ -53,10 +54,11 @@ internal sealed class JournalEntries
             CostUsd = record.CostUsd,
             DurationMs = record.DurationMs,
             TimeToFirstTokenMs = record.TimeToFirstTokenMs,
-            Attempts = attempts,
-            FailedOver = attempts.Any(a => a.Role == "failover"),
-            Hedged = attempts.Any(a => a.Role == "hedge"),
-            Continued = attempts.Any(a => a.Role.EndsWith("continuation", StringComparison.Ordinal)),
+            Attempts = made,
+            FailedOver = made.Any(a => a.Role == "failover"),
+            Hedged = made.Any(a => a.Role == "hedge"),
+            Continued = made.Any(a => a.Role.EndsWith("continuation", StringComparison.Ordinal)),
+            CacheHit = record.CacheHit,
         };
     }
 

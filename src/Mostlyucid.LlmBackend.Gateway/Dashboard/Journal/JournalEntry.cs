@@ -66,6 +66,9 @@ internal sealed record JournalEntry
     /// <summary>Gets whether a broken stream was continued.</summary>
     public bool Continued { get; init; }
 
+    /// <summary>Gets whether the response cache answered it (no backend was called, and it cost nothing).</summary>
+    public bool CacheHit { get; init; }
+
     /// <summary>Gets whether the request ended in an error (an HTTP status of 400 or more, or a failed pipeline outcome).</summary>
     public bool IsError => Status >= 400 || Outcome == "failed";
 }

@@ -19,4 +19,7 @@ internal sealed class PendingRequest
 
     /// <summary>Gets or sets the ledger's record of the request, once the pipeline ended it.</summary>
     public UsageRecord? Record { get; set; }
+
+    /// <summary>Gets or sets the attempts the request made, with <see cref="Record"/>.</summary>
+    public IReadOnlyList<BackendAttempt>? Attempts { get; set; }
 }

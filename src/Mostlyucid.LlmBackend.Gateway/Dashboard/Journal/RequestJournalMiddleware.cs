@@ -68,7 +68,8 @@ internal sealed class RequestJournalMiddleware
                 context.RequestAborted.IsCancellationRequested && status < 400 ? 499 : status,
                 GatewayCallerFeature.Get(context) is { IsAuthorized: true } caller ? caller.KeyName : null,
                 (long)_time.GetElapsedTime(started).TotalMilliseconds,
-                pending.Record);
+                pending.Record,
+                pending.Attempts);
         }
     }
 }

@@ -38,6 +38,7 @@ internal sealed class TrafficBucket
         Count(entry.FailedOver, TrafficCounter.Failovers);
         Count(entry.Hedged, TrafficCounter.Hedges);
         Count(entry.Continued, TrafficCounter.Continuations);
+        Count(entry.CacheHit, TrafficCounter.CacheHits);
         Interlocked.Increment(ref _latency[LatencyHistogram.BinOf(entry.DurationMs)]);
         if (entry.TimeToFirstTokenMs is { } firstToken)
         {

@@ -18,6 +18,9 @@ internal enum TrafficCounter
     /// <summary>Requests whose broken stream was continued.</summary>
     Continuations,
 
+    /// <summary>Requests the response cache answered (no backend was called).</summary>
+    CacheHits,
+
     /// <summary>The number of counters.</summary>
     Count,
 }

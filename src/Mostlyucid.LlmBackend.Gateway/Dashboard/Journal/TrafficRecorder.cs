@@ -38,21 +38,24 @@ internal sealed class TrafficRecorder
     /// <param name="key">The key's name.</param>
     /// <param name="durationMs">How long the gateway took.</param>
     /// <param name="record">The ledger's record, when the request reached the pipeline.</param>
-    public void Answered(string requestId, string path, int status, string? key, long durationMs, UsageRecord? record) =>
-        Add(_entries.Make(requestId, _time.GetUtcNow(), path, status, key, durationMs, record));
+    /// <param name="attempts">The attempts it made, when it reached the pipeline.</param>
+    public void Answered(string requestId, string path, int status, string? key, long durationMs, UsageRecord? record, IReadOnlyList<BackendAttempt>? attempts) =>
+        Add(_entries.Make(requestId, _time.GetUtcNow(), path, status, key, durationMs, record, attempts));
 
     /// <summary>The usage ledger recorded a request: kept on the gateway request it belongs to, or journalled by itself.</summary>
     /// <param name="record">The record.</param>
-    public void Recorded(UsageRecord record)
+    /// <param name="attempts">The request's attempts.</param>
+    public void Recorded(UsageRecord record, IReadOnlyList<BackendAttempt> attempts)
     {
         if (PendingRequest.Current is { } pending)
         {
             pending.Record = record;
+            pending.Attempts = attempts;
             return;
         }
 
         var status = record.Outcome == UsageOutcome.Succeeded ? 200 : 500;
-        Add(_entries.Make(record.RequestId ?? "-", record.Timestamp, null, status, record.CallerName, record.DurationMs, record));
+        Add(_entries.Make(record.RequestId ?? "-", record.Timestamp, null, status, record.CallerName, record.DurationMs, record, attempts));
     }
 
     private void Add(JournalEntry entry)
