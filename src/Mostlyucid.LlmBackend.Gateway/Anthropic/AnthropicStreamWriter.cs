@@ -1,3 +1,4 @@
+using Mostlyucid.LlmBackend.Gateway.Http;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Models;
@@ -10,7 +11,7 @@ namespace Mostlyucid.LlmBackend.Gateway.Anthropic;
 /// / content_block_stop in block order, message_delta (stop_reason, usage.output_tokens), message_stop; or
 /// <c>event: error</c> when the stream breaks after it started.
 /// </summary>
-internal sealed class AnthropicStreamWriter
+internal sealed class AnthropicStreamWriter : IStreamUpdateWriter
 {
     private readonly HttpContext _context;
     private readonly string _id;

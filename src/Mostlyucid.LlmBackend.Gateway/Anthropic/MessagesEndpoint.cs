@@ -83,24 +83,9 @@ internal static class MessagesEndpoint
 
             var writer = new AnthropicStreamWriter(context, id);
             await writer.StartAsync(update?.ModelUsed ?? request.Model, update).ConfigureAwait(false);
-            string? finish = null;
-            LlmUsage? usage = null;
-            decimal? cost = null;
-            while (update is not null)
+            if (await StreamRelay.RelayAsync(updates, update, writer).ConfigureAwait(false) is not (var finish, var usage, var cost))
             {
-                await writer.WriteAsync(update).ConfigureAwait(false);
-                finish = update.FinishReason ?? finish;
-                usage = update.Usage ?? usage;
-                cost = update.CostUsd ?? cost;
-                try
-                {
-                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
-                }
-                catch (LlmBackendException ex)
-                {
-                    await writer.ErrorAsync(ex.Error).ConfigureAwait(false);
-                    return;
-                }
+                return;
             }
 
             await writer.FinishAsync(finish, usage, cost).ConfigureAwait(false);

@@ -74,24 +74,9 @@ internal static class ChatCompletionsEndpoint
 
             var writer = new OpenAiChunkWriter(context, id, created);
             await writer.StartAsync(update).ConfigureAwait(false);
-            string? finish = null;
-            LlmUsage? usage = null;
-            decimal? cost = null;
-            while (update is not null)
+            if (await StreamRelay.RelayAsync(updates, update, writer).ConfigureAwait(false) is not (var finish, var usage, var cost))
             {
-                await writer.WriteAsync(update).ConfigureAwait(false);
-                finish = update.FinishReason ?? finish;
-                usage = update.Usage ?? usage;
-                cost = update.CostUsd ?? cost;
-                try
-                {
-                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
-                }
-                catch (LlmBackendException ex)
-                {
-                    await writer.ErrorAsync(ex.Error).ConfigureAwait(false);
-                    return;
-                }
+                return;
             }
 
             await writer.FinishAsync(finish ?? FinishReasons.Stop).ConfigureAwait(false);

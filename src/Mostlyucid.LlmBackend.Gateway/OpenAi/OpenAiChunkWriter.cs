@@ -1,3 +1,4 @@
+using Mostlyucid.LlmBackend.Gateway.Http;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Mostlyucid.LlmBackend.Models;
@@ -10,7 +11,7 @@ namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
 /// <c>delta.role</c>, tool calls as indexed deltas (id, type and name first, argument fragments after), a final chunk with
 /// <c>finish_reason</c>, usage in a chunk with empty <c>choices</c> when asked for — and <c>data: [DONE]</c>.
 /// </summary>
-internal sealed class OpenAiChunkWriter
+internal sealed class OpenAiChunkWriter : IStreamUpdateWriter
 {
     private static readonly ReadOnlyMemory<byte> Done = "[DONE]"u8.ToArray();
     private readonly HttpContext _context;

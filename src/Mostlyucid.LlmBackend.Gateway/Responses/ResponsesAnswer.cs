@@ -79,24 +79,9 @@ internal sealed class ResponsesAnswer
 
             var writer = new ResponsesStreamWriter(_context, ResponseObjectBuilder.Build(_request, _id, _createdAt, "in_progress", _request.Model, new JsonArray(), usage: null));
             await writer.StartAsync(update).ConfigureAwait(false);
-            string? finish = null;
-            LlmUsage? usage = null;
-            decimal? cost = null;
-            while (update is not null)
+            if (await StreamRelay.RelayAsync(updates, update, writer).ConfigureAwait(false) is not (var finish, var usage, var cost))
             {
-                await writer.WriteAsync(update).ConfigureAwait(false);
-                finish = update.FinishReason ?? finish;
-                usage = update.Usage ?? usage;
-                cost = update.CostUsd ?? cost;
-                try
-                {
-                    update = await updates.MoveNextAsync().ConfigureAwait(false) ? updates.Current : null;
-                }
-                catch (LlmBackendException ex)
-                {
-                    await writer.FailAsync(ex.Error).ConfigureAwait(false);
-                    return;
-                }
+                return;
             }
 
             var result = await writer.FinishAsync(finish, usage, cost, _time.GetUtcNow().ToUnixTimeSeconds()).ConfigureAwait(false);

@@ -15,7 +15,7 @@ namespace Mostlyucid.LlmBackend.Gateway.Responses;
 /// <c>response.completed</c> (or <c>response.incomplete</c>) with usage. A stream that breaks after it started ends with
 /// an <c>error</c> event and <c>response.failed</c>, never with <c>response.completed</c>.
 /// </summary>
-internal sealed class ResponsesStreamWriter
+internal sealed class ResponsesStreamWriter : IStreamUpdateWriter
 {
     private readonly HttpContext _context;
     private readonly JsonObject _response;
@@ -107,7 +107,7 @@ internal sealed class ResponsesStreamWriter
     }
 
     /// <summary>Ends a stream the pipeline broke off: an <c>error</c> event, then <c>response.failed</c>.</summary>
-    public async Task FailAsync(LlmError error)
+    public async Task ErrorAsync(LlmError error)
     {
         // The same message, type and code the error would have had as an HTTP error in OpenAI's shape.
         var envelope = OpenAi.OpenAiErrorResponder.Envelope(_context, error).Error!;
