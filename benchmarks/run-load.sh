@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The load comparison of docs/benchmarks.md: the same load straight at a fake upstream, through our gateway, through our
-# gateway with a WebAssembly plugin backend, and through the Portkey gateway, side by side in one run; prints one table
-# and writes it to artifacts/benchmarks/load-results.md.
-#   bash benchmarks/run-load.sh                  # everything (about 12 minutes on 2 cores)
+# The load comparison of docs/benchmarks.md: the same load straight at a fake upstream, through our gateway with every
+# optional feature on, with them all off, with a WebAssembly plugin backend, and through the Portkey gateway, side by
+# side in one run (every target running at once on its core, the repeated measurements interleaved); prints one table of
+# medians and writes it to artifacts/benchmarks/load-results.md.
+#   bash benchmarks/run-load.sh                  # everything (about 30 minutes on 2 cores)
 #   bash benchmarks/run-load.sh --no-peer        # without Portkey
 #   bash benchmarks/run-load.sh --no-wasm        # without the Wasm backend column
-#   bash benchmarks/run-load.sh --ledger-off     # adds a column: our gateway with the usage ledger off (LlmSettings__Usage__Enabled=false)
-#   bash benchmarks/run-load.sh --duration 4 --sustained 30   # a quicker, rougher run
+#   bash benchmarks/run-load.sh --no-features-off   # without the features-off column
+#   bash benchmarks/run-load.sh --repeat 1 --duration 3 --sustained 30 --startup 10   # a quicker, rougher run
 # Installs what it needs on a fresh Debian machine (wrk, Node.js, the npm packages), builds in Release, then runs
 # benchmarks/LoadHarness. Needs the .NET 10 SDK.
 set -euo pipefail
@@ -45,10 +46,17 @@ if [[ " $* " != *" --no-wasm "* ]]; then
   [ -f samples/wasm/assemblyscript/build/openai-compatible.wasm ] || bash samples/wasm/build.sh
 fi
 
-step "Build (Release): the gateway, the fake upstream, the harness"
-for project in src/Mostlyucid.LlmBackend.Gateway benchmarks/FakeUpstream benchmarks/LoadHarness; do
+step "Build (Release): the fake upstream, the harness; publish the gateway as an operator would (ReadyToRun)"
+for project in benchmarks/FakeUpstream benchmarks/LoadHarness; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
+case "$(uname -m)" in
+  x86_64) rid=linux-x64 ;;
+  aarch64|arm64) rid=linux-arm64 ;;
+  *) echo "No ReadyToRun runtime identifier for $(uname -m): publish the gateway to artifacts/benchmarks/gateway yourself."; exit 1 ;;
+esac
+rm -rf artifacts/benchmarks/gateway
+dotnet publish src/Mostlyucid.LlmBackend.Gateway -c Release -r "$rid" --self-contained false -o artifacts/benchmarks/gateway -nologo -v q -clp:ErrorsOnly
 
 step "Load comparison"
 exec dotnet benchmarks/LoadHarness/bin/Release/net10.0/LoadHarness.dll run --root "$root" "$@"

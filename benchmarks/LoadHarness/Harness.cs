@@ -5,9 +5,11 @@ using System.Text;
 namespace Mostlyucid.LlmBackend.Benchmarks.Load;
 
 /// <summary>
-/// Runs the whole comparison: starts the fake upstream on the load core, then each target in turn alone on the
-/// system-under-test core, checks it answers both ways, warms it, sends it every <see cref="Scenario"/>, and for our
-/// gateway samples its memory over a sustained run first. Prints the table and writes it as Markdown.
+/// Runs the whole comparison: starts the fake upstream on the load core and every target on the system-under-test core
+/// (idle but for the one being measured), checks each answers both ways, loads each from its first request for its
+/// warm-up curve, samples our gateway's memory over a sustained run, then measures every <see cref="Scenario"/> on every
+/// target <see cref="HarnessOptions.Repeat"/> times, the repetitions interleaved across the targets. Prints the table of
+/// medians and writes it as Markdown.
 /// </summary>
 internal static class Harness
 {
@@ -38,9 +40,15 @@ internal static class Harness
             throw new InvalidOperationException($"The Wasm column needs the sample plugin {Targets.WasmPlugin}: run `bash samples/wasm/build.sh` (benchmarks/run-load.sh does), or pass --no-wasm.");
         }
 
-        var targets = Targets.All(options.Root, options.Peer, options.Wasm, options.LedgerOff);
-        var results = new Dictionary<(string Target, string Scenario), Measurement>();
+        if (!File.Exists(Path.Combine(options.Root, Targets.PublishedGateway)))
+        {
+            throw new InvalidOperationException($"The gateway columns run the published gateway {Targets.PublishedGateway}: run benchmarks/run-load.sh, which publishes it (dotnet publish src/Mostlyucid.LlmBackend.Gateway -c Release -r <rid> -o artifacts/benchmarks/gateway).");
+        }
+
+        var targets = Targets.All(options.Root, options.Peer, options.Wasm, options.FeaturesOff);
+        var runs = new Dictionary<(string Target, string Scenario), List<Measurement>>();
         var memory = new Dictionary<string, MemoryRun>();
+        var startup = new Dictionary<string, IReadOnlyList<double>>();
         var peaks = new Dictionary<string, long>();
         var load = new LoadRunner(options, cores, options.Root);
 
@@ -53,41 +61,75 @@ internal static class Harness
         }
 
         await load.MeasureAsync(direct, new Scenario("warm-streams", "streams", Upstream.Fast, 100, true)).ConfigureAwait(false);
-        foreach (var target in targets)
+        var processes = new Dictionary<string, ManagedProcess>();
+        try
         {
-            Console.WriteLine();
-            Console.WriteLine($"== {target.Name}");
-            using var process = target.Start(new TargetContext(options.Root, cores.SystemUnderTest, logs));
-            if (process is not null && target.Port is { } port)
+            foreach (var target in targets)
             {
-                await process.WaitForPortAsync(port, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                if (target.Start(new TargetContext(options.Root, cores.SystemUnderTest, logs)) is { } process)
+                {
+                    processes[target.Key] = process;
+                    await process.WaitForPortAsync(target.Port!.Value, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                }
+
+                await Sanity.CheckAsync(target).ConfigureAwait(false);
             }
 
-            await Sanity.CheckAsync(target).ConfigureAwait(false);
-            if (process is not null && target.MeasureSustainedMemory && options.SustainedSeconds > 0)
+            foreach (var target in targets.Where(t => processes.ContainsKey(t.Key)))
             {
-                memory[target.Key] = await load.SustainedAsync(target, process, options.SustainedSeconds).ConfigureAwait(false);
-                Console.WriteLine($"   sustained {options.SustainedSeconds} s: peak {Mib(memory[target.Key].PeakBytes)}, steady {Mib(memory[target.Key].SteadyBytes)}, growth over the last minute {Mib(memory[target.Key].GrowthBytes)}; {memory[target.Key].Load.PerSecond:0} req/s");
-            }
-            else if (target.WarmupSeconds > 0)
-            {
-                await load.WrkAsync(target.EndpointFor(Upstream.Fast), 64, target.WarmupSeconds).ConfigureAwait(false);
+                Console.WriteLine();
+                Console.WriteLine($"== {target.Name}: from its first request");
+                if (options.StartupSeconds > 0)
+                {
+                    startup[target.Key] = await load.StartupCurveAsync(target, options.StartupSeconds).ConfigureAwait(false);
+                    Console.WriteLine($"   req/s in {LoadRunner.StartupWindowSeconds} s windows after start: {string.Join(", ", startup[target.Key].Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}");
+                }
+
+                if (target.MeasureSustainedMemory && options.SustainedSeconds > 0)
+                {
+                    var run = await load.SustainedAsync(target, processes[target.Key], options.SustainedSeconds).ConfigureAwait(false);
+                    memory[target.Key] = run;
+                    Console.WriteLine($"   sustained {options.SustainedSeconds} s: peak {Mib(run.PeakBytes)}, steady {Mib(run.SteadyBytes)}, growth over the last minute {Mib(run.GrowthBytes)}; {run.Load.PerSecond:0} req/s");
+                }
             }
 
-            foreach (var scenario in Scenario.All)
+            for (var round = 0; round < options.Repeat; round++)
             {
-                var measurement = await load.MeasureAsync(target, scenario).ConfigureAwait(false);
-                results[(target.Key, scenario.Key)] = measurement;
-                Console.WriteLine($"   {scenario.Description,-36} {measurement.Raw}");
+                Console.WriteLine();
+                Console.WriteLine($"== Round {round + 1} of {options.Repeat}");
+                foreach (var scenario in Scenario.All)
+                {
+                    // Each round starts the rotation at another target, so no column is always measured first.
+                    for (var i = 0; i < targets.Count; i++)
+                    {
+                        var target = targets[(i + round) % targets.Count];
+                        var measurement = await load.MeasureAsync(target, scenario).ConfigureAwait(false);
+                        if (!runs.TryGetValue((target.Key, scenario.Key), out var list))
+                        {
+                            runs[(target.Key, scenario.Key)] = list = new List<Measurement>();
+                        }
+
+                        list.Add(measurement);
+                        Console.WriteLine($"   {target.Key,-24} {scenario.Description,-36} {measurement.Raw}");
+                    }
+                }
             }
 
-            if (process is not null)
+            foreach (var (key, process) in processes)
             {
-                peaks[target.Key] = process.PeakResidentBytes();
+                peaks[key] = process.PeakResidentBytes();
+            }
+        }
+        finally
+        {
+            foreach (var process in processes.Values)
+            {
+                process.Dispose();
             }
         }
 
-        var report = new Report(targets, results, memory, peaks);
+        var results = runs.ToDictionary(r => r.Key, r => Measurement.Median(r.Value));
+        var report = new Report(targets, results, memory, peaks, startup);
         var table = report.Render();
         Console.WriteLine();
         Console.WriteLine(table);
@@ -97,7 +139,7 @@ internal static class Harness
         }
 
         var markdown = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {clock.Elapsed.TotalMinutes:0.0} min: `bash benchmarks/run-load.sh` (durations {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up; sustained run {options.SustainedSeconds} s)")
+            .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {clock.Elapsed.TotalMinutes:0.0} min: `bash benchmarks/run-load.sh` (medians of {options.Repeat} interleaved runs of {options.DurationSeconds} s, each after {options.WarmupSeconds} s of the same load; each target first loaded {options.StartupSeconds} s from its first request; sustained run {options.SustainedSeconds} s)")
             .AppendLine()
             .AppendLine("```")
             .AppendLine(machine)

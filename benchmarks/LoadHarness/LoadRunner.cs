@@ -60,12 +60,32 @@ internal sealed class LoadRunner
         return new MemoryRun(samples, load);
     }
 
+    /// <summary>
+    /// Loads a freshly started target (64 connections, 0 ms upstream) for <paramref name="seconds"/>, in 5-second windows:
+    /// its throughput in each, from the first request on — how long it takes to reach full speed.
+    /// </summary>
+    public async Task<IReadOnlyList<double>> StartupCurveAsync(Target target, int seconds)
+    {
+        var windows = new List<double>();
+        for (var elapsed = 0; elapsed < seconds; elapsed += StartupWindowSeconds)
+        {
+            var window = await WrkAsync(target.EndpointFor(Upstream.Fast), 64, Math.Min(StartupWindowSeconds, seconds - elapsed)).ConfigureAwait(false);
+            windows.Add(window.PerSecond);
+        }
+
+        return windows;
+    }
+
+    /// <summary>The length of a window of <see cref="StartupCurveAsync"/>, in seconds.</summary>
+    public const int StartupWindowSeconds = 5;
+
     public async Task<Measurement> WrkAsync(Endpoint endpoint, int connections, int seconds)
     {
         var environment = new Dictionary<string, string>
         {
             ["WRK_MODEL"] = endpoint.Model,
             ["WRK_HEADERS"] = string.Join('|', endpoint.Headers.Select(h => $"{h.Key}: {h.Value}")),
+            ["WRK_UNIQUE"] = endpoint.UniqueBodies ? Guid.NewGuid().ToString("N") : string.Empty,
         };
         var output = await ManagedProcess.RunAsync(
             _cores.Load,

@@ -1,5 +1,5 @@
 // The load harness (see docs/benchmarks.md). benchmarks/run-load.sh installs and builds what it needs, then runs
-//   dotnet LoadHarness.dll run [--duration 8] [--sustained 120] [--no-peer] [--no-wasm] [--no-pin] [--out FILE]
+//   dotnet LoadHarness.dll run [--duration 6] [--repeat 3] [--startup 30] [--sustained 120] [--no-peer] [--no-wasm] [--no-features-off] [--no-pin] [--out FILE]
 // The stream load generator it starts on the load core can also be run alone:
 //   dotnet LoadHarness.dll streams --url URL --model M --concurrency N --duration 10 [--warmup 3] [--header "k: v"]
 using Mostlyucid.LlmBackend.Benchmarks.Load;

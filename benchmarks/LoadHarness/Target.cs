@@ -13,7 +13,4 @@ internal sealed record Target(
 {
     /// <summary>Gets whether this target is a gateway whose own memory is measured over the sustained run.</summary>
     public bool MeasureSustainedMemory { get; init; }
-
-    /// <summary>Gets how long to load the target before its first measurement (runtimes that compile as they go).</summary>
-    public int WarmupSeconds { get; init; }
 }

@@ -1,37 +1,47 @@
 namespace Mostlyucid.LlmBackend.Benchmarks.Load;
 
 /// <summary>
-/// The columns of the table, in order: the upstream called directly, our gateway, our gateway with a WebAssembly plugin
-/// backend in front of the same upstream, and the peer gateway.
+/// The columns of the table, in order: the upstream called directly, our gateway with every optional feature on, the same
+/// gateway with them all off, our gateway with a WebAssembly plugin backend in front of the same upstream (features on),
+/// and the peer gateway.
 /// </summary>
 /// <remarks>
 /// Extension point: a gateway configured differently is one more <see cref="Target"/> here — a second call of
-/// <see cref="Gateway"/> with other backends and another port; the report then shows its latency and throughput beside
+/// <see cref="Gateway"/> with other settings and another port; the report then shows its latency and throughput beside
 /// the others (see docs/benchmarks.md, "Adding a column").
 /// </remarks>
 internal static class Targets
 {
     public const string DirectKey = "direct";
     public const string GatewayKey = "llmbackend";
+    public const string FeaturesOffGatewayKey = "llmbackend-features-off";
     public const string WasmGatewayKey = "llmbackend-wasm";
-    public const string NoLedgerGatewayKey = "llmbackend-no-ledger";
     public const string PeerKey = "portkey";
+
+    /// <summary>The gateway key the columns with features on are called with (a benchmark's own, never a real one).</summary>
+    public const string GatewayApiKey = "llmb-benchmark-key-0123456789abcdef";
 
     /// <summary>The sample plugin the Wasm column's backends run (built by samples/wasm/build.sh).</summary>
     public static readonly string WasmPlugin = Path.Combine("samples", "wasm", "assemblyscript", "build", "openai-compatible.wasm");
 
-    public static IReadOnlyList<Target> All(string root, bool peer, bool wasm, bool ledgerOff = false)
+    /// <summary>Where benchmarks/run-load.sh publishes the gateway (Release, ReadyToRun: what an operator deploys).</summary>
+    public static readonly string PublishedGateway = Path.Combine("artifacts", "benchmarks", "gateway", "Mostlyucid.LlmBackend.Gateway.dll");
+
+    public static IReadOnlyList<Target> All(string root, bool peer, bool wasm, bool featuresOff)
     {
-        var targets = new List<Target> { Direct(), Gateway(GatewayKey, "LlmBackend gateway", 8080, BuiltInBackends) };
-        if (ledgerOff)
+        var targets = new List<Target>
         {
-            var settings = new Dictionary<string, string>(BuiltInBackends) { ["LlmSettings__Usage__Enabled"] = "false" };
-            targets.Add(Gateway(NoLedgerGatewayKey, "LlmBackend gateway, ledger off", 8082, settings));
+            Direct(),
+            Gateway(GatewayKey, "LlmBackend gateway, features on", 8080, BuiltInBackends, featuresOn: true),
+        };
+        if (featuresOff)
+        {
+            targets.Add(Gateway(FeaturesOffGatewayKey, "LlmBackend gateway, features off", 8082, BuiltInBackends, featuresOn: false));
         }
 
         if (wasm)
         {
-            targets.Add(Gateway(WasmGatewayKey, "LlmBackend gateway, Wasm backend", 8081, WasmBackends(Path.Combine(root, WasmPlugin))));
+            targets.Add(Gateway(WasmGatewayKey, "LlmBackend gateway, Wasm backend, features on", 8081, WasmBackends(Path.Combine(root, WasmPlugin)), featuresOn: true));
         }
 
         if (peer)
@@ -50,8 +60,12 @@ internal static class Targets
         _ => null,
         upstream => new Endpoint(new Uri(upstream.BaseUrl + "/chat/completions"), "m", Array.Empty<KeyValuePair<string, string>>()));
 
-    /// <summary>Our gateway (Release build), one backend per upstream port; the request's model names the backend.</summary>
-    public static Target Gateway(string key, string name, int port, IReadOnlyDictionary<string, string> backends) => new(
+    /// <summary>
+    /// Our gateway (published Release build with ReadyToRun code), one backend per upstream port; the request's model names
+    /// the backend. With <paramref name="featuresOn"/>, every optional feature on the request path is on (see
+    /// <see cref="FeaturesOn"/>); without, every one is off (<see cref="FeaturesOff"/>).
+    /// </summary>
+    public static Target Gateway(string key, string name, int port, IReadOnlyDictionary<string, string> backends, bool featuresOn) => new(
         key,
         name,
         port,
@@ -59,12 +73,45 @@ internal static class Targets
             name,
             context.Core,
             "dotnet",
-            new[] { Path.Combine(context.Root, "src", "Mostlyucid.LlmBackend.Gateway", "bin", "Release", "net10.0", "Mostlyucid.LlmBackend.Gateway.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            new[] { Path.Combine(context.Root, PublishedGateway), "--urls", $"http://127.0.0.1:{port}" },
             Path.Combine(context.LogDirectory, key + ".log"),
-            GatewayEnvironment(backends, UsageFile(context, key))),
-        upstream => new Endpoint(new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), BackendName(upstream), Array.Empty<KeyValuePair<string, string>>()))
+            GatewayEnvironment(backends, featuresOn ? FeaturesOn(UsageFile(context, key)) : FeaturesOff)),
+        upstream => new Endpoint(
+            new Uri($"http://127.0.0.1:{port}/v1/chat/completions"),
+            BackendName(upstream),
+            featuresOn ? new KeyValuePair<string, string>[] { new("Authorization", "Bearer " + GatewayApiKey) } : Array.Empty<KeyValuePair<string, string>>(),
+            UniqueBodies: featuresOn))
     {
         MeasureSustainedMemory = true,
+    };
+
+    /// <summary>
+    /// Every optional feature on the request path on: a gateway key checked on every request (so authentication), with a
+    /// request limit, a token limit and a spend budget (so the limiters and the budget guard run; set high enough never
+    /// to refuse), the usage ledger writing every request to SQLite, telemetry (the Prometheus exporter's metrics), and
+    /// the response cache in memory — every plain request of this column is different and cacheable, so each is a miss
+    /// that is looked up and stored.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FeaturesOn(string usageFile) => new Dictionary<string, string>
+    {
+        ["Gateway__ApiKeys__0__Name"] = "benchmark",
+        ["Gateway__ApiKeys__0__Key"] = GatewayApiKey,
+        ["Gateway__ApiKeys__0__MaxRequestsPerMinute"] = "100000000",
+        ["Gateway__ApiKeys__0__MaxTokensPerMinute"] = "2000000000",
+        ["Gateway__ApiKeys__0__MaxSpendUsd"] = "1000000",
+        ["Gateway__Telemetry__Prometheus"] = "true",
+        ["LlmSettings__Usage__Enabled"] = "true",
+        // The default ledger (SQLite), in a fresh file per run so every run starts from the same empty database.
+        ["LlmSettings__Usage__ConnectionString"] = usageFile,
+        ["LlmSettings__Caching__Enabled"] = "true",
+    };
+
+    /// <summary>Every optional feature off: no keys (so no key check, limits or budgets), no ledger, no telemetry, no cache.</summary>
+    public static IReadOnlyDictionary<string, string> FeaturesOff { get; } = new Dictionary<string, string>
+    {
+        ["Gateway__Telemetry__Prometheus"] = "false",
+        ["LlmSettings__Usage__Enabled"] = "false",
+        ["LlmSettings__Caching__Enabled"] = "false",
     };
 
     /// <summary>The Portkey AI gateway (open source, npm), pointed at the same upstream with its custom-host headers.</summary>
@@ -88,10 +135,7 @@ internal static class Targets
                 new("x-portkey-provider", "openai"),
                 new("x-portkey-custom-host", upstream.BaseUrl),
                 new("Authorization", "Bearer sk-fake"),
-            }))
-    {
-        WarmupSeconds = 10,
-    };
+            }));
 
     /// <summary>Built-in OpenAI-compatible backends, one per upstream port.</summary>
     public static IReadOnlyDictionary<string, string> BuiltInBackends { get; } = Backends("OpenAICompatible", null, Upstream.All.Select(u => (BackendName(u), u)).ToArray());
@@ -128,21 +172,28 @@ internal static class Targets
     }
 
     /// <summary>
-    /// The gateway's settings for the run: the backends, Production, and Warning as the log level (the gateway logs
-    /// nothing per request at Warning; startup lines are kept so its log shows what it listened on).
+    /// The gateway's settings for the run: the backends, the features, Production, Warning as the log level (the gateway
+    /// logs nothing per request at Warning; startup lines are kept so its log shows what it listened on), and the runtime
+    /// setting docs/benchmarks.md recommends for a gateway on one CPU, as it is here.
     /// </summary>
-    private static Dictionary<string, string> GatewayEnvironment(IReadOnlyDictionary<string, string> backends, string usageFile)
+    private static Dictionary<string, string> GatewayEnvironment(IReadOnlyDictionary<string, string> backends, IReadOnlyDictionary<string, string> features)
     {
         var environment = new Dictionary<string, string>(backends)
         {
-            // The default ledger (SQLite), in a fresh file per run so every run starts from the same empty database.
-            ["LlmSettings__Usage__ConnectionString"] = usageFile,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Logging__LogLevel__Mostlyucid.LlmBackend"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            // On one CPU .NET waits 1 s (not 100 ms) without newly called methods before it recompiles hot code, so under
+            // load a gateway took about a minute to reach full speed; at 0 it takes seconds (docs/benchmarks.md).
+            ["DOTNET_TC_CallCountingDelayMs"] = "0",
         };
+        foreach (var (name, value) in features)
+        {
+            environment[name] = value;
+        }
+
         return environment;
     }
 

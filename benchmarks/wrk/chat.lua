@@ -1,6 +1,8 @@
 -- wrk script for the load harness: POSTs one chat completions request (not streamed) and reports latency percentiles
 -- and non-2xx answers as one machine-readable line. The body's model and any extra headers come from the environment:
---   WRK_MODEL (default "m"), WRK_HEADERS ("name: value|name: value", for the peer gateway's routing headers).
+--   WRK_MODEL (default "m"), WRK_HEADERS ("name: value|name: value", for the peer gateway's routing headers or a key),
+--   WRK_UNIQUE=<a run id>: every request different and cacheable (temperature 0, the run id and a counter in the
+--   message) - a response cache's miss every time, in this run and the next.
 local model = os.getenv("WRK_MODEL") or "m"
 wrk.method = "POST"
 wrk.body = '{"model":"' .. model .. '","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
@@ -10,6 +12,16 @@ if extra then
   for pair in string.gmatch(extra, "[^|]+") do
     local name, value = string.match(pair, "^%s*([^:]+):%s*(.-)%s*$")
     if name then wrk.headers[name] = value end
+  end
+end
+
+local unique = os.getenv("WRK_UNIQUE")
+if unique and unique ~= "" then
+  local sent = 0
+  local prefix = '{"model":"' .. model .. '","temperature":0,"messages":[{"role":"user","content":"Say hello. ' .. unique .. ' '
+  function request()
+    sent = sent + 1
+    return wrk.format(nil, nil, nil, prefix .. sent .. '"}],"max_tokens":16}')
   end
 end
 

@@ -157,6 +157,11 @@ public static class GatewayApplication
             GatewayLog.LoopbackOnly(logger, urls);
         }
 
+        if (Environment.ProcessorCount == 1 && Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") is null)
+        {
+            GatewayLog.SlowTieringOnOneCpu(logger);
+        }
+
         if (report.UsedDefaults)
         {
             GatewayLog.DefaultsInUse(logger, report.Enabled);

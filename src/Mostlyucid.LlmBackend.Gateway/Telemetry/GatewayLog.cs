@@ -31,4 +31,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 5009, Level = LogLevel.Debug, Message = "A request to {Path} (request id {RequestId}) could not be read: {Reason} (the client's connection or HTTP, not a gateway fault)")]
     public static partial void ClientRequestUnreadable(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string requestId, string reason);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "This process runs on one CPU, where .NET waits ten times longer (1 s without newly called methods) before it recompiles hot code: under load the gateway can take a minute to reach full speed. Set DOTNET_TC_CallCountingDelayMs=0 in its environment to get there within seconds (docs/benchmarks.md, \"Runtime settings\").")]
+    public static partial void SlowTieringOnOneCpu(ILogger logger);
 }
