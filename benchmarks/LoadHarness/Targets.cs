@@ -90,7 +90,8 @@ internal static class Targets
     /// request limit, a token limit and a spend budget (so the limiters and the budget guard run; set high enough never
     /// to refuse), the usage ledger writing every request to SQLite, telemetry (the Prometheus exporter's metrics), and
     /// the response cache in memory — every plain request of this column is different and cacheable, so each is a miss
-    /// that is looked up and stored.
+    /// that is looked up and stored. The cache is bounded at 32 MB (the default is 100 MB): it fills within the sustained
+    /// run, so the memory row shows the gateway's own footprint plus a cache at its bound, evicting.
     /// </summary>
     public static IReadOnlyDictionary<string, string> FeaturesOn(string usageFile) => new Dictionary<string, string>
     {
@@ -104,6 +105,7 @@ internal static class Targets
         // The default ledger (SQLite), in a fresh file per run so every run starts from the same empty database.
         ["LlmSettings__Usage__ConnectionString"] = usageFile,
         ["LlmSettings__Caching__Enabled"] = "true",
+        ["LlmSettings__Caching__MaxCacheSizeMb"] = "32",
     };
 
     /// <summary>Every optional feature off: no keys (so no key check, limits or budgets), no ledger, no telemetry, no cache.</summary>
