@@ -85,9 +85,20 @@ internal sealed class SharedBudgetCounters : IAsyncDisposable, IDisposable
     {
         lock (_gate)
         {
-            foreach (var (period, amount) in spend)
+            // A request's charges are an array: enumerated without boxing an enumerator.
+            if (spend is KeyValuePair<SpendPeriod, decimal>[] charges)
             {
-                _toSend[period] = _toSend.GetValueOrDefault(period) + amount;
+                foreach (var (period, amount) in charges)
+                {
+                    _toSend[period] = _toSend.GetValueOrDefault(period) + amount;
+                }
+            }
+            else
+            {
+                foreach (var (period, amount) in spend)
+                {
+                    _toSend[period] = _toSend.GetValueOrDefault(period) + amount;
+                }
             }
         }
 
@@ -332,6 +343,11 @@ internal sealed class SharedBudgetCounters : IAsyncDisposable, IDisposable
     /// </summary>
     private void CheckAvailability()
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         if (!_state.Available)
         {
             Down(null);
@@ -344,7 +360,17 @@ internal sealed class SharedBudgetCounters : IAsyncDisposable, IDisposable
 
     private async Task RecoverAsync()
     {
-        if (await RefreshAsync(_stopping.Token).ConfigureAwait(false))
+        CancellationToken stopping;
+        try
+        {
+            stopping = _stopping.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (await RefreshAsync(stopping).ConfigureAwait(false))
         {
             var owed = Volatile.Read(ref _refreshesOwed);
             if (owed > 0)
