@@ -141,6 +141,10 @@ internal sealed class SharedBudgetCounters : IAsyncDisposable, IDisposable
 
             return (await Task.WhenAll(reads).ConfigureAwait(false)).All(read => read);
         }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
         finally
         {
             Volatile.Write(ref _refreshing, 0);
