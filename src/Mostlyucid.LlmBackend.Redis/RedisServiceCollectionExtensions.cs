@@ -11,8 +11,8 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// Makes <c>LlmSettings:Redis:ConnectionString</c> available: the response cache on Redis (<c>Caching:Provider</c> =
-    /// <c>Redis</c>) and, in the gateway, per-key limits shared by every instance. For example
-    /// <c>127.0.0.1:6379,password=${LLMB_REDIS_PASSWORD}</c>.
+    /// <c>Redis</c>), budgets counted on spend counters every instance shares and, in the gateway, per-key limits shared
+    /// by every instance. For example <c>127.0.0.1:6379,password=${LLMB_REDIS_PASSWORD}</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The services, for chaining.</returns>

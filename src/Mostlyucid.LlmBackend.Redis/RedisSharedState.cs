@@ -10,7 +10,8 @@ namespace Mostlyucid.LlmBackend.Redis;
 
 /// <summary>
 /// One StackExchange.Redis connection for the process, shared by the response cache (through
-/// <see cref="RedisCache"/>, the standard <see cref="IDistributedCache"/>) and the key limits (<see cref="RedisWindowCounter"/>).
+/// <see cref="RedisCache"/>, the standard <see cref="IDistributedCache"/>), the key limits (<see cref="RedisWindowCounter"/>)
+/// and the budget spend counters (<see cref="RedisSpendCounter"/>).
 /// It never waits for an unreachable server: it connects in the background, commands fail fast while disconnected
 /// (no backlog), each command times out after <c>Redis:TimeoutMs</c>, and the client reconnects by itself.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
 {
     private readonly ConnectionMultiplexer _connection;
     private readonly RedisWindowCounter _counter;
+    private readonly RedisSpendCounter _spend;
     private readonly Func<string, string> _redact;
     private readonly ILogger _logger;
     private readonly string _server;
@@ -33,6 +35,7 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
         _server = server;
         _limitsDo = settings.LimitsWhenUnavailable == SharedLimitFailure.Allow ? "count in each instance alone" : "refuse limited keys";
         _counter = new RedisWindowCounter(connection, settings.KeyPrefix);
+        _spend = new RedisSpendCounter(connection, settings.KeyPrefix);
         Cache = new RedisCache(new RedisCacheOptions
         {
             ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(connection),
@@ -81,10 +84,26 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            var reason = Down($"{ex.GetType().Name}: {ex.Message}");
-            throw new SharedStateUnavailableException($"Redis ({_server}) is unreachable: {reason}");
+            throw Unavailable(ex);
         }
     }
+
+    public async ValueTask<decimal> AddSpendAsync(string key, decimal amountUsd, decimal floorUsd, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var total = await _spend.AddAsync(key, amountUsd, floorUsd, expiresAt).WaitAsync(cancellationToken).ConfigureAwait(false);
+            Up();
+            return total;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public Task<IDisposable> WatchSpendAsync(Action<string, decimal> onTotal, CancellationToken cancellationToken = default) =>
+        _spend.WatchAsync(onTotal).WaitAsync(cancellationToken);
 
     public ValueTask DisposeAsync()
     {
@@ -103,6 +122,9 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
     private void OnFailed(object? sender, ConnectionFailedEventArgs e) => Down($"{e.FailureType}: {e.Exception?.Message}");
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e) => Up();
+
+    private SharedStateUnavailableException Unavailable(Exception ex) =>
+        new($"Redis ({_server}) is unreachable: {Down($"{ex.GetType().Name}: {ex.Message}")}");
 
     private string Down(string reason)
     {

@@ -69,7 +69,7 @@ internal static class HealthEndpoints
 
         var ready = backends.Any(b => b.Healthy && b.Reachable != false);
 
-        // Unreachable Redis degrades the gateway (no shared cache; limits per instance or refused) but it still serves.
+        // Unreachable Redis degrades the gateway (no shared cache; limits per instance or refused; budgets from the ledger) but it still serves.
         var state = shared.State;
         var degraded = state is { Available: false };
         var report = new ReadinessReport
@@ -92,6 +92,6 @@ internal static class HealthEndpoints
     }
 
     private static string EffectOf(SharedLimitFailure limits) => limits == SharedLimitFailure.Allow
-        ? "the response cache is bypassed and key limits are counted by each instance alone until it is back"
-        : "the response cache is bypassed and keys with limits are refused (503) until it is back";
+        ? "the response cache is bypassed, key limits are counted by each instance alone and budgets count from the usage ledger until it is back"
+        : "the response cache is bypassed, keys with limits are refused (503) and budgets count from the usage ledger until it is back";
 }

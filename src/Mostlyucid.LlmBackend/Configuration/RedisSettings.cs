@@ -2,8 +2,8 @@ namespace Mostlyucid.LlmBackend.Configuration;
 
 /// <summary>
 /// The Redis server several instances share (<c>LlmSettings:Redis</c>; package <c>Mostlyucid.LlmBackend.Redis</c>): the
-/// response cache when <c>Caching:Provider</c> is <c>Redis</c>, and the gateway's per-key request and token limits. See
-/// docs/caching.md.
+/// response cache when <c>Caching:Provider</c> is <c>Redis</c>, the gateway's per-key request and token limits, and the
+/// budgets' spend counters (in front of the usage ledger). See docs/caching.md and docs/spend.md.
 /// </summary>
 public sealed class RedisSettings
 {
@@ -21,7 +21,11 @@ public sealed class RedisSettings
     /// </summary>
     public SharedLimitFailure LimitsWhenUnavailable { get; set; } = SharedLimitFailure.Allow;
 
-    /// <summary>Gets or sets what the shared counters' keys start with (the cache's keys start with <c>Caching:KeyPrefix</c>). <value>The default is <c>llmb:</c>.</value></summary>
+    /// <summary>
+    /// Gets or sets what the shared counters' keys start with — <c>limit:</c> and <c>spend:</c> follow it, and budget totals
+    /// are published on the channel <c>&lt;prefix&gt;spend</c> (the cache's keys start with <c>Caching:KeyPrefix</c>).
+    /// <value>The default is <c>llmb:</c>.</value>
+    /// </summary>
     public string KeyPrefix { get; set; } = "llmb:";
 
     /// <summary>

@@ -132,13 +132,23 @@ public static class LlmBackendServiceCollectionExtensions
             var registry = sp.GetRequiredService<BackendRegistry>();
             var usage = registry.Settings.Usage;
             var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+            var budgets = sp.GetRequiredService<BudgetBook>();
+            var redactor = sp.GetRequiredService<SecretRedactor>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+
+            // With LlmSettings:Redis, budgets count on counters every instance shares, in front of the ledger.
+            var shared = sp.GetRequiredService<SharedStateHolder>().State is { } state
+                ? new SharedBudgetCounters(state, budgets, redactor, time, loggers.CreateLogger<SharedBudgetCounters>())
+                : null;
             return new UsageLedger(
                 usage,
                 UsageStores.Create(usage, registry.UsageStoreProviders, contentRoot),
-                sp.GetRequiredService<BudgetBook>(),
-                sp.GetRequiredService<SecretRedactor>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<UsageLedger>());
+                budgets,
+                redactor,
+                time,
+                loggers.CreateLogger<UsageLedger>(),
+                shared);
         });
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<UsageLedger>());
         services.TryAddSingleton(sp => new BackendRouter(sp.GetRequiredService<BackendRegistry>(), Random.Shared, sp.GetRequiredService<BudgetBook>()));

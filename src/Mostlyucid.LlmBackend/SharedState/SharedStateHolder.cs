@@ -4,7 +4,7 @@ namespace Mostlyucid.LlmBackend.SharedState;
 
 /// <summary>
 /// The process's shared state, if <c>LlmSettings:Redis:ConnectionString</c> configures one: made once at startup (the
-/// connection string is read once; a change needs a restart), used by the response cache and the gateway's key limits.
+/// connection string is read once; a change needs a restart), used by the response cache, the budgets' spend counters and the gateway's key limits.
 /// </summary>
 public sealed class SharedStateHolder : IAsyncDisposable, IDisposable
 {

@@ -10,7 +10,10 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// <summary>
 /// Every budget and what has been spent against it in its current period: what the store says every instance has
 /// written (re-read every <c>Usage:SpendRefreshSeconds</c>), plus what this instance has recorded but not yet written.
-/// Checking a budget is a dictionary read under a short lock — never a database call on the request path.
+/// With shared counters (<see cref="SharedBudgetCounters"/>, on Redis) it also keeps the latest total every instance
+/// has added to the shared counter, plus what this instance has recorded but the counter has not counted yet; a budget
+/// has spent the larger of the two. Checking a budget is a dictionary read under a short lock — never a database or
+/// Redis call on the request path.
 /// </summary>
 internal sealed class BudgetBook
 {
@@ -24,6 +27,12 @@ internal sealed class BudgetBook
     private readonly object _gate = new();
     private readonly Dictionary<SpendPeriod, decimal> _written = new();
     private readonly Dictionary<SpendPeriod, decimal> _pending = new();
+
+    // Only with shared counters (null otherwise, so a book without them does no more than before): the largest total the
+    // shared counter reported (or that total plus this instance's spend the counter could not take), and what this
+    // instance recorded that the counter has not answered for yet.
+    private Dictionary<SpendPeriod, decimal>? _shared;
+    private Dictionary<SpendPeriod, decimal>? _unsent;
 
     public BudgetBook(TimeProvider time, ILogger logger)
     {
@@ -157,21 +166,104 @@ internal sealed class BudgetBook
         return _budgets.Values.Select(b => new SpendPeriod(b.Scope, b.PeriodStart(now))).ToArray();
     }
 
-    /// <summary>A request was recorded: its spend counts at once, before it is written.</summary>
-    public void Recorded(IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend) => Add(_pending, spend, 1);
+    /// <summary>A request was recorded: its spend counts at once, before it is written (and before the shared counter has it).</summary>
+    public void Recorded(IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend)
+    {
+        lock (_gate)
+        {
+            AddAll(_pending, spend, 1);
+            if (_unsent is not null)
+            {
+                AddAll(_unsent, spend, 1);
+            }
+        }
+    }
 
     /// <summary>Spend was written to the store (until the next refresh, assume it is there).</summary>
     public void Written(IReadOnlyDictionary<SpendPeriod, decimal> spend)
     {
         lock (_gate)
         {
-            Add(_pending, spend, -1);
-            Add(_written, spend, 1);
+            AddAll(_pending, spend, -1);
+            AddAll(_written, spend, 1);
         }
     }
 
-    /// <summary>Spend that could not be written and was dropped: it no longer counts.</summary>
-    public void Dropped(IReadOnlyDictionary<SpendPeriod, decimal> spend) => Add(_pending, spend, -1);
+    /// <summary>Spend that could not be written and was dropped: it no longer counts (in the ledger's view).</summary>
+    public void Dropped(IReadOnlyDictionary<SpendPeriod, decimal> spend)
+    {
+        lock (_gate)
+        {
+            AddAll(_pending, spend, -1);
+        }
+    }
+
+    /// <summary>Shared counters are in use: from now on the book also keeps every instance's spend as they report it.</summary>
+    public void UseSharedCounters()
+    {
+        lock (_gate)
+        {
+            _shared ??= new Dictionary<SpendPeriod, decimal>();
+            _unsent ??= new Dictionary<SpendPeriod, decimal>();
+        }
+    }
+
+    /// <summary>
+    /// Gets the least the shared counter of <paramref name="period"/> should hold: the larger of what the store says every
+    /// instance has written and the latest shared total known here — never what this instance has not sent yet.
+    /// </summary>
+    public decimal SharedFloor(SpendPeriod period)
+    {
+        lock (_gate)
+        {
+            return Math.Max(_written.GetValueOrDefault(period), _shared?.GetValueOrDefault(period) ?? 0m);
+        }
+    }
+
+    /// <summary>The shared counter took <paramref name="amount"/> of this instance's spend and answered with its <paramref name="total"/>.</summary>
+    public void SharedAdded(SpendPeriod period, decimal amount, decimal total)
+    {
+        lock (_gate)
+        {
+            if (_unsent is null || _shared is null)
+            {
+                return;
+            }
+
+            AddOne(_unsent, period, -amount);
+            RaiseShared(period, total);
+        }
+    }
+
+    /// <summary>The shared counter of <paramref name="period"/> holds <paramref name="total"/> (another instance added to it, or a refresh read it).</summary>
+    public void SharedSeen(SpendPeriod period, decimal total)
+    {
+        lock (_gate)
+        {
+            if (_shared is not null)
+            {
+                RaiseShared(period, total);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The shared counter could not take <paramref name="amount"/> (unreachable): it still counts here, on top of the last
+    /// shared total, and reaches the counter through the store (the next refresh raises the counter to the store's total).
+    /// </summary>
+    public void NotShared(SpendPeriod period, decimal amount)
+    {
+        lock (_gate)
+        {
+            if (_unsent is null || _shared is null)
+            {
+                return;
+            }
+
+            AddOne(_unsent, period, -amount);
+            _shared[period] = _shared.GetValueOrDefault(period) + amount;
+        }
+    }
 
     /// <summary>What every instance has written, as the store read it.</summary>
     public void Refreshed(IReadOnlyDictionary<SpendPeriod, decimal> spent)
@@ -191,7 +283,8 @@ internal sealed class BudgetBook
         var period = new SpendPeriod(budget.Scope, budget.PeriodStart(_time.GetUtcNow()));
         lock (_gate)
         {
-            return _written.GetValueOrDefault(period) + _pending.GetValueOrDefault(period);
+            var ledger = _written.GetValueOrDefault(period) + _pending.GetValueOrDefault(period);
+            return _shared is null ? ledger : Math.Max(ledger, _shared.GetValueOrDefault(period) + _unsent!.GetValueOrDefault(period));
         }
     }
 
@@ -222,48 +315,55 @@ internal sealed class BudgetBook
         return exhaustion;
     }
 
-    private void Add(Dictionary<SpendPeriod, decimal> into, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend, int sign)
+    /// <summary>Adds (or takes away) every amount; the caller holds <see cref="_gate"/>.</summary>
+    private void AddAll(Dictionary<SpendPeriod, decimal> into, IReadOnlyCollection<KeyValuePair<SpendPeriod, decimal>> spend, int sign)
     {
-        lock (_gate)
+        // The common cases (a request's charges, a batch's), enumerated without boxing an enumerator.
+        if (spend is KeyValuePair<SpendPeriod, decimal>[] charges)
         {
-            // The common cases (a request's charges, a batch's), enumerated without boxing an enumerator.
-            if (spend is KeyValuePair<SpendPeriod, decimal>[] charges)
-            {
-                foreach (var (period, amount) in charges)
-                {
-                    AddOne(into, period, sign * amount);
-                }
-
-                return;
-            }
-
-            if (spend is Dictionary<SpendPeriod, decimal> concrete)
-            {
-                foreach (var (period, amount) in concrete)
-                {
-                    AddOne(into, period, sign * amount);
-                }
-
-                return;
-            }
-
-            foreach (var (period, amount) in spend)
+            foreach (var (period, amount) in charges)
             {
                 AddOne(into, period, sign * amount);
             }
+
+            return;
+        }
+
+        if (spend is Dictionary<SpendPeriod, decimal> concrete)
+        {
+            foreach (var (period, amount) in concrete)
+            {
+                AddOne(into, period, sign * amount);
+            }
+
+            return;
+        }
+
+        foreach (var (period, amount) in spend)
+        {
+            AddOne(into, period, sign * amount);
         }
     }
 
     private void AddOne(Dictionary<SpendPeriod, decimal> into, SpendPeriod period, decimal amount)
     {
         var total = into.GetValueOrDefault(period) + amount;
-        if (total <= 0m && ReferenceEquals(into, _pending))
+        if (total <= 0m && (ReferenceEquals(into, _pending) || ReferenceEquals(into, _unsent)))
         {
             into.Remove(period);
         }
         else
         {
             into[period] = total;
+        }
+    }
+
+    /// <summary>A period's shared total only grows: a lower one is older news (or a counter Redis lost, raised again soon).</summary>
+    private void RaiseShared(SpendPeriod period, decimal total)
+    {
+        if (_shared is not null && total > _shared.GetValueOrDefault(period))
+        {
+            _shared[period] = total;
         }
     }
 }

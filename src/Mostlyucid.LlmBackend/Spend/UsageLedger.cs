@@ -12,7 +12,8 @@ namespace Mostlyucid.LlmBackend.Spend;
 /// Writes the usage ledger off the request path: a request's record goes into a bounded queue (never blocking; when the
 /// queue is full the record is dropped and counted), and one background loop writes batches — with the spend they add
 /// to budgets, in the same store call — retrying a failing store. It also re-reads every budget's spend on a timer, so
-/// other instances' spending is seen, and deletes records past their retention.
+/// other instances' spending is seen, and deletes records past their retention. With shared budget counters (Redis), it
+/// hands them each request's spend as it records it, and refreshes them with the store's totals on the same timer.
 /// </summary>
 internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private readonly UsageSettings _settings;
     private readonly IUsageStore _store;
     private readonly BudgetBook _budgets;
+    private readonly SharedBudgetCounters? _shared;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -40,11 +42,19 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
     private string? _lastError;
     private DateTimeOffset _nextRetention;
 
-    public UsageLedger(UsageSettings settings, IUsageStore store, BudgetBook budgets, SecretRedactor redactor, TimeProvider time, ILogger logger)
+    /// <param name="settings">The ledger's settings.</param>
+    /// <param name="store">Where records and spend are written (the ledger owns it).</param>
+    /// <param name="budgets">The budgets the recorded spend counts against.</param>
+    /// <param name="redactor">Hides secrets in errors.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="shared">The budget counters every instance shares, if Redis is configured (the ledger owns them).</param>
+    public UsageLedger(UsageSettings settings, IUsageStore store, BudgetBook budgets, SecretRedactor redactor, TimeProvider time, ILogger logger, SharedBudgetCounters? shared = null)
     {
         _settings = settings;
         _store = store;
         _budgets = budgets;
+        _shared = shared;
         _redactor = redactor;
         _time = time;
         _logger = logger;
@@ -78,6 +88,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         if (spend.Count > 0)
         {
             _budgets.Recorded(spend);
+            _shared?.Add(spend);
         }
 
         if (!_queue.Writer.TryWrite((record, spend)))
@@ -116,6 +127,10 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
             await started.ConfigureAwait(false);
             await SeedNewBudgetsAsync(_stopping.Token).ConfigureAwait(false);
             await RefreshSpendAsync(_stopping.Token).ConfigureAwait(false);
+            if (_shared is not null)
+            {
+                await _shared.RefreshAsync(_stopping.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -187,6 +202,10 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         _refresh?.Dispose();
         _stopping.Dispose();
+        if (_shared is not null)
+        {
+            await _shared.DisposeAsync().ConfigureAwait(false);
+        }
 
         // The ledger owns its store (and so a database store's connection pool).
         if (_store is IAsyncDisposable asyncStore)
@@ -217,6 +236,7 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         _stopping.Cancel();
         _refresh?.Dispose();
         _stopping.Dispose();
+        _shared?.Dispose();
         (_store as IDisposable)?.Dispose();
     }
 
@@ -233,6 +253,12 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await SeedNewBudgetsAsync(cancellationToken).ConfigureAwait(false);
         await RefreshSpendAsync(cancellationToken).ConfigureAwait(false);
+        if (_shared is not null)
+        {
+            // After the store's totals are read: they are the floors a counter Redis lost starts again from.
+            await _shared.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _nextRetention = _time.GetUtcNow();
         _loop = Task.Factory.StartNew(() => WriteLoop(_stopping.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var every = TimeSpan.FromSeconds(Math.Max(1, _settings.SpendRefreshSeconds));
@@ -407,6 +433,14 @@ internal sealed class UsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
         catch (OperationCanceledException)
         {
             // Stopping.
+            return;
+        }
+
+        // The same timer reads the shared counters again (with the store's totals just read as their floors). Other
+        // instances' spend arrives by the counters' push as it happens; this only repairs a message this one missed.
+        if (_shared is not null)
+        {
+            await _shared.RefreshAsync(_stopping.Token).ConfigureAwait(false);
         }
     }
 }

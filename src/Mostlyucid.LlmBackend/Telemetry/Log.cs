@@ -90,6 +90,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Budget {Setting} is spent: ${SpentUsd} of ${LimitUsd}; {What} is out of rotation until {ResetsAt}")]
     public static partial void BudgetExceeded(ILogger logger, string setting, decimal spentUsd, decimal limitUsd, string what, string resetsAt);
 
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "The budget counters on {Store} failed ({Error}); budgets count from the usage ledger here until a refresh of the counters succeeds")]
+    public static partial void SharedBudgetCountersFailed(ILogger logger, string store, string error, Exception exception);
+
     // Configuration reloads: 6000–6099
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Configuration reloaded: version {Version} is in use ({Changes}). Requests already running finish on the version they began with")]
     public static partial void ConfigurationReloaded(ILogger logger, long version, string changes);
