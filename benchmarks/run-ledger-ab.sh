@@ -36,32 +36,23 @@ out="$root/artifacts/benchmarks/ledger-ab"
 rm -rf "$out" && mkdir -p "$out"
 gateway="$root/src/Mostlyucid.LlmBackend.Gateway/bin/Release/net10.0/Mostlyucid.LlmBackend.Gateway.dll"
 upstream="$root/benchmarks/FakeUpstream/bin/Release/net10.0/FakeUpstream.dll"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-backends() {
-  local i=0
-  for port in 9100 9120 9101; do
-    printf 'LlmSettings__Backends__%d__Name=up%d LlmSettings__Backends__%d__Type=OpenAICompatible LlmSettings__Backends__%d__BaseUrl=http://127.0.0.1:%d/v1 LlmSettings__Backends__%d__ApiKey=sk-fake LlmSettings__Backends__%d__ModelName=m ' \
-      "$i" "$port" "$i" "$i" "$port" "$i" "$i"
-    i=$((i + 1))
-  done
-}
+# shellcheck source=benchmarks/lib.sh
+source benchmarks/lib.sh
 
 start_gateway() { # name port extra-env...
   local name="$1" port="$2"; shift 2
+  # Pinned to one CPU, .NET waits 1 s without newly called methods before it optimises hot code, so a gateway measured
+  # right after its warm-up could still be compiling itself while the other, idle meanwhile, had finished: the second
+  # gateway started measured up to 70% more CPU a request in an A/A run. At 0 both reach full speed within seconds.
   # shellcheck disable=SC2046
-  env $(backends) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  env $(upstream_backends 9100 9120 9101) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
     LlmSettings__Usage__ConnectionString="$out/$name-usage.db" "$@" \
     taskset -c 0 dotnet "$gateway" --urls "http://127.0.0.1:$port" >"$out/$name.log" 2>&1 &
-  pids+=($!)
+  started_pid $!
 }
 
-wait_port() { for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened"; exit 1; }
-
 taskset -c 1 dotnet "$upstream" --chunks 10 --listen 9100:0:200 --listen 9120:20:200 --listen 9101:0:10 >"$out/upstream.log" 2>&1 &
-pids+=($!)
+started_pid $!
 start_gateway on 8080 "${on_env[@]}"
 [ ${#off_env[@]} -gt 0 ] || off_env=(LlmSettings__Usage__Enabled=false)
 start_gateway off 8082 "${off_env[@]}"
@@ -69,7 +60,6 @@ for port in 9100 9120 8080 8082; do wait_port "$port"; done
 
 declare -A ports=([on]=8080 [off]=8082) gateway_pids=([on]=${pids[1]} [off]=${pids[2]})
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the process's user + system time, all threads
 wrk_run() { # label gateway connections model seconds
   local line before after
   before=$(cpu_ticks "${gateway_pids[$2]}")

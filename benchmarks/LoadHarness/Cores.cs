@@ -1,9 +1,10 @@
 namespace Mostlyucid.LlmBackend.Benchmarks.Load;
 
 /// <summary>
-/// Which cores run what. With two or more cores the system under test (our gateway — with, in the Wasm column, the plugin
-/// its Wasm plugins, which run in process — or the peer gateway) gets core 0 to itself and everything else — the fake upstream, wrk, the stream load generator and this harness — shares core 1, the
-/// same in every column, so a direct run and a run through a gateway differ only by the gateway.
+/// Which cores run what. With two or more cores the systems under test (our gateways — with, in the Wasm column, the
+/// plugins, which run in process — and the peer gateway) share core 0, each idle but for the one being measured, and
+/// everything else — the fake upstream, wrk, the stream load generator and this harness — shares core 1, the same in
+/// every column, so a direct run and a run through a gateway differ only by the gateway.
 /// </summary>
 internal sealed record Cores(string? SystemUnderTest, string? Load)
 {
@@ -12,5 +13,5 @@ internal sealed record Cores(string? SystemUnderTest, string? Load)
 
     public string Describe() => SystemUnderTest is null
         ? "not pinned (fewer than 2 cores, no taskset, or --no-pin): every process shares every core"
-        : $"core {SystemUnderTest}: the system under test (our gateway, with its Wasm plugins in process in the Wasm column; or Portkey), alone; core {Load}: fake upstream + wrk + stream load generator + harness";
+        : $"core {SystemUnderTest}: the systems under test (our gateways, with their Wasm plugins in process; Portkey), each idle but for the one measured; core {Load}: fake upstream + wrk + stream load generator + harness";
 }

@@ -26,4 +26,14 @@ public sealed class GatewayTelemetrySettings
     /// traced). <value>The default is 1: every request.</value>
     /// </summary>
     public double TraceSampleRatio { get; set; } = 1.0;
+
+    /// <summary>
+    /// Gets or sets whether the framework's per-request bookkeeping instruments are exported too: ASP.NET Core's and
+    /// HttpClient's active requests, HttpClient's open connections (each request moves a connection from idle to active and
+    /// back) and time in queue, and routing's match attempts. Each is several tagged measurements a request (about
+    /// 5 µs of CPU together); the request durations (<c>http.server.request.duration</c>,
+    /// <c>http.client.request.duration</c>), Kestrel's connection instruments, the runtime's and the library's are
+    /// exported either way. <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool DetailedHttpMetrics { get; set; }
 }

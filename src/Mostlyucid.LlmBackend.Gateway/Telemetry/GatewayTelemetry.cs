@@ -21,6 +21,20 @@ internal static class GatewayTelemetry
     /// <summary>The path Prometheus scrapes.</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// The framework's instruments that record several tagged measurements on every request without saying more than the
+    /// request durations do; dropped unless <see cref="GatewayTelemetrySettings.DetailedHttpMetrics"/>. A dropped
+    /// instrument is never enabled, so ASP.NET Core and HttpClient skip recording it.
+    /// </summary>
+    internal static readonly string[] PerRequestBookkeeping =
+    {
+        "http.server.active_requests",
+        "aspnetcore.routing.match_attempts",
+        "http.client.active_requests",
+        "http.client.open_connections",
+        "http.client.request.time_in_queue",
+    };
+
     /// <summary>Registers the exporters <paramref name="settings"/> asks for.</summary>
     public static void Add(WebApplicationBuilder builder, GatewayTelemetrySettings settings, Func<string, string?> environment)
     {
@@ -35,6 +49,14 @@ internal static class GatewayTelemetry
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(LlmTelemetry.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+            if (!settings.DetailedHttpMetrics)
+            {
+                foreach (var instrument in PerRequestBookkeeping)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
+            }
+
             if (settings.Prometheus)
             {
                 metrics.AddPrometheusExporter();

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Security;
 using Mostlyucid.LlmBackend.SharedState;
@@ -14,11 +12,11 @@ internal static class ResponseCaches
     private const long Megabyte = 1024 * 1024;
 
     /// <summary>
-    /// Memory: an <see cref="MemoryDistributedCache"/> whose size limit is <c>MaxCacheSizeMb</c> (each answer counts its
-    /// bytes; past the limit new answers are not kept until expired or compacted ones make room). Redis: the shared
-    /// state's distributed cache.
+    /// Memory: a <see cref="BoundedMemoryCache"/> whose size limit is <c>MaxCacheSizeMb</c> (each answer counts its bytes,
+    /// its key and the cache's own objects for it; past the limit the least recently used quarter is evicted). Redis: the
+    /// shared state's distributed cache.
     /// </summary>
-    public static ResponseCache Create(CachingSettings settings, SharedStateHolder shared, SecretRedactor redactor, ILoggerFactory loggers)
+    public static ResponseCache Create(CachingSettings settings, SharedStateHolder shared, SecretRedactor redactor, ILoggerFactory loggers, TimeProvider time)
     {
         var logger = loggers.CreateLogger<ResponseCache>();
         var lifetime = TimeSpan.FromMinutes(settings.ExpirationMinutes);
@@ -31,7 +29,7 @@ internal static class ResponseCaches
         }
         else
         {
-            store = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions { SizeLimit = settings.MaxCacheSizeMb * Megabyte }));
+            store = new BoundedMemoryCache(settings.MaxCacheSizeMb * Megabyte, time);
             provider = CachingSettings.MemoryProvider;
         }
 

@@ -122,7 +122,8 @@ public static class LlmBackendServiceCollectionExtensions
             sp.GetRequiredService<BackendRegistry>().Settings.Caching,
             sp.GetRequiredService<SharedStateHolder>(),
             sp.GetRequiredService<SecretRedactor>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => BudgetBook.From(
             sp.GetRequiredService<BackendRegistry>().Settings,
             sp.GetRequiredService<TimeProvider>(),

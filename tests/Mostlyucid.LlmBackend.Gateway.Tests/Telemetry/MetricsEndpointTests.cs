@@ -17,19 +17,7 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions());
-        _gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:ApiKeys:0:Name"] = "ops",
-            ["Gateway:ApiKeys:0:Key"] = Admin,
-            ["Gateway:ApiKeys:0:Role"] = "Admin",
-            ["Gateway:ApiKeys:1:Name"] = "app",
-            ["Gateway:ApiKeys:1:Key"] = User,
-            ["LlmSettings:Backends:0:Name"] = "upstream",
-            ["LlmSettings:Backends:0:Type"] = "OpenAI",
-            ["LlmSettings:Backends:0:BaseUrl"] = _upstream.BaseUrl + "/v1",
-            ["LlmSettings:Backends:0:ApiKey"] = "k",
-            ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
-        });
+        _gateway = await TestGateway.StartAsync(Settings());
     }
 
     public async ValueTask DisposeAsync()
@@ -65,6 +53,36 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
         Assert.Equal(1, duration.Value);
         Assert.Contains(samples, s => s.Name.StartsWith("gen_ai_client_token_usage", StringComparison.Ordinal) && s.Labels.Contains("gen_ai_token_type=\"input\"", StringComparison.Ordinal));
         Assert.Contains(samples, s => s.Name.StartsWith("llmb_attempts", StringComparison.Ordinal) && s.Labels.Contains("llmb_backend=\"upstream\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PerRequestBookkeepingInstruments_AreLeftOut_UnlessDetailedHttpMetricsAreAsked()
+    {
+        var settings = Settings();
+        settings["Gateway:Telemetry:DetailedHttpMetrics"] = "true";
+        await using var detailed = await TestGateway.StartAsync(settings);
+        using var detailedAdmin = Client(detailed.BaseUrl, Admin);
+        foreach (var client in new[] { Client(User), detailedAdmin })
+        {
+            using var chat = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        }
+
+        static bool ClientDuration(Sample s) => s.Name == "http_client_request_duration_seconds_count";
+        var byDefault = await ScrapeAsync(ClientDuration);
+        var withDetail = await ScrapeAsync(detailedAdmin, ClientDuration);
+
+        // The durations are there either way; the per-request bookkeeping only when asked for.
+        foreach (var samples in new[] { byDefault, withDetail })
+        {
+            Assert.Contains(samples, s => s.Name == "http_server_request_duration_seconds_count");
+            Assert.Contains(samples, ClientDuration);
+        }
+
+        string[] bookkeeping = ["http_server_active_requests", "http_client_open_connections", "http_client_active_requests"];
+        Assert.DoesNotContain(byDefault, s => bookkeeping.Any(name => s.Name.StartsWith(name, StringComparison.Ordinal)));
+        Assert.Contains(withDetail, s => s.Name.StartsWith("http_server_active_requests", StringComparison.Ordinal));
+        Assert.Contains(withDetail, s => s.Name.StartsWith("http_client_open_connections", StringComparison.Ordinal));
     }
 
     /// <summary>Scrapes until a sample matches (the exporter caches a scrape briefly), parsing every line strictly.</summary>
@@ -113,9 +131,26 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
         return samples;
     }
 
-    private HttpClient Client(string? key)
+    /// <summary>The gateway's settings: an admin key, a client key and one backend on the fake provider.</summary>
+    private Dictionary<string, string?> Settings() => new()
     {
-        var http = new HttpClient { BaseAddress = new Uri(_gateway.BaseUrl) };
+        ["Gateway:ApiKeys:0:Name"] = "ops",
+        ["Gateway:ApiKeys:0:Key"] = Admin,
+        ["Gateway:ApiKeys:0:Role"] = "Admin",
+        ["Gateway:ApiKeys:1:Name"] = "app",
+        ["Gateway:ApiKeys:1:Key"] = User,
+        ["LlmSettings:Backends:0:Name"] = "upstream",
+        ["LlmSettings:Backends:0:Type"] = "OpenAI",
+        ["LlmSettings:Backends:0:BaseUrl"] = _upstream.BaseUrl + "/v1",
+        ["LlmSettings:Backends:0:ApiKey"] = "k",
+        ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
+    };
+
+    private HttpClient Client(string? key) => Client(_gateway.BaseUrl, key);
+
+    private static HttpClient Client(string baseUrl, string? key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         if (key is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
