@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Mostlyucid.LlmBackend.Gateway.Configuration;
@@ -49,6 +50,7 @@ internal static class GatewayTelemetry
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(LlmTelemetry.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+            ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) => builder.AddView(OwnInstrumentsOnly(services.GetRequiredService<IMeterFactory>())));
             if (!settings.DetailedHttpMetrics)
             {
                 foreach (var instrument in PerRequestBookkeeping)
@@ -78,6 +80,17 @@ internal static class GatewayTelemetry
                 .AddOtlpExporter(options => Configure(options, otlp.Value, "traces")));
         }
     }
+
+    /// <summary>
+    /// A view that drops instruments made by another service provider's meter factory. OpenTelemetry listens to meters by
+    /// name across the whole process, so a second host in the same process (tests, several gateways in one service) would
+    /// otherwise have its measurements exported here too, and disposing its meters would stop this gateway's instruments
+    /// of the same name from being exported (open-telemetry/opentelemetry-dotnet#6412). Meters made without a factory
+    /// (the runtime's, the library's shared one) are kept.
+    /// </summary>
+    /// <param name="own">This gateway's meter factory.</param>
+    internal static Func<Instrument, MetricStreamConfiguration?> OwnInstrumentsOnly(IMeterFactory own) =>
+        instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own) ? MetricStreamConfiguration.Drop : null;
 
     /// <summary>Maps the Prometheus scrape, behind the admin key.</summary>
     public static void Map(WebApplication app, GatewayTelemetrySettings settings)

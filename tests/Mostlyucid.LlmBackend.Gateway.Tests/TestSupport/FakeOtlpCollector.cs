@@ -37,15 +37,24 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         return new FakeOtlpCollector(port);
     }
 
-    /// <summary>Gets whether an export to <paramref name="path"/> contains every one of <paramref name="texts"/>.</summary>
-    public bool Received(string path, params string[] texts) =>
-        _exports.Any(e => e.Path == path && texts.All(t => Encoding.UTF8.GetString(e.Body).Contains(t, StringComparison.Ordinal)));
+    /// <summary>Gets how many exports have arrived so far (to wait for ones after a point with <see cref="WaitForAsync(TimeSpan, int, string, string[])"/>).</summary>
+    public int Count => _exports.Count;
 
-    /// <summary>Waits until <see cref="Received"/> is true, or fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitForAsync(TimeSpan timeout, string path, params string[] texts)
+    /// <summary>Gets whether an export to <paramref name="path"/> contains every one of <paramref name="texts"/>.</summary>
+    public bool Received(string path, params string[] texts) => Received(0, path, texts);
+
+    /// <summary>Gets whether an export to <paramref name="path"/>, after the first <paramref name="skip"/> exports, contains every one of <paramref name="texts"/>.</summary>
+    public bool Received(int skip, string path, params string[] texts) =>
+        _exports.Skip(skip).Any(e => e.Path == path && texts.All(t => Encoding.UTF8.GetString(e.Body).Contains(t, StringComparison.Ordinal)));
+
+    /// <summary>Waits until <see cref="Received(string, string[])"/> is true, or fails after <paramref name="timeout"/>.</summary>
+    public Task WaitForAsync(TimeSpan timeout, string path, params string[] texts) => WaitForAsync(timeout, 0, path, texts);
+
+    /// <summary>Waits until an export after the first <paramref name="skip"/> holds every one of <paramref name="texts"/>, or fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForAsync(TimeSpan timeout, int skip, string path, params string[] texts)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!Received(path, texts))
+        while (!Received(skip, path, texts))
         {
             Assert.True(DateTime.UtcNow < deadline, $"no export to {path} contained {string.Join(", ", texts)} within {timeout.TotalSeconds} s ({_exports.Count(e => e.Path == path)} exports there)");
             await Task.Delay(100);
