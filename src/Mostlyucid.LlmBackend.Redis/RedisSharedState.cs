@@ -74,33 +74,11 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
         return new RedisSharedState(connection, settings, redact, logger, server);
     }
 
-    public async ValueTask<SharedCount> TryAddAsync(string key, long amount, long limit, TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var count = await _counter.TryAddAsync(key, amount, limit, window).WaitAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return count;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            throw Unavailable(ex);
-        }
-    }
+    public ValueTask<SharedCount> TryAddAsync(string key, long amount, long limit, TimeSpan window, CancellationToken cancellationToken = default) =>
+        CallAsync(_counter.TryAddAsync(key, amount, limit, window), cancellationToken);
 
-    public async ValueTask<decimal> AddSpendAsync(string key, decimal amountUsd, decimal floorUsd, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var total = await _spend.AddAsync(key, amountUsd, floorUsd, expiresAt).WaitAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return total;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            throw Unavailable(ex);
-        }
-    }
+    public ValueTask<decimal> AddSpendAsync(string key, decimal amountUsd, decimal floorUsd, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        CallAsync(_spend.AddAsync(key, amountUsd, floorUsd, expiresAt), cancellationToken);
 
     public Task<IDisposable> WatchSpendAsync(Action<string, decimal> onTotal, CancellationToken cancellationToken = default) =>
         _spend.WatchAsync(onTotal).WaitAsync(cancellationToken);
@@ -122,6 +100,21 @@ internal sealed class RedisSharedState : ISharedState, IAsyncDisposable, IDispos
     private void OnFailed(object? sender, ConnectionFailedEventArgs e) => Down($"{e.FailureType}: {e.Exception?.Message}");
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e) => Up();
+
+    /// <summary>Awaits a command (or the caller's cancellation): a success says the server is up, a failure that it is down.</summary>
+    private async ValueTask<T> CallAsync<T>(Task<T> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await command.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Up();
+            return result;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            throw Unavailable(ex);
+        }
+    }
 
     private SharedStateUnavailableException Unavailable(Exception ex) =>
         new($"Redis ({_server}) is unreachable: {Down($"{ex.GetType().Name}: {ex.Message}")}");

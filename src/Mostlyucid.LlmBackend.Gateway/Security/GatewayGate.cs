@@ -137,14 +137,7 @@ internal sealed class GatewayGate
             return;
         }
 
-        context.Response.Clear();
-        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
-        await GatewayErrorWriter.WriteAsync(
-            context,
-            shape,
-            exception.StatusCode,
-            $"The request could not be read: {exception.Message} Send a complete body that matches its Content-Length.",
-            code: null).ConfigureAwait(false);
+        await ReplaceResponseAsync(context, shape, requestId, exception.StatusCode, $"The request could not be read: {exception.Message} Send a complete body that matches its Content-Length.", code: null).ConfigureAwait(false);
     }
 
     /// <summary>An endpoint threw: log it (redacted, like every log line) and answer 500 with the request id, or cut a started response.</summary>
@@ -157,14 +150,21 @@ internal sealed class GatewayGate
             return;
         }
 
-        context.Response.Clear();
-        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
-        await GatewayErrorWriter.WriteAsync(
+        await ReplaceResponseAsync(
             context,
             shape,
+            requestId,
             StatusCodes.Status500InternalServerError,
             $"The gateway failed while handling this request (request id {requestId}). This is a fault in the gateway, not in the request or a provider; it has been logged.",
             "internal_error").ConfigureAwait(false);
+    }
+
+    /// <summary>Discards whatever the endpoint had buffered and answers with an error in the client's format, keeping the request id.</summary>
+    private static Task ReplaceResponseAsync(HttpContext context, ErrorShape shape, string requestId, int status, string message, string? code)
+    {
+        context.Response.Clear();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        return GatewayErrorWriter.WriteAsync(context, shape, status, message, code);
     }
 
     /// <summary>Establishes the caller; writes the refusal and returns <see langword="null"/> when there is one.</summary>

@@ -76,12 +76,12 @@ public abstract class SqlUsageStore : IUsageStore
 
         if (spend.Count > 0)
         {
-            await using var add = Command(connection, transaction, AddSpend);
+            await using var add = SqlCommands.Create(connection, transaction, AddSpend);
             foreach (var (period, amount) in spend)
             {
-                Set(add, "@scope", period.Scope);
-                Set(add, "@period_start", period.Start.ToUnixTimeMilliseconds());
-                Set(add, "@amount", Nanos(amount));
+                SqlCommands.Set(add, "@scope", period.Scope);
+                SqlCommands.Set(add, "@period_start", period.Start.ToUnixTimeMilliseconds());
+                SqlCommands.Set(add, "@amount", Nanos(amount));
                 await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -149,12 +149,12 @@ public abstract class SqlUsageStore : IUsageStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var seed = Command(connection, transaction, SeedSpend);
+        await using var seed = SqlCommands.Create(connection, transaction, SeedSpend);
         foreach (var (period, amount) in spend)
         {
-            Set(seed, "@scope", period.Scope);
-            Set(seed, "@period_start", period.Start.ToUnixTimeMilliseconds());
-            Set(seed, "@amount", Nanos(amount));
+            SqlCommands.Set(seed, "@scope", period.Scope);
+            SqlCommands.Set(seed, "@period_start", period.Start.ToUnixTimeMilliseconds());
+            SqlCommands.Set(seed, "@amount", Nanos(amount));
             await seed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -172,11 +172,11 @@ public abstract class SqlUsageStore : IUsageStore
         }
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var read = Command(connection, null, "SELECT spent_nano_usd FROM llmb_spend WHERE scope = @scope AND period_start = @period_start");
+        await using var read = SqlCommands.Create(connection, null, "SELECT spent_nano_usd FROM llmb_spend WHERE scope = @scope AND period_start = @period_start");
         foreach (var period in periods.Distinct())
         {
-            Set(read, "@scope", period.Scope);
-            Set(read, "@period_start", period.Start.ToUnixTimeMilliseconds());
+            SqlCommands.Set(read, "@scope", period.Scope);
+            SqlCommands.Set(read, "@period_start", period.Start.ToUnixTimeMilliseconds());
             var value = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             spent[period] = value is null or DBNull ? 0m : Convert.ToDecimal(value, CultureInfo.InvariantCulture) / NanosPerDollar;
         }
@@ -202,12 +202,12 @@ public abstract class SqlUsageStore : IUsageStore
             "FROM llmb_usage WHERE ts >= @from AND ts < @to" + (query.CallerName is null ? string.Empty : " AND caller = @caller") +
             $" GROUP BY {group} ORDER BY 6 DESC, 1";
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, sql);
-        Set(command, "@from", Millis(query.From));
-        Set(command, "@to", Millis(query.To));
+        await using var command = SqlCommands.Create(connection, null, sql);
+        SqlCommands.Set(command, "@from", Millis(query.From));
+        SqlCommands.Set(command, "@to", Millis(query.To));
         if (query.CallerName is { } caller)
         {
-            Set(command, "@caller", caller);
+            SqlCommands.Set(command, "@caller", caller);
         }
 
         var totals = new List<UsageTotal>();
@@ -234,8 +234,8 @@ public abstract class SqlUsageStore : IUsageStore
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var delete = Command(connection, null, "DELETE FROM llmb_usage WHERE ts < @cutoff");
-        Set(delete, "@cutoff", cutoff.ToUnixTimeMilliseconds());
+        await using var delete = SqlCommands.Create(connection, null, "DELETE FROM llmb_usage WHERE ts < @cutoff");
+        SqlCommands.Set(delete, "@cutoff", cutoff.ToUnixTimeMilliseconds());
         return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -262,35 +262,6 @@ public abstract class SqlUsageStore : IUsageStore
     private static long Long(DbDataReader reader, int column) =>
         reader.IsDBNull(column) ? 0 : Convert.ToInt64(reader.GetValue(column), CultureInfo.InvariantCulture);
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
-
-    private static void Set(DbCommand command, string name, object? value)
-    {
-        DbParameter parameter;
-        if (command.Parameters.Contains(name))
-        {
-            parameter = command.Parameters[name];
-        }
-        else
-        {
-            parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-
-        parameter.Value = value ?? DBNull.Value;
-        if (value is null)
-        {
-            parameter.DbType = name is "@cost_nano_usd" or "@ttft_ms" ? DbType.Int64 : DbType.String;
-        }
-    }
-
     private static string InsertSql(int rows)
     {
         var sql = new System.Text.StringBuilder("INSERT INTO llmb_usage (").AppendJoin(", ", UsageColumns).Append(") VALUES ");
@@ -311,7 +282,7 @@ public abstract class SqlUsageStore : IUsageStore
     /// <summary>An INSERT of <paramref name="rows"/> records, its parameters made in <see cref="UsageColumns"/> order per row.</summary>
     private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction, int rows)
     {
-        var insert = Command(connection, transaction, InsertSql(rows));
+        var insert = SqlCommands.Create(connection, transaction, InsertSql(rows));
         for (var row = 0; row < rows; row++)
         {
             foreach (var column in UsageColumns)
@@ -366,13 +337,13 @@ public abstract class SqlUsageStore : IUsageStore
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql);
+        await using var command = SqlCommands.Create(connection, transaction, sql);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql);
+        await using var command = SqlCommands.Create(connection, transaction, sql);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Mostlyucid.LlmBackend.Spend;
 
 namespace Mostlyucid.LlmBackend.Gateway.Responses.Storage;
 
@@ -41,17 +42,17 @@ internal abstract class SqlResponseStore : IResponseStore
         var created = response.CreatedAt.ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var insert = Command(connection, transaction, "INSERT INTO llmb_responses (owner, id, created_ms, response, input) VALUES (@owner, @id, @created, @response, @input)"))
+        await using (var insert = SqlCommands.Create(connection, transaction, "INSERT INTO llmb_responses (owner, id, created_ms, response, input) VALUES (@owner, @id, @created, @response, @input)"))
         {
-            Set(insert, "@owner", response.Owner);
-            Set(insert, "@id", response.Id);
-            Set(insert, "@created", created);
-            Set(insert, "@response", response.ResponseJson);
-            Set(insert, "@input", response.InputJson);
+            SqlCommands.Set(insert, "@owner", response.Owner);
+            SqlCommands.Set(insert, "@id", response.Id);
+            SqlCommands.Set(insert, "@created", created);
+            SqlCommands.Set(insert, "@response", response.ResponseJson);
+            SqlCommands.Set(insert, "@input", response.InputJson);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var item = Command(
+        await using (var item = SqlCommands.Create(
             connection,
             transaction,
             "INSERT INTO llmb_response_items (owner, id, response_id, created_ms, item) VALUES (@owner, @id, @response, @created, @item) " +
@@ -59,11 +60,11 @@ internal abstract class SqlResponseStore : IResponseStore
         {
             foreach (var stored in response.Items)
             {
-                Set(item, "@owner", response.Owner);
-                Set(item, "@id", stored.Id);
-                Set(item, "@response", response.Id);
-                Set(item, "@created", created);
-                Set(item, "@item", stored.Json);
+                SqlCommands.Set(item, "@owner", response.Owner);
+                SqlCommands.Set(item, "@id", stored.Id);
+                SqlCommands.Set(item, "@response", response.Id);
+                SqlCommands.Set(item, "@created", created);
+                SqlCommands.Set(item, "@item", stored.Json);
                 await item.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -74,8 +75,8 @@ internal abstract class SqlResponseStore : IResponseStore
             Interlocked.Exchange(ref _nextPurgeMs, now + (long)PurgeInterval.TotalMilliseconds);
             foreach (var table in new[] { "llmb_responses", "llmb_response_items" })
             {
-                await using var purge = Command(connection, transaction, $"DELETE FROM {table} WHERE created_ms <= @cutoff");
-                Set(purge, "@cutoff", Cutoff());
+                await using var purge = SqlCommands.Create(connection, transaction, $"DELETE FROM {table} WHERE created_ms <= @cutoff");
+                SqlCommands.Set(purge, "@cutoff", Cutoff());
                 await purge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -87,10 +88,10 @@ internal abstract class SqlResponseStore : IResponseStore
     public async Task<StoredResponse?> GetAsync(string owner, string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var select = Command(connection, null, "SELECT created_ms, response, input FROM llmb_responses WHERE owner = @owner AND id = @id AND created_ms > @cutoff");
-        Set(select, "@owner", owner);
-        Set(select, "@id", id);
-        Set(select, "@cutoff", Cutoff());
+        await using var select = SqlCommands.Create(connection, null, "SELECT created_ms, response, input FROM llmb_responses WHERE owner = @owner AND id = @id AND created_ms > @cutoff");
+        SqlCommands.Set(select, "@owner", owner);
+        SqlCommands.Set(select, "@id", id);
+        SqlCommands.Set(select, "@cutoff", Cutoff());
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -105,10 +106,10 @@ internal abstract class SqlResponseStore : IResponseStore
     public async Task<string?> FindItemAsync(string owner, string itemId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var select = Command(connection, null, "SELECT item FROM llmb_response_items WHERE owner = @owner AND id = @id AND created_ms > @cutoff");
-        Set(select, "@owner", owner);
-        Set(select, "@id", itemId);
-        Set(select, "@cutoff", Cutoff());
+        await using var select = SqlCommands.Create(connection, null, "SELECT item FROM llmb_response_items WHERE owner = @owner AND id = @id AND created_ms > @cutoff");
+        SqlCommands.Set(select, "@owner", owner);
+        SqlCommands.Set(select, "@id", itemId);
+        SqlCommands.Set(select, "@cutoff", Cutoff());
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
@@ -117,19 +118,19 @@ internal abstract class SqlResponseStore : IResponseStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var items = Command(connection, transaction, "DELETE FROM llmb_response_items WHERE owner = @owner AND response_id = @id"))
+        await using (var items = SqlCommands.Create(connection, transaction, "DELETE FROM llmb_response_items WHERE owner = @owner AND response_id = @id"))
         {
-            Set(items, "@owner", owner);
-            Set(items, "@id", id);
+            SqlCommands.Set(items, "@owner", owner);
+            SqlCommands.Set(items, "@id", id);
             await items.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         int deleted;
-        await using (var response = Command(connection, transaction, "DELETE FROM llmb_responses WHERE owner = @owner AND id = @id AND created_ms > @cutoff"))
+        await using (var response = SqlCommands.Create(connection, transaction, "DELETE FROM llmb_responses WHERE owner = @owner AND id = @id AND created_ms > @cutoff"))
         {
-            Set(response, "@owner", owner);
-            Set(response, "@id", id);
-            Set(response, "@cutoff", Cutoff());
+            SqlCommands.Set(response, "@owner", owner);
+            SqlCommands.Set(response, "@id", id);
+            SqlCommands.Set(response, "@cutoff", Cutoff());
             deleted = await response.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -187,35 +188,10 @@ internal abstract class SqlResponseStore : IResponseStore
         await LockSchemaAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         foreach (var statement in Schema)
         {
-            await using var command = Command(connection, transaction, statement);
+            await using var command = SqlCommands.Create(connection, transaction, statement);
             await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static void Set(DbCommand command, string name, object value)
-    {
-        DbParameter parameter;
-        if (command.Parameters.Contains(name))
-        {
-            parameter = command.Parameters[name];
-        }
-        else
-        {
-            parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-
-        parameter.Value = value;
     }
 }
