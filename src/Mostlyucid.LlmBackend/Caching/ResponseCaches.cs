@@ -13,7 +13,7 @@ internal static class ResponseCaches
 
     /// <summary>
     /// Memory: a <see cref="BoundedMemoryCache"/> whose size limit is <c>MaxCacheSizeMb</c> (each answer counts its bytes,
-    /// its key and the cache's own objects for it; past the limit the least recently used quarter is evicted). Redis: the
+    /// its key and the store's own objects for it; past the limit the least recently used entries are evicted). Redis: the
     /// shared state's distributed cache.
     /// </summary>
     public static ResponseCache Create(CachingSettings settings, SharedStateHolder shared, SecretRedactor redactor, ILoggerFactory loggers, TimeProvider time)
