@@ -50,6 +50,21 @@ internal static class SseFrames
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes <c>data: {value as JSON}</c> and flushes, with a JSON writer the caller keeps for the whole stream (reset onto
+    /// the response's pipe for each frame).
+    /// </summary>
+    public static async Task WriteDataAsync<T>(HttpContext context, Utf8JsonWriter json, T value, JsonTypeInfo<T> typeInfo)
+    {
+        var writer = context.Response.BodyWriter;
+        writer.Write(DataPrefix);
+        json.Reset(writer);
+        JsonSerializer.Serialize(json, value, typeInfo);
+        json.Flush();
+        writer.Write(FrameEnd);
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
     public static async Task WriteEventAsync(HttpContext context, string name, string json)
     {
         await context.Response.WriteAsync($"event: {name}\ndata: {json}\n\n", context.RequestAborted).ConfigureAwait(false);

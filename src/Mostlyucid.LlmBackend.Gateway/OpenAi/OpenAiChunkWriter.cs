@@ -15,24 +15,30 @@ internal sealed class OpenAiChunkWriter : IStreamUpdateWriter
 {
     private static readonly ReadOnlyMemory<byte> Done = "[DONE]"u8.ToArray();
     private readonly HttpContext _context;
-    private readonly string _id;
-    private readonly long _created;
-    private string? _model;
+
+    // One chunk, its one choice and its delta, filled anew for each frame: a frame is serialized before the next is
+    // filled, and a stream writes one per token.
+    private readonly OpenAiChatResponse _chunk;
+    private readonly OpenAiChoice _choice = new();
+    private readonly List<OpenAiChoice> _oneChoice;
+    private readonly OpenAiMessage _delta = new();
+    private readonly OpenAiContent _content = new();
+    private Utf8JsonWriter? _json;
     private bool _roleSent;
 
     public OpenAiChunkWriter(HttpContext context, string id, long created)
     {
         _context = context;
-        _id = id;
-        _created = created;
+        _oneChoice = new List<OpenAiChoice>(1) { _choice };
+        _chunk = new OpenAiChatResponse { Id = id, Object = "chat.completion.chunk", Created = created };
     }
 
     public Task StartAsync(ChatStreamUpdate? first) => Http.SseFrames.StartAsync(_context, first);
 
-    public async Task WriteAsync(ChatStreamUpdate update)
+    public Task WriteAsync(ChatStreamUpdate update)
     {
-        _model = update.ModelUsed ?? _model;
-        var delta = new OpenAiMessage();
+        _chunk.Model = update.ModelUsed ?? _chunk.Model;
+        var delta = Delta();
         var any = false;
         if (!_roleSent)
         {
@@ -43,12 +49,12 @@ internal sealed class OpenAiChunkWriter : IStreamUpdateWriter
 
         if (update.ContentDelta is { Length: > 0 } content)
         {
-            delta.Content = new OpenAiContent { Text = content };
+            delta.Content = Text(content);
             any = true;
         }
         else if (delta.Role is not null)
         {
-            delta.Content = new OpenAiContent { Text = string.Empty };
+            delta.Content = Text(string.Empty);
         }
 
         if (update.ReasoningDelta is { Length: > 0 } reasoning)
@@ -69,14 +75,10 @@ internal sealed class OpenAiChunkWriter : IStreamUpdateWriter
             any = true;
         }
 
-        if (any || update.Logprobs is not null)
-        {
-            await WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = delta, Logprobs = update.Logprobs } }, usage: null).ConfigureAwait(false);
-        }
+        return any || update.Logprobs is not null ? WriteChoiceAsync(delta, update.Logprobs, finishReason: null) : Task.CompletedTask;
     }
 
-    public Task FinishAsync(string finishReason) =>
-        WriteChunkAsync(new List<OpenAiChoice> { new() { Index = 0, Delta = new OpenAiMessage(), FinishReason = finishReason } }, usage: null);
+    public Task FinishAsync(string finishReason) => WriteChoiceAsync(Delta(), logprobs: null, finishReason);
 
     public Task UsageAsync(LlmUsage usage, decimal? cost) =>
         WriteChunkAsync(new List<OpenAiChoice>(), OpenAiGatewayMapper.Usage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.CachedPromptTokens, usage.ReasoningTokens, cost));
@@ -87,18 +89,37 @@ internal sealed class OpenAiChunkWriter : IStreamUpdateWriter
 
     public Task DoneAsync() => WriteFrameAsync(Done);
 
+    /// <summary>Gets the reused delta, emptied.</summary>
+    private OpenAiMessage Delta()
+    {
+        _delta.Role = null;
+        _delta.Content = null;
+        _delta.ReasoningContent = null;
+        _delta.ToolCalls = null;
+        return _delta;
+    }
+
+    private OpenAiContent Text(string text)
+    {
+        _content.Text = text;
+        return _content;
+    }
+
+    private Task WriteChoiceAsync(OpenAiMessage delta, System.Text.Json.JsonElement? logprobs, string? finishReason)
+    {
+        _choice.Index = 0;
+        _choice.Delta = delta;
+        _choice.Logprobs = logprobs;
+        _choice.FinishReason = finishReason;
+        return WriteChunkAsync(_oneChoice, usage: null);
+    }
+
     private Task WriteChunkAsync(List<OpenAiChoice> choices, OpenAiUsage? usage)
     {
-        var chunk = new OpenAiChatResponse
-        {
-            Id = _id,
-            Object = "chat.completion.chunk",
-            Created = _created,
-            Model = _model,
-            Choices = choices,
-            Usage = usage,
-        };
-        return Http.SseFrames.WriteDataAsync(_context, chunk, OpenAiJsonContext.Default.OpenAiChatResponse);
+        _chunk.Choices = choices;
+        _chunk.Usage = usage;
+        _json ??= new Utf8JsonWriter(_context.Response.BodyWriter);
+        return Http.SseFrames.WriteDataAsync(_context, _json, _chunk, OpenAiJsonContext.Default.OpenAiChatResponse);
     }
 
     private Task WriteFrameAsync(ReadOnlyMemory<byte> json) => Http.SseFrames.WriteDataAsync(_context, json);
