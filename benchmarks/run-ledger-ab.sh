@@ -10,6 +10,12 @@
 #   bash benchmarks/run-ledger-ab.sh --scenarios "tp64-0ms" --sustained-rounds 0  # only some of lat1 tp64-0ms tp256-20ms
 #   bash benchmarks/run-ledger-ab.sh --off-env Gateway__Telemetry__Prometheus=false   # any other feature on vs off: the
 #                                                 # "off" gateway gets these settings instead of the ledger switched off
+#   bash benchmarks/run-ledger-ab.sh --features-on --on-env DOTNET_GCConserveMemory=7 --off-env DUMMY=2
+#                                                 # both gateways with every feature on (a key with limits and a budget,
+#                                                 # the ledger, Prometheus, the memory cache taking a miss per request),
+#                                                 # the load table's features-on column; any setting A/B on top of it
+#   bash benchmarks/run-ledger-ab.sh --features-on --on-dll /tmp/before/Mostlyucid.LlmBackend.Gateway.dll --off-env DUMMY=2
+#                                                 # two builds side by side (publish one elsewhere first)
 # Build first (run-load.sh does): the gateway and benchmarks/FakeUpstream in Release. Needs wrk and taskset.
 # Pinning is the load harness's: the gateways on core 0, the fake upstream and wrk on core 1.
 set -euo pipefail
@@ -18,6 +24,8 @@ root="$(pwd)"
 rounds=4 seconds=5 sustained=30 sustained_rounds=2 warmup=30 scenarios="lat1 tp64-0ms tp256-20ms"
 on_env=()
 off_env=()
+features_on=0
+declare -A dlls=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -28,6 +36,9 @@ while [ $# -gt 0 ]; do
     --scenarios) scenarios="$2"; shift 2 ;;
     --on-env) on_env+=("$2"); shift 2 ;;
     --off-env) off_env+=("$2"); shift 2 ;;
+    --features-on) features_on=1; shift ;;
+    --on-dll) dlls[on]="$2"; shift 2 ;;
+    --off-dll) dlls[off]="$2"; shift 2 ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
@@ -39,6 +50,14 @@ upstream="$root/benchmarks/FakeUpstream/bin/Release/net10.0/FakeUpstream.dll"
 # shellcheck source=benchmarks/lib.sh
 source benchmarks/lib.sh
 
+key=llmb-benchmark-key-0123456789abcdef
+features=()
+if [ "$features_on" = 1 ]; then
+  features=(Gateway__ApiKeys__0__Name=benchmark "Gateway__ApiKeys__0__Key=$key" Gateway__ApiKeys__0__MaxRequestsPerMinute=100000000
+    Gateway__ApiKeys__0__MaxTokensPerMinute=2000000000 Gateway__ApiKeys__0__MaxSpendUsd=1000000 Gateway__Telemetry__Prometheus=true
+    LlmSettings__Usage__Enabled=true LlmSettings__Caching__Enabled=true LlmSettings__Caching__MaxCacheSizeMb=32)
+fi
+
 start_gateway() { # name port extra-env...
   local name="$1" port="$2"; shift 2
   # Pinned to one CPU, .NET waits 1 s without newly called methods before it optimises hot code, so a gateway measured
@@ -46,8 +65,8 @@ start_gateway() { # name port extra-env...
   # gateway started measured up to 70% more CPU a request in an A/A run. At 0 both reach full speed within seconds.
   # shellcheck disable=SC2046
   env $(upstream_backends 9100 9120 9101) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
-    LlmSettings__Usage__ConnectionString="$out/$name-usage.db" "$@" \
-    taskset -c 0 dotnet "$gateway" --urls "http://127.0.0.1:$port" >"$out/$name.log" 2>&1 &
+    LlmSettings__Usage__ConnectionString="$out/$name-usage.db" "${features[@]}" "$@" \
+    taskset -c 0 dotnet "${dlls[$name]:-$gateway}" --urls "http://127.0.0.1:$port" >"$out/$name.log" 2>&1 &
   started_pid $!
 }
 
@@ -63,10 +82,12 @@ ticks=$(getconf CLK_TCK)
 wrk_run() { # label gateway connections model seconds
   local line before after
   before=$(cpu_ticks "${gateway_pids[$2]}")
-  line=$(WRK_MODEL="$4" taskset -c 1 wrk -t1 -c"$3" -d"$5"s --timeout 10s -s benchmarks/wrk/chat.lua "http://127.0.0.1:${ports[$2]}/v1/chat/completions" | grep '^RESULT')
+  local headers="" unique=""
+  if [ "$features_on" = 1 ]; then headers="Authorization: Bearer $key" unique="$1-$RANDOM$RANDOM"; fi
+  line=$(WRK_MODEL="$4" WRK_HEADERS="$headers" WRK_UNIQUE="$unique" taskset -c 1 wrk -t1 -c"$3" -d"$5"s --timeout 10s -s benchmarks/wrk/chat.lua "http://127.0.0.1:${ports[$2]}/v1/chat/completions" | grep '^RESULT')
   sleep 1 # the ledger's writer finishes its last batch (and is counted) before the other gateway is measured
   after=$(cpu_ticks "${gateway_pids[$2]}")
-  echo "$1 $2 $line cpu_us=$(( (after - before) * 1000000 / ticks )) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
+  echo "$1 $2 $line cpu_us=$(( (after - before) * 1000000 / ticks )) rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/${gateway_pids[$2]}/status") load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
 }
 
 # The warm-up is long because tiered compilation is slow to finish on one busy core: profiles of the gateway 20 s into a
@@ -98,16 +119,18 @@ done
 
 echo
 echo "Medians over the rounds: p50 and p99 latency (µs), requests/s, and the gateway's CPU time per request (user + system,"
-echo "all its threads, the ledger's writer included; the measure the machine's other load disturbs least); ratio = on / off"
+echo "all its threads, the ledger's writer included; the measure the machine's other load disturbs least), resident memory after"
+echo "each run; ratio = on / off"
 awk '
   { split("", f); for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
     k = $1 SUBSEP $2; n[k]++; p50[k, n[k]] = f["p50_us"]; p99[k, n[k]] = f["p99_us"]
-    rps[k, n[k]] = (f["requests"] - f["non2xx"]) / (f["duration_us"] / 1e6); cpu[k, n[k]] = f["cpu_us"] / f["requests"]; if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 } }
+    rps[k, n[k]] = (f["requests"] - f["non2xx"]) / (f["duration_us"] / 1e6); cpu[k, n[k]] = f["cpu_us"] / f["requests"]; rss[k, n[k]] = f["rss_kb"] / 1024; if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 } }
   function median(a, k, c,   i, j, t, v) { for (i = 1; i <= c; i++) v[i] = a[k, i]
     for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
     return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }
   END { for (s = 1; s <= m; s++) { sc = order[s]; on = sc SUBSEP "on"; off = sc SUBSEP "off"
       a50 = median(p50, on, n[on]); b50 = median(p50, off, n[off]); a99 = median(p99, on, n[on]); b99 = median(p99, off, n[off])
       ar = median(rps, on, n[on]); br = median(rps, off, n[off]); ac = median(cpu, on, n[on]); bc = median(cpu, off, n[off])
-      printf "%-16s n=%d  on p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req | off p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req | p50 %+5.0f µs, p99 %+6.0f µs, throughput %.1f%%, CPU %+.1f µs/request\n",
-        sc, n[on], a50, a99, ar, ac, b50, b99, br, bc, a50 - b50, a99 - b99, 100 * ar / br, ac - bc } }' "$out/runs.txt" | tee "$out/summary.txt"
+      am = median(rss, on, n[on]); bm = median(rss, off, n[off])
+      printf "%-16s n=%d  on p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req %4.0f MB | off p50 %6.0f p99 %7.0f %8.0f/s %5.1f cpu-µs/req %4.0f MB | p50 %+5.0f µs, p99 %+6.0f µs, throughput %.1f%%, CPU %+.1f µs/request, resident %+.0f MB\n",
+        sc, n[on], a50, a99, ar, ac, am, b50, b99, br, bc, bm, a50 - b50, a99 - b99, 100 * ar / br, ac - bc, am - bm } }' "$out/runs.txt" | tee "$out/summary.txt"

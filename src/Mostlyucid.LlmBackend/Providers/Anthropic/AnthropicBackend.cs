@@ -34,12 +34,14 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     private const int MaxModelPages = 20;
 
     private readonly Uri _apiRoot;
+    private readonly Uri _messagesUri;
     private readonly string _apiVersion;
 
     public AnthropicBackend(LlmBackendConfig config, ILogger logger, HttpClient httpClient, TimeProvider time)
         : base(config, logger, httpClient, time)
     {
         _apiRoot = ApiRoot(string.IsNullOrWhiteSpace(config.BaseUrl) ? DefaultBaseUrl : config.BaseUrl);
+        _messagesUri = new Uri(_apiRoot, "messages"); // immutable: one for every request
         _apiVersion = string.IsNullOrWhiteSpace(config.ApiVersion) ? DefaultApiVersion : config.ApiVersion.Trim();
         ConfigureHttpClient();
     }
@@ -97,7 +99,7 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = ResolveModel(request.Model);
-        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"), request);
+        using var message = NewRequest(HttpMethod.Post, _messagesUri, request);
         message.Content = Body(request, model, stream: true);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -135,7 +137,7 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var model = ResolveModel(request.Model);
-        using var message = NewRequest(HttpMethod.Post, new Uri(_apiRoot, "messages"), request);
+        using var message = NewRequest(HttpMethod.Post, _messagesUri, request);
         message.Content = Body(request, model, stream: false);
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var wire = await ReadJsonAsync(response, AnthropicJsonContext.Default.AnthropicMessagesResponse, cancellationToken).ConfigureAwait(false);

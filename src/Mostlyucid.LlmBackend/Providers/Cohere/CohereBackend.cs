@@ -32,11 +32,13 @@ internal sealed class CohereBackend : HttpProviderBackend, IEmbeddingLlmBackend
     private static readonly string[] RateLimitMarkers = { "rate limit", "too many requests", "per minute", "please wait and try again" };
 
     private readonly Uri _apiRoot;
+    private readonly Uri _chatUri;
 
     public CohereBackend(LlmBackendConfig config, ILogger logger, HttpClient httpClient, TimeProvider time)
         : base(config, logger, httpClient, time)
     {
         _apiRoot = ApiRoot(string.IsNullOrWhiteSpace(config.BaseUrl) ? DefaultBaseUrl : config.BaseUrl);
+        _chatUri = new Uri(_apiRoot, "v2/chat"); // immutable: one for every request
         ConfigureHttpClient();
     }
 
@@ -92,7 +94,7 @@ internal sealed class CohereBackend : HttpProviderBackend, IEmbeddingLlmBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = ResolveModel(request.Model);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_apiRoot, "v2/chat")) { Content = ChatBody(request, model, stream: true) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = ChatBody(request, model, stream: true) };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var state = new CohereStreamState();
@@ -131,7 +133,7 @@ internal sealed class CohereBackend : HttpProviderBackend, IEmbeddingLlmBackend
     protected override async Task<LlmResponse> ChatCoreAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var model = ResolveModel(request.Model);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_apiRoot, "v2/chat")) { Content = ChatBody(request, model, stream: false) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = ChatBody(request, model, stream: false) };
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var wire = await ReadJsonAsync(response, CohereJsonContext.Default.CohereChatResponse, cancellationToken).ConfigureAwait(false);
         if (CohereMapper.IsFailure(wire.FinishReason))

@@ -18,6 +18,8 @@ namespace Mostlyucid.LlmBackend.Providers.OpenAI;
 internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
 {
     private readonly Uri? _apiRoot;
+    private Uri? _chatUri;
+    private Uri? _embeddingsUri;
 
     public OpenAiBackend(LlmBackendConfig config, ILogger logger, HttpClient httpClient, TimeProvider time, OpenAiDialect dialect)
         : base(config, logger, httpClient, time)
@@ -132,7 +134,8 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         return OpenAiMapper.FromWire(wire, model);
     }
 
-    protected virtual Uri ChatUri(string model) => new(_apiRoot!, "chat/completions");
+    /// <summary>Gets the chat endpoint (one <see cref="Uri"/> for every request: it is immutable, and parsing one a request showed in profiles).</summary>
+    protected virtual Uri ChatUri(string model) => _chatUri ??= new(_apiRoot!, "chat/completions");
 
     /// <summary>
     /// The chat body: the mapped request, the caller's OpenAI-format pass-through fields, the application's additional
@@ -161,7 +164,7 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         return JsonBody(wire, OpenAiJsonContext.Default.OpenAiChatRequest, request.AdditionalProperties, passThrough);
     }
 
-    protected virtual Uri EmbeddingsUri(string model) => new(_apiRoot!, "embeddings");
+    protected virtual Uri EmbeddingsUri(string model) => _embeddingsUri ??= new(_apiRoot!, "embeddings");
 
     protected virtual Uri ModelsUri() => new(_apiRoot!, "models");
 
