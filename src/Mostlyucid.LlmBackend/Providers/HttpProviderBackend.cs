@@ -286,12 +286,19 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
     }
 
     /// <summary>Reads server-sent events; a connection lost mid-stream is a typed network error.</summary>
-    protected async IAsyncEnumerable<SseItem<string>> ReadEventsAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected IAsyncEnumerable<SseItem<string>> ReadEventsAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ReadEventsAsync(response, static (_, data) => Encoding.UTF8.GetString(data), cancellationToken);
+
+    /// <summary>
+    /// Reads server-sent events, each event's data turned into <typeparamref name="T"/> by <paramref name="parser"/> straight
+    /// from its UTF-8 bytes (no string in between); a connection lost mid-stream is a typed network error.
+    /// </summary>
+    protected async IAsyncEnumerable<SseItem<T>> ReadEventsAsync<T>(HttpResponseMessage response, SseItemParser<T> parser, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var events = SseParser.Create(stream, parser).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             await using (events.ConfigureAwait(false))
             {
                 while (true)
@@ -351,13 +358,19 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
     {
         try
         {
-            return JsonSerializer.Deserialize(json, typeInfo) ?? throw InvalidResponse("a stream event is JSON null");
+            return JsonSerializer.Deserialize(json, typeInfo) ?? throw InvalidResponse(FragmentIsNull);
         }
         catch (JsonException ex)
         {
-            throw InvalidResponse($"a stream event is not valid JSON ({ex.Message})");
+            throw InvalidResponse(FragmentIsNotJson(ex));
         }
     }
+
+    /// <summary>What is wrong with a stream event that is JSON <c>null</c>, for <see cref="InvalidResponse"/>.</summary>
+    protected const string FragmentIsNull = "a stream event is JSON null";
+
+    /// <summary>What is wrong with a stream event that is not JSON of the expected shape, for <see cref="InvalidResponse"/>.</summary>
+    protected static string FragmentIsNotJson(JsonException exception) => $"a stream event is not valid JSON ({exception.Message})";
 
     protected LlmBackendException InvalidResponse(string what) =>
         Failure(LlmErrorKind.InvalidResponse, $"Backend '{Name}' returned an answer that cannot be used: {what}.");

@@ -83,22 +83,27 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
         PassThroughFilter.AddHeaders(message, request, WireFormats.OpenAi);
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var finished = false;
-        await foreach (var item in ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadEventsAsync(response, StreamEvent.Parse, cancellationToken).ConfigureAwait(false))
         {
-            if (item.Data is "[DONE]")
+            var streamEvent = item.Data;
+            if (streamEvent.Done)
             {
                 yield break;
             }
 
-            if (string.IsNullOrWhiteSpace(item.Data))
+            if (streamEvent.Problem is { } problem)
+            {
+                throw InvalidResponse(problem);
+            }
+
+            if (streamEvent.Chunk is not { } chunk)
             {
                 continue;
             }
 
-            var chunk = ParseFragment(item.Data, OpenAiJsonContext.Default.OpenAiChatResponse);
             if (chunk.Error is { } error)
             {
-                throw new LlmBackendException(ToError(error, status: null, headers: null, fallback: item.Data), Array.Empty<BackendAttempt>());
+                throw new LlmBackendException(ToError(error, status: null, headers: null, fallback: streamEvent.Text ?? string.Empty), Array.Empty<BackendAttempt>());
             }
 
             if (OpenAiMapper.FromChunk(chunk) is { } update)
@@ -244,5 +249,36 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
             PromptTokens = wire.Usage?.PromptTokens ?? 0,
             TotalTokens = wire.Usage?.TotalTokens ?? wire.Usage?.PromptTokens ?? 0,
         };
+    }
+
+    /// <summary>
+    /// One event of a chat stream, parsed straight from its UTF-8 bytes: <c>[DONE]</c>, a chunk, nothing (a blank event),
+    /// or what is wrong with it. Its text is kept only when the chunk is an error, to quote in the failure.
+    /// </summary>
+    private readonly record struct StreamEvent(bool Done, OpenAiChatResponse? Chunk, string? Problem, string? Text)
+    {
+        public static StreamEvent Parse(string eventType, ReadOnlySpan<byte> data)
+        {
+            if (data.SequenceEqual("[DONE]"u8))
+            {
+                return new StreamEvent(Done: true, Chunk: null, Problem: null, Text: null);
+            }
+
+            if (data.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+            {
+                return default;
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize(data, OpenAiJsonContext.Default.OpenAiChatResponse) is { } chunk
+                    ? new StreamEvent(Done: false, chunk, Problem: null, Text: chunk.Error is null ? null : System.Text.Encoding.UTF8.GetString(data))
+                    : new StreamEvent(Done: false, Chunk: null, FragmentIsNull, Text: null);
+            }
+            catch (JsonException ex)
+            {
+                return new StreamEvent(Done: false, Chunk: null, FragmentIsNotJson(ex), Text: null);
+            }
+        }
     }
 }
