@@ -32,6 +32,10 @@ internal sealed class ConfigurationReloader : IDisposable
     private IDisposable? _watch;
     private ITimer? _timer;
     private string? _applied;
+
+    // What the last refused configuration read: a watcher that fires again for the same save (editors write a file in
+    // several steps) finds nothing new and is not refused, and logged, a second time.
+    private string? _refused;
     private volatile ConfigurationReloadStatus _status;
 
     public ConfigurationReloader(
@@ -95,14 +99,28 @@ internal sealed class ConfigurationReloader : IDisposable
 
     /// <summary>Reads the configuration now and swaps it in when it has no problem (skipped when nothing it reads changed).</summary>
     /// <returns>Where reloading stands afterwards.</returns>
-    public ConfigurationReloadStatus Reload()
+    public ConfigurationReloadStatus Reload() => Reload(explicitly: true);
+
+    /// <param name="explicitly">
+    /// Whether a caller asked (then a configuration refused before is checked again: what it needs, such as a plugin's file,
+    /// may have appeared since) or a change notification did (then the same refused text is left alone).
+    /// </param>
+    private ConfigurationReloadStatus Reload(bool explicitly)
     {
         lock (_gate)
         {
             var fingerprint = Fingerprint();
             if (fingerprint == _applied)
             {
+                // Back to what runs: a later save of the refused text is a new mistake, said again.
+                _refused = null;
                 Log.ConfigurationUnchanged(_logger);
+                return _status;
+            }
+
+            if (!explicitly && fingerprint == _refused)
+            {
+                Log.ConfigurationStillRefused(_logger, _status.Version);
                 return _status;
             }
 
@@ -120,6 +138,7 @@ internal sealed class ConfigurationReloader : IDisposable
                 _registry.Discard(candidate);
                 var listed = problems.Select(_redactor.Redact).ToArray();
                 _status = _status with { LastFailure = new ReloadFailure(_time.GetUtcNow(), listed) };
+                _refused = fingerprint;
                 Log.ConfigurationRefused(_logger, _status.Version, listed.Length, string.Concat(listed.Select(p => Environment.NewLine + "  - " + p)));
                 return _status;
             }
@@ -138,6 +157,7 @@ internal sealed class ConfigurationReloader : IDisposable
 
             _ = _ledger?.BudgetsChangedAsync();
             _applied = fingerprint;
+            _refused = null;
             var changes = string.Join("; ", prepared.Select(p => p.Changes).Prepend(candidate.Changes.ToString()).Where(c => c.Length > 0));
             var restartNeeded = candidate.RestartNeeded.Concat(prepared.SelectMany(p => p.RestartNeeded)).ToArray();
             _status = new ConfigurationReloadStatus(snapshot.Version, new ReloadSuccess(_time.GetUtcNow(), snapshot.Version, changes, restartNeeded), _status.LastFailure);
@@ -155,7 +175,7 @@ internal sealed class ConfigurationReloader : IDisposable
     {
         try
         {
-            Reload();
+            Reload(explicitly: false);
         }
         catch (Exception ex)
         {

@@ -108,4 +108,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Debug, Message = "The configuration changed, but not its LlmSettings or the sections reloaded with them: nothing to reload")]
     public static partial void ConfigurationUnchanged(ILogger logger);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "The configuration changed again but reads as the one just refused: version {Version} stays in use, and the refusal stands")]
+    public static partial void ConfigurationStillRefused(ILogger logger, long version);
 }

@@ -52,7 +52,8 @@ public sealed class ConfigurationReloaderTests
     [Fact]
     public async Task BrokenChange_IsRefused_WithEveryProblemListedAndLogged_AndTheRunningConfigurationServes()
     {
-        await using var host = await ReloadTestHost.StartAsync(Config(Backend(0, "a"), Backend(1, "b"), Route(0, "smart", "a")));
+        // The test's own clock: only the explicit Reload below reads the change (the watcher's quiet time never passes).
+        await using var host = await ReloadTestHost.StartAsync(Config(Backend(0, "a"), Backend(1, "b"), Route(0, "smart", "a")), new FakeTimeProvider());
 
         var broken = Config(Backend(0, "a"), Backend(1, "b"), Route(0, "smart", "b"));
         broken["LlmSettings:Backends:1:Type"] = "Nonexistent";
@@ -69,6 +70,35 @@ public sealed class ConfigurationReloaderTests
         Assert.All(problems, p => Assert.Contains(p, warning.Message, StringComparison.Ordinal));
         Assert.Equal("a", (await host.Llm.ChatAsync(Ask("smart"))).BackendUsed);
         Assert.Equal("b/model-b", (await host.Llm.ChatAsync(Ask("b"))).Content);
+    }
+
+    [Fact]
+    public async Task TheWatcherFiringAgainForTheSameBrokenSave_DoesNotRefuseItTwice_ButAnExplicitReloadChecksAgain()
+    {
+        var time = new FakeTimeProvider();
+        await using var host = await ReloadTestHost.StartAsync(Config(Backend(0, "a"), Route(0, "smart", "a")), time);
+        var broken = Config(Backend(0, "a"), Route(0, "smart", "a"));
+        broken["LlmSettings:TimeoutSeconds"] = "-5";
+
+        host.Change(broken);
+        time.Advance(ConfigurationReloader.QuietTime);
+        host.Change(broken); // an editor's second write of the same save
+        time.Advance(ConfigurationReloader.QuietTime);
+
+        Assert.Single(host.Logs.Entries, e => e.EventId.Id == 6002);
+        Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 6006);
+        Assert.Equal(1, host.Reloader.Status.Version);
+        Assert.NotNull(host.Reloader.Status.LastFailure);
+
+        host.Reloader.Reload();
+        Assert.Equal(2, host.Logs.Entries.Count(e => e.EventId.Id == 6002));
+
+        // Fixed: applied, and a later broken save of the same text is refused (and said) again.
+        host.Change(Config(Backend(0, "a"), Route(0, "smart", "a")));
+        host.Reloader.Reload();
+        host.Change(broken);
+        time.Advance(ConfigurationReloader.QuietTime);
+        Assert.Equal(3, host.Logs.Entries.Count(e => e.EventId.Id == 6002));
     }
 
     [Fact]
