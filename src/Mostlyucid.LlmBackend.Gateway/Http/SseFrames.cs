@@ -39,15 +39,8 @@ internal static class SseFrames
     /// </summary>
     public static async Task WriteDataAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)
     {
-        var writer = context.Response.BodyWriter;
-        writer.Write(DataPrefix);
-        using (var json = new Utf8JsonWriter(writer))
-        {
-            JsonSerializer.Serialize(json, value, typeInfo);
-        }
-
-        writer.Write(FrameEnd);
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        await WriteDataAsync(context, json, value, typeInfo).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -13,21 +13,15 @@ public sealed class OtlpExportTests
     {
         await using var collector = FakeOtlpCollector.Start();
         await using var upstream = await FakeProviderServer.StartAsync(new FakeProviderOptions());
-        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:Telemetry:OtlpEndpoint"] = collector.Endpoint,
-            ["Gateway:Telemetry:OtlpProtocol"] = "http/protobuf",
+        var settings = Backend(upstream, "upstream");
+        settings["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake";
+        settings["Gateway:Telemetry:OtlpEndpoint"] = collector.Endpoint;
+        settings["Gateway:Telemetry:OtlpProtocol"] = "http/protobuf";
 
-            // The SDK's standard settings, read from configuration: export soon, so the test need not wait a minute.
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
-            ["LlmSettings:Backends:0:Name"] = "upstream",
-            ["LlmSettings:Backends:0:Type"] = "OpenAI",
-            ["LlmSettings:Backends:0:BaseUrl"] = upstream.BaseUrl + "/v1",
-            ["LlmSettings:Backends:0:ApiKey"] = "k",
-            ["LlmSettings:Backends:0:ModelName"] = "gpt-fake",
-            ["LlmSettings:Backends:0:EmbeddingModelName"] = "embed-fake",
-        });
+        // The SDK's standard settings, read from configuration: export soon, so the test need not wait a minute.
+        settings["OTEL_BSP_SCHEDULE_DELAY"] = "100";
+        settings["OTEL_METRIC_EXPORT_INTERVAL"] = "300";
+        await using var gateway = await TestGateway.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
 
         using var chat = await http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
