@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Mostlyucid.LlmBackend.Caching;
 using Mostlyucid.LlmBackend.Gateway.Auth;
 using Mostlyucid.LlmBackend.Gateway.Http;
 using Mostlyucid.LlmBackend.Gateway.OpenAi;
@@ -42,6 +43,10 @@ public class HotPathBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => _fixture.Dispose();
+
+    /// <summary>The response cache's key of the request: the SHA-256 of its canonical JSON form (every cache lookup).</summary>
+    [Benchmark]
+    public string CacheKey() => ResponseCacheKeys.For(_request, null, "llmb:cache:");
 
     /// <summary>The client's JSON into the library's request (what the endpoint does before routing).</summary>
     [Benchmark]

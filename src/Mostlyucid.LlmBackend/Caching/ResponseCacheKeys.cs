@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mostlyucid.LlmBackend.Models;
@@ -20,8 +18,7 @@ internal static class ResponseCacheKeys
     /// <summary>The key of a chat request (streamed or not: both are served from one entry).</summary>
     public static string For(ChatRequest request, string? scope, string prefix)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        return Hashed(request, scope, prefix, "chat:", static (json, request, scope) =>
         {
             json.WriteStartObject();
             json.WriteString("op", "chat");
@@ -80,16 +77,13 @@ internal static class ResponseCacheKeys
             Optional(json, "logprobs", request.Logprobs);
             Optional(json, "top_logprobs", request.TopLogprobs);
             json.WriteEndObject();
-        }
-
-        return Hash(prefix, "chat:", buffer.WrittenSpan);
+        });
     }
 
     /// <summary>The key of a completion request.</summary>
     public static string For(LlmRequest request, string? scope, string prefix)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        return Hashed(request, scope, prefix, "completion:", static (json, request, scope) =>
         {
             json.WriteStartObject();
             json.WriteString("op", "completion");
@@ -98,16 +92,13 @@ internal static class ResponseCacheKeys
             json.WriteString("prompt", request.Prompt);
             Optional(json, "system", request.SystemPrompt);
             json.WriteEndObject();
-        }
-
-        return Hash(prefix, "completion:", buffer.WrittenSpan);
+        });
     }
 
     /// <summary>The key of an embedding request.</summary>
     public static string For(EmbeddingRequest request, string? scope, string prefix)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        return Hashed(request, scope, prefix, "embedding:", static (json, request, scope) =>
         {
             json.WriteStartObject();
             json.WriteString("op", "embedding");
@@ -124,9 +115,7 @@ internal static class ResponseCacheKeys
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        return Hash(prefix, "embedding:", buffer.WrittenSpan);
+        });
     }
 
     private static void Scope(Utf8JsonWriter json, string? scope) => Optional(json, "scope", scope);
@@ -194,22 +183,19 @@ internal static class ResponseCacheKeys
         json.WriteStartObject();
         json.WriteString("role", message.Role.Trim().ToLowerInvariant());
         json.WriteStartArray("parts");
-        foreach (var part in message.GetParts())
+        if (message.Parts is { Count: > 0 } parts)
         {
-            json.WriteStartObject();
-            json.WriteString("kind", part.Kind.ToString());
-            Optional(json, "text", part.Text);
-            Optional(json, "url", part.Url);
-            if (part.Data is { } data)
+            foreach (var part in parts)
             {
-                // The bytes' hash stands for them: the key stays small however large the image.
-                json.WriteString("data", Convert.ToHexString(SHA256.HashData(data.Span)));
+                Part(json, part);
             }
-
-            Optional(json, "media_type", part.MediaType);
-            Optional(json, "detail", part.Detail);
-            Optional(json, "title", part.Title);
-            Optional(json, "cache_control", part.CacheControl);
+        }
+        else if (!string.IsNullOrEmpty(message.Content))
+        {
+            // Plain text is one text part, as GetParts() makes it, written without making the part.
+            json.WriteStartObject();
+            json.WriteString("kind", nameof(ContentPartKind.Text));
+            json.WriteString("text", message.Content);
             json.WriteEndObject();
         }
 
@@ -234,6 +220,25 @@ internal static class ResponseCacheKeys
         Optional(json, "name", message.Name);
         Optional(json, "reasoning", message.Reasoning);
         Optional(json, "reasoning_signature", message.ReasoningSignature);
+        json.WriteEndObject();
+    }
+
+    private static void Part(Utf8JsonWriter json, ContentPart part)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", part.Kind.ToString());
+        Optional(json, "text", part.Text);
+        Optional(json, "url", part.Url);
+        if (part.Data is { } data)
+        {
+            // The bytes' hash stands for them: the key stays small however large the image.
+            json.WriteString("data", Convert.ToHexString(SHA256.HashData(data.Span)));
+        }
+
+        Optional(json, "media_type", part.MediaType);
+        Optional(json, "detail", part.Detail);
+        Optional(json, "title", part.Title);
+        Optional(json, "cache_control", part.CacheControl);
         json.WriteEndObject();
     }
 
@@ -336,10 +341,19 @@ internal static class ResponseCacheKeys
         }
     }
 
-    private static string Hash(string prefix, string operation, ReadOnlySpan<byte> canonical)
+    /// <summary>Writes a request's canonical form into a reused SHA-256 writer and returns the key.</summary>
+    private static string Hashed<TRequest>(TRequest request, string? scope, string prefix, string operation, Action<Utf8JsonWriter, TRequest, string?> write)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(canonical, hash);
-        return string.Create(CultureInfo.InvariantCulture, $"{prefix}{operation}{Convert.ToHexString(hash)}");
+        var hasher = CanonicalJsonHasher.Rent();
+        try
+        {
+            write(hasher.Json, request, scope);
+            return hasher.Complete(prefix, operation);
+        }
+        catch
+        {
+            hasher.Dispose();
+            throw;
+        }
     }
 }

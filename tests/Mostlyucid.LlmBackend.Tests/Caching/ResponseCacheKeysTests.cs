@@ -137,4 +137,53 @@ public sealed class ResponseCacheKeysTests
         Assert.NotEqual(embedding, ResponseCacheKeys.For(new EmbeddingRequest { Inputs = { "hello" }, Dimensions = 8 }, null, Prefix));
         Assert.NotEqual(embedding, ResponseCacheKeys.For(new EmbeddingRequest { Inputs = { "hello", "world" } }, null, Prefix));
     }
+
+    /// <summary>
+    /// Keys outlive the process (the SQLite and Redis caches keep entries across upgrades), so the same request must keep
+    /// its key from one version to the next. These were computed by the implementation before the key writer was reused.
+    /// </summary>
+    [Fact]
+    public void For_KeysAreStableAcrossVersions_IncludingLongPromptsAndBinaryParts()
+    {
+        Assert.Equal("llmb:cache:chat:5EA0FA33A042EC9D4A4FEC740F0F22333AFE83E4C67E6DCFBCB68D296BF3EB22", Key(Request()));
+        Assert.Equal("llmb:cache:chat:AE47386824F3E02D593D101A0DBA7395D329F4794EA75A5D192728CB9386A801", Key(Request(r => r.Messages.Add(new ChatMessage { Content = new string('x', 100_000) + "\u00e9\u4e2d" }))));
+        Assert.Equal("llmb:cache:chat:2A7D3191BEE56EF71673AE32D7F1F1395472EDCF5CD939C48054553AE577C823", Key(Request(r => r.Messages.Add(new ChatMessage { Parts = [ContentPart.FromText("look"), ContentPart.FromImageBytes(new byte[] { 1, 2, 3 }, "image/png")] }))));
+        Assert.Equal("llmb:cache:completion:F46B8897FF288579F84F561E95CDB0F0A7EEB554AF9E4D6D661C2B573BB6CA46", ResponseCacheKeys.For(new LlmRequest { Model = "m", Prompt = "p", Temperature = 0 }, "team", Prefix));
+        Assert.Equal("llmb:cache:embedding:4284DA96D3965209969110761053D04F0FF36BC6F2885C596F27A7E0B84EF2E0", ResponseCacheKeys.For(new EmbeddingRequest { Model = "e", Inputs = ["a", "b"] }, null, Prefix));
+    }
+
+    [Fact]
+    public void For_AKeyThatCouldNotBeWritten_DoesNotSpoilTheNextOnTheSameThread()
+    {
+        var expected = Key(Request());
+
+        // An extension value nested deeper than a JSON writer goes: the writer throws halfway through the canonical form,
+        // after a long model name has already gone into the hash.
+        var deep = JsonDocument.Parse(new string('[', 1200) + new string(']', 1200), new JsonDocumentOptions { MaxDepth = 2000 }).RootElement.Clone();
+        Assert.ThrowsAny<InvalidOperationException>(() => Key(Request(r =>
+        {
+            r.Model = new string('m', 20_000);
+            r.AdditionalProperties = new() { ["deep"] = deep };
+        })));
+
+        Assert.Equal(expected, Key(Request()));
+    }
+
+    [Fact]
+    public async Task For_ManyThreadsAtOnce_GetTheKeysOneThreadGets()
+    {
+        var requests = Enumerable.Range(0, 64).Select(i => Request(r => r.Messages.Add(new ChatMessage { Content = new string('q', i * 300) + i }))).ToArray();
+        var expected = requests.Select(r => Key(r)).ToArray();
+        Assert.Equal(requests.Length, expected.Distinct().Count());
+
+        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            for (var round = 0; round < 50; round++)
+            {
+                var i = (worker * 7 + round * 13) % requests.Length;
+                Assert.Equal(expected[i], Key(requests[i]));
+            }
+        }));
+        await Task.WhenAll(workers);
+    }
 }
