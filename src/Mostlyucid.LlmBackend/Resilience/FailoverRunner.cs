@@ -86,11 +86,11 @@ internal sealed class FailoverRunner
 
     /// <summary>Runs an attempt under the backend's retry pipeline, if it has one.</summary>
     public async Task<TOutcome> WithRetriesAsync<TOutcome>(BackendEntry entry, Func<CancellationToken, Task<TOutcome>> attempt, CancellationToken cancellationToken)
-        where TOutcome : IAttemptOutcome
+        where TOutcome : class, IAttemptOutcome
     {
-        var pipeline = _retries.For(entry, _registry.Settings.Resilience);
+        var pipeline = _retries.For<TOutcome>(entry, _registry.Settings.Resilience);
         return pipeline is null
             ? await attempt(cancellationToken).ConfigureAwait(false)
-            : await pipeline.ExecuteAsync(async ct => await attempt(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            : await pipeline.ExecuteAsync(static (run, ct) => new ValueTask<TOutcome>(run(ct)), attempt, cancellationToken).ConfigureAwait(false);
     }
 }

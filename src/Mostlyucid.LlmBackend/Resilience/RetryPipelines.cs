@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Mostlyucid.LlmBackend.Configuration;
 using Mostlyucid.LlmBackend.Routing;
@@ -23,16 +24,21 @@ internal sealed class RetryPipelines
         _time = time;
     }
 
-    /// <summary>Gets the backend's pipeline, or <see langword="null"/> when it is not retried at all.</summary>
-    public ResiliencePipeline? For(BackendEntry entry, ResilienceSettings settings)
+    /// <summary>
+    /// Gets the backend's pipeline for attempts of type <typeparamref name="TOutcome"/>, or <see langword="null"/> when it
+    /// is not retried at all. The pipeline is typed (one per backend and outcome type) so an attempt runs through the retry
+    /// strategy alone, without the layer that adapts a typed strategy to an untyped pipeline.
+    /// </summary>
+    public ResiliencePipeline<TOutcome>? For<TOutcome>(BackendEntry entry, ResilienceSettings settings)
+        where TOutcome : class, IAttemptOutcome
     {
-        if (_pipelines.TryGetValue(entry, out var holder))
+        var holder = _pipelines.GetValue(entry, static _ => new Holder());
+        if (holder.Pipelines.TryGetValue(typeof(TOutcome), out var pipeline))
         {
-            return holder.Pipeline;
+            return (ResiliencePipeline<TOutcome>?)pipeline;
         }
 
-        var built = new Holder(Build(entry.Config.MaxRetries ?? settings.MaxRetries, settings));
-        return _pipelines.GetValue(entry, _ => built).Pipeline;
+        return (ResiliencePipeline<TOutcome>?)holder.Pipelines.GetOrAdd(typeof(TOutcome), Build<TOutcome>(entry.Config.MaxRetries ?? settings.MaxRetries, settings));
     }
 
     /// <summary>Gets whether a failed attempt is retried on the same backend.</summary>
@@ -41,26 +47,31 @@ internal sealed class RetryPipelines
         && LlmErrorClassifier.Disposition(error) == ErrorDisposition.RetrySameBackend
         && (error.RetryAfter is not { } wait || wait <= TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds));
 
-    private ResiliencePipeline? Build(int retries, ResilienceSettings settings)
+    private ResiliencePipeline<TOutcome>? Build<TOutcome>(int retries, ResilienceSettings settings)
+        where TOutcome : class, IAttemptOutcome
     {
         if (retries <= 0)
         {
             return null;
         }
 
-        return new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
+        return new ResiliencePipelineBuilder<TOutcome> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<TOutcome>
             {
                 MaxRetryAttempts = retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(Math.Max(1, settings.RetryBaseDelayMs)),
                 MaxDelay = TimeSpan.FromMilliseconds(Math.Max(1, settings.RetryMaxDelayMs)),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is IAttemptOutcome outcome && ShouldRetry(outcome, settings)),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is IAttemptOutcome { Error.RetryAfter: { } wait } ? (TimeSpan?)wait : null),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } outcome && ShouldRetry(outcome, settings)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { Error.RetryAfter: { } wait } ? (TimeSpan?)wait : null),
             })
             .Build();
     }
 
-    private sealed record Holder(ResiliencePipeline? Pipeline);
+    /// <summary>A backend's pipelines, one per outcome type (<see langword="null"/> when the backend is not retried).</summary>
+    private sealed class Holder
+    {
+        public ConcurrentDictionary<Type, object?> Pipelines { get; } = new();
+    }
 }
