@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -92,13 +93,13 @@ internal sealed class GatewayApiKeys
     /// <returns>The caller and its per-minute limit, or <see langword="null"/> when the key is missing or unknown.</returns>
     public (GatewayCaller Caller, int? PerMinute)? Authenticate(HttpRequest request)
     {
-        var presented = Presented(request);
-        if (presented is null)
+        if (!TryGetPresented(request, out var presented))
         {
             return null;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        HashPresented(presented, hash);
         (GatewayCaller, int?)? match = null;
         foreach (var (stored, caller, perMinute) in _keys)
         {
@@ -134,18 +135,37 @@ internal sealed class GatewayApiKeys
     }
 
     /// <summary>Gets whether the request carries a key at all (valid or not).</summary>
-    public static bool HasCredentials(HttpRequest request) => Presented(request) is not null;
+    public static bool HasCredentials(HttpRequest request) => TryGetPresented(request, out _);
 
-    private static string? Presented(HttpRequest request)
+    /// <summary>The key from <c>Authorization: Bearer</c>, else <c>x-api-key</c>, trimmed; read in place, never copied.</summary>
+    private static bool TryGetPresented(HttpRequest request, out ReadOnlySpan<char> presented)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7)
         {
-            return authorization[7..].Trim();
+            presented = authorization.AsSpan(7).Trim();
+            return true;
         }
 
         var apiKey = request.Headers["x-api-key"].ToString();
-        return apiKey.Length > 0 ? apiKey.Trim() : null;
+        presented = apiKey.AsSpan().Trim();
+        return apiKey.Length > 0;
+    }
+
+    /// <summary>Hashes a presented key's UTF-8 on the stack (a pooled buffer for an unusually long one), wiping the copy after.</summary>
+    private static void HashPresented(ReadOnlySpan<char> presented, Span<byte> hash)
+    {
+        const int StackBytes = 512;
+        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        byte[]? rented = null;
+        var utf8 = length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(presented, utf8);
+        SHA256.HashData(utf8[..written], hash);
+        CryptographicOperations.ZeroMemory(utf8[..written]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private static byte[]? Hash(GatewayApiKeyConfig key)

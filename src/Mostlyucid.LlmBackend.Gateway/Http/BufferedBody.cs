@@ -23,7 +23,7 @@ internal sealed class BufferedBody : IDisposable
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
 
     /// <summary>Reads the request's body (within its limit: the gate bounds the stream).</summary>
-    public static async Task<BufferedBody> ReadAsync(HttpContext context)
+    public static async ValueTask<BufferedBody> ReadAsync(HttpContext context)
     {
         var declared = context.Request.ContentLength;
         var body = new BufferedBody(declared is > 0 ? (int)Math.Min(declared.Value + 1, LargestFirstBuffer) : InitialSize);

@@ -20,7 +20,7 @@ internal static class RequestBody
 
     /// <summary>Reads the body as <typeparamref name="T"/>.</summary>
     /// <returns>The value, or the status, problem and offending field.</returns>
-    public static async Task<(T? Value, int Status, string? Error, string? Param)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+    public static async ValueTask<(T? Value, int Status, string? Error, string? Param)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         try
@@ -42,7 +42,7 @@ internal static class RequestBody
 
     /// <summary>Reads the body as a JSON document, for endpoints that inspect it field by field.</summary>
     /// <returns>The document, or the status and problem.</returns>
-    public static async Task<(JsonNode? Value, int Status, string? Error)> ReadNodeAsync(HttpContext context)
+    public static async ValueTask<(JsonNode? Value, int Status, string? Error)> ReadNodeAsync(HttpContext context)
     {
         try
         {

@@ -10,7 +10,7 @@ namespace Mostlyucid.LlmBackend.Gateway.OpenAi;
 internal static class OpenAiRequestGate
 {
     /// <returns>The request, or <see langword="null"/> when an error has been written.</returns>
-    public static async Task<T?> ReadAsync<T>(HttpContext context, ILlmService llm, JsonTypeInfo<T> typeInfo, Func<T, string?> model)
+    public static async ValueTask<T?> ReadAsync<T>(HttpContext context, ILlmService llm, JsonTypeInfo<T> typeInfo, Func<T, string?> model)
         where T : class
     {
         var (wire, status, problem, param) = await RequestBody.ReadAsync(context, typeInfo).ConfigureAwait(false);

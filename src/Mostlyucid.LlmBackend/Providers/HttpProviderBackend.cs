@@ -206,7 +206,9 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
             request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
         }
 
-        if (_config.ConnectTimeoutSeconds is { } connectSeconds)
+        // The connect callback assumes the default limit when a request carries none, so only another limit is attached
+        // (request options are a dictionary made on first use).
+        if (_config.ConnectTimeoutSeconds is { } connectSeconds && connectSeconds != BackendConnectTimeout.Default.TotalSeconds)
         {
             request.Options.Set(BackendConnectTimeout.Option, TimeSpan.FromSeconds(connectSeconds));
         }
