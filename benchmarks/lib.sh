@@ -21,5 +21,14 @@ upstream_backends() {
   done
 }
 
+# The load table's features-on settings (as VAR=value words for env): a key with request and token limits and a spend
+# budget set too high to refuse, the usage ledger, Prometheus, the memory cache (32 MB); requests send $benchmark_key.
+benchmark_key=llmb-benchmark-key-0123456789abcdef
+features_on_settings() {
+  printf '%s ' Gateway__ApiKeys__0__Name=benchmark "Gateway__ApiKeys__0__Key=$benchmark_key" Gateway__ApiKeys__0__MaxRequestsPerMinute=100000000 \
+    Gateway__ApiKeys__0__MaxTokensPerMinute=2000000000 Gateway__ApiKeys__0__MaxSpendUsd=1000000 Gateway__Telemetry__Prometheus=true \
+    LlmSettings__Usage__Enabled=true LlmSettings__Caching__Enabled=true LlmSettings__Caching__MaxCacheSizeMb=32
+}
+
 # The gateway's CPU time so far (user + system, all threads), in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -50,12 +50,10 @@ upstream="$root/benchmarks/FakeUpstream/bin/Release/net10.0/FakeUpstream.dll"
 # shellcheck source=benchmarks/lib.sh
 source benchmarks/lib.sh
 
-key=llmb-benchmark-key-0123456789abcdef
+key=$benchmark_key
 features=()
 if [ "$features_on" = 1 ]; then
-  features=(Gateway__ApiKeys__0__Name=benchmark "Gateway__ApiKeys__0__Key=$key" Gateway__ApiKeys__0__MaxRequestsPerMinute=100000000
-    Gateway__ApiKeys__0__MaxTokensPerMinute=2000000000 Gateway__ApiKeys__0__MaxSpendUsd=1000000 Gateway__Telemetry__Prometheus=true
-    LlmSettings__Usage__Enabled=true LlmSettings__Caching__Enabled=true LlmSettings__Caching__MaxCacheSizeMb=32)
+  read -r -a features <<<"$(features_on_settings)"
 fi
 
 start_gateway() { # name port extra-env...
