@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Mostlyucid.LlmBackend.Configuration;
@@ -104,17 +105,21 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var decoder = new AnthropicStreamDecoder();
-        await foreach (var item in ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadEventsAsync(response, StreamItem.Parse, cancellationToken).ConfigureAwait(false))
         {
-            if (string.IsNullOrWhiteSpace(item.Data))
+            if (item.Data.Problem is { } problem)
+            {
+                throw InvalidResponse(problem);
+            }
+
+            if (item.Data.Event is not { } streamEvent)
             {
                 continue;
             }
 
-            var streamEvent = ParseFragment(item.Data, AnthropicJsonContext.Default.AnthropicStreamEvent);
-            if (item.EventType == "error" || streamEvent.Type == "error")
+            if (item.Data.ErrorText is { } errorText)
             {
-                throw new LlmBackendException(ToError(streamEvent.Error, requestId: null, status: null, headers: null, fallback: item.Data), Array.Empty<BackendAttempt>());
+                throw new LlmBackendException(ToError(streamEvent.Error, requestId: null, status: null, headers: null, fallback: errorText), Array.Empty<BackendAttempt>());
             }
 
             if (decoder.Read(streamEvent) is { } update)
@@ -278,5 +283,35 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
             Message = status is { } s ? $"Backend '{Name}' answered HTTP {s}: {detail}" : $"Backend '{Name}' sent an error in its stream: {detail}",
             BackendName = Name,
         };
+    }
+
+    /// <summary>
+    /// One server-sent event of a Messages stream, parsed straight from its UTF-8 bytes: the event, nothing (a blank
+    /// event), or what is wrong with it. Its text is kept only for an error event, to quote in the failure.
+    /// </summary>
+    private readonly record struct StreamItem(AnthropicStreamEvent? Event, string? Problem, string? ErrorText)
+    {
+        public static StreamItem Parse(string eventType, ReadOnlySpan<byte> data)
+        {
+            if (data.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+            {
+                return default;
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.AnthropicStreamEvent) is not { } streamEvent)
+                {
+                    return new StreamItem(Event: null, FragmentIsNull, ErrorText: null);
+                }
+
+                var isError = eventType == "error" || streamEvent.Type == "error";
+                return new StreamItem(streamEvent, Problem: null, isError ? Encoding.UTF8.GetString(data) : null);
+            }
+            catch (JsonException ex)
+            {
+                return new StreamItem(Event: null, FragmentIsNotJson(ex), ErrorText: null);
+            }
+        }
     }
 }
