@@ -10,10 +10,16 @@ namespace Mostlyucid.LlmBackend.Tests.TestSupport;
 public sealed class CannedHttpHandler : HttpMessageHandler
 {
     private readonly HttpStatusCode _status;
-    private readonly string _body;
+    private readonly byte[] _body;
     private readonly string _contentType;
 
     public CannedHttpHandler(string body, string contentType = "application/json", HttpStatusCode status = HttpStatusCode.OK)
+        : this(Encoding.UTF8.GetBytes(body), contentType, status)
+    {
+    }
+
+    /// <summary>Answers with exactly these bytes (for bodies that are not valid UTF-8).</summary>
+    public CannedHttpHandler(byte[] body, string contentType = "application/json", HttpStatusCode status = HttpStatusCode.OK)
     {
         _body = body;
         _contentType = contentType;
@@ -26,6 +32,8 @@ public sealed class CannedHttpHandler : HttpMessageHandler
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Add((request, body));
-        return new HttpResponseMessage(_status) { Content = new StringContent(_body, Encoding.UTF8, _contentType) };
+        var content = new ByteArrayContent(_body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(_contentType) { CharSet = Encoding.UTF8.WebName };
+        return new HttpResponseMessage(_status) { Content = content };
     }
 }

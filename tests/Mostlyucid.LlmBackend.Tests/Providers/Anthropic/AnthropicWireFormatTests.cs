@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mostlyucid.LlmBackend.Configuration;
@@ -167,6 +168,42 @@ public class AnthropicWireFormatTests
         Assert.Null(error.Error.StatusCode);
         Assert.Equal("anthropic", error.Error.BackendName);
         Assert.Equal("Backend 'anthropic' sent an error in its stream: Overloaded", error.Error.Message);
+    }
+
+    [Fact]
+    public async Task EventThatIsNotUtf8_IsAnInvalidResponse_NeverTextWithReplacementCharacters()
+    {
+        // The same as a non-streamed answer: bytes that are not UTF-8 are a broken answer, not text to guess at.
+        var start = Encoding.UTF8.GetBytes(
+            """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"l
+            """);
+        byte[] body = [.. start, 0xC3, 0x28, .. Encoding.UTF8.GetBytes("o\"}}\n\n")];
+        var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(Config, new CannedHttpHandler(body, "text/event-stream"));
+        var received = new List<string?>();
+
+        var error = await Assert.ThrowsAsync<LlmBackendException>(async () =>
+        {
+            await foreach (var update in backend.StreamChatAsync(Hi()))
+            {
+                received.Add(update.ContentDelta);
+            }
+        });
+
+        Assert.Equal(new[] { "Hel" }, received);
+        Assert.Equal(LlmErrorKind.InvalidResponse, error.Error.Kind);
+        Assert.Equal("anthropic", error.Error.BackendName);
+        Assert.StartsWith("Backend 'anthropic' returned an answer that cannot be used: a stream event is not valid JSON", error.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
