@@ -115,7 +115,12 @@ internal sealed class GatewayApiKeys
     /// <summary>Gets a presented key's SHA-256, as keys are held and compared.</summary>
     /// <param name="presented">The key as presented.</param>
     /// <returns>The hash.</returns>
-    public static byte[] HashOf(string presented) => SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim()));
+    public static byte[] HashOf(string presented)
+    {
+        var hash = new byte[SHA256.HashSizeInBytes];
+        HashPresented(presented.AsSpan().Trim(), hash);
+        return hash;
+    }
 
     /// <summary>Finds the caller whose key has this SHA-256, comparing with every key in constant time (a dashboard session holds the hash, never the key).</summary>
     /// <param name="hash">The key's SHA-256.</param>

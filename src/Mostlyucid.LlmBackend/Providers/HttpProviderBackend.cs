@@ -368,6 +368,29 @@ internal abstract class HttpProviderBackend : BaseLlmBackend, IModelListingLlmBa
         }
     }
 
+    /// <summary>
+    /// Parses one stream event's data straight from its UTF-8 bytes, for a <see cref="SseItemParser{T}"/>: the value, or
+    /// what is wrong with it (<see cref="FragmentIsNull"/>, <see cref="FragmentIsNotJson"/>) for the stream to report
+    /// when it reaches the event; both <see langword="null"/> for a blank event, which is skipped.
+    /// </summary>
+    protected static (T? Value, string? Problem) ParseFragment<T>(ReadOnlySpan<byte> data, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (data.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(data, typeInfo) is { } value ? (value, null) : (null, FragmentIsNull);
+        }
+        catch (JsonException ex)
+        {
+            return (null, FragmentIsNotJson(ex));
+        }
+    }
+
     /// <summary>What is wrong with a stream event that is JSON <c>null</c>, for <see cref="InvalidResponse"/>.</summary>
     protected const string FragmentIsNull = "a stream event is JSON null";
 

@@ -16,7 +16,8 @@ namespace Mostlyucid.LlmBackend.Resilience;
 internal sealed class RetryPipelines
 {
     // Weak: a reload replaces the entries, and the pipelines of the ones it dropped go with them.
-    private readonly ConditionalWeakTable<BackendEntry, Holder> _pipelines = new();
+    // One per outcome type (null when the backend is not retried).
+    private readonly ConditionalWeakTable<BackendEntry, ConcurrentDictionary<Type, object?>> _pipelines = new();
     private readonly TimeProvider _time;
 
     public RetryPipelines(TimeProvider time)
@@ -32,13 +33,13 @@ internal sealed class RetryPipelines
     public ResiliencePipeline<TOutcome>? For<TOutcome>(BackendEntry entry, ResilienceSettings settings)
         where TOutcome : class, IAttemptOutcome
     {
-        var holder = _pipelines.GetValue(entry, static _ => new Holder());
-        if (holder.Pipelines.TryGetValue(typeof(TOutcome), out var pipeline))
+        var pipelines = _pipelines.GetValue(entry, static _ => new ConcurrentDictionary<Type, object?>());
+        if (pipelines.TryGetValue(typeof(TOutcome), out var pipeline))
         {
             return (ResiliencePipeline<TOutcome>?)pipeline;
         }
 
-        return (ResiliencePipeline<TOutcome>?)holder.Pipelines.GetOrAdd(typeof(TOutcome), Build<TOutcome>(entry.Config.MaxRetries ?? settings.MaxRetries, settings));
+        return (ResiliencePipeline<TOutcome>?)pipelines.GetOrAdd(typeof(TOutcome), Build<TOutcome>(entry.Config.MaxRetries ?? settings.MaxRetries, settings));
     }
 
     /// <summary>Gets whether a failed attempt is retried on the same backend.</summary>
@@ -67,11 +68,5 @@ internal sealed class RetryPipelines
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { Error.RetryAfter: { } wait } ? (TimeSpan?)wait : null),
             })
             .Build();
-    }
-
-    /// <summary>A backend's pipelines, one per outcome type (<see langword="null"/> when the backend is not retried).</summary>
-    private sealed class Holder
-    {
-        public ConcurrentDictionary<Type, object?> Pipelines { get; } = new();
     }
 }

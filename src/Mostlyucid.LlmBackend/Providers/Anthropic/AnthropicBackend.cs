@@ -293,25 +293,9 @@ internal sealed class AnthropicBackend : HttpProviderBackend, ILlmBackendCapabil
     {
         public static StreamItem Parse(string eventType, ReadOnlySpan<byte> data)
         {
-            if (data.IndexOfAnyExcept(" \t\r\n"u8) < 0)
-            {
-                return default;
-            }
-
-            try
-            {
-                if (JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.AnthropicStreamEvent) is not { } streamEvent)
-                {
-                    return new StreamItem(Event: null, FragmentIsNull, ErrorText: null);
-                }
-
-                var isError = eventType == "error" || streamEvent.Type == "error";
-                return new StreamItem(streamEvent, Problem: null, isError ? Encoding.UTF8.GetString(data) : null);
-            }
-            catch (JsonException ex)
-            {
-                return new StreamItem(Event: null, FragmentIsNotJson(ex), ErrorText: null);
-            }
+            var (streamEvent, problem) = ParseFragment(data, AnthropicJsonContext.Default.AnthropicStreamEvent);
+            var isError = streamEvent is not null && (eventType == "error" || streamEvent.Type == "error");
+            return new StreamItem(streamEvent, problem, isError ? Encoding.UTF8.GetString(data) : null);
         }
     }
 }

@@ -264,21 +264,8 @@ internal class OpenAiBackend : HttpProviderBackend, IEmbeddingLlmBackend
                 return new StreamEvent(Done: true, Chunk: null, Problem: null, Text: null);
             }
 
-            if (data.IndexOfAnyExcept(" \t\r\n"u8) < 0)
-            {
-                return default;
-            }
-
-            try
-            {
-                return JsonSerializer.Deserialize(data, OpenAiJsonContext.Default.OpenAiChatResponse) is { } chunk
-                    ? new StreamEvent(Done: false, chunk, Problem: null, Text: chunk.Error is null ? null : System.Text.Encoding.UTF8.GetString(data))
-                    : new StreamEvent(Done: false, Chunk: null, FragmentIsNull, Text: null);
-            }
-            catch (JsonException ex)
-            {
-                return new StreamEvent(Done: false, Chunk: null, FragmentIsNotJson(ex), Text: null);
-            }
+            var (chunk, problem) = ParseFragment(data, OpenAiJsonContext.Default.OpenAiChatResponse);
+            return new StreamEvent(Done: false, chunk, problem, Text: chunk?.Error is null ? null : System.Text.Encoding.UTF8.GetString(data));
         }
     }
 }

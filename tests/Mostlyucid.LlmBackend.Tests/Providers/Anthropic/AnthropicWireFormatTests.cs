@@ -18,6 +18,33 @@ public class AnthropicWireFormatTests
 
     private static ChatRequest Hi() => new() { Messages = { new ChatMessage { Content = "hi" } } };
 
+    /// <summary>A Messages stream up to its first text delta, "Hel" (the last event without its blank line).</summary>
+    private const string StreamUpToHel = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+        """;
+
+    /// <summary>Streams from a backend answering with <paramref name="handler"/>: the text deltas received, then the error the stream ended with.</summary>
+    private static async Task<(List<string?> Received, LlmBackendException Error)> StreamUntilItFailsAsync(CannedHttpHandler handler)
+    {
+        var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(Config, handler);
+        var received = new List<string?>();
+        var error = await Assert.ThrowsAsync<LlmBackendException>(async () =>
+        {
+            await foreach (var update in backend.StreamChatAsync(Hi()))
+            {
+                received.Add(update.ContentDelta);
+            }
+        });
+        return (received, error);
+    }
+
     [Fact]
     public async Task MessagesRequest_MatchesTheDocumentedShape()
     {
@@ -135,32 +162,12 @@ public class AnthropicWireFormatTests
     [Fact]
     public async Task ErrorEventInsideAStream_IsTypedAndNamesTheBackend()
     {
-        var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(Config, new CannedHttpHandler(
-            """
-            event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}
-
-            event: content_block_start
-            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-            event: content_block_delta
-            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
-
+        var (received, error) = await StreamUntilItFailsAsync(new CannedHttpHandler(
+            StreamUpToHel + "\n\n" + """
             event: error
             data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
-
-
-            """,
+            """ + "\n\n",
             "text/event-stream"));
-        var received = new List<string?>();
-
-        var error = await Assert.ThrowsAsync<LlmBackendException>(async () =>
-        {
-            await foreach (var update in backend.StreamChatAsync(Hi()))
-            {
-                received.Add(update.ContentDelta);
-            }
-        });
 
         Assert.Equal(new[] { "Hel" }, received);
         Assert.Equal(LlmErrorKind.ServerError, error.Error.Kind);
@@ -174,31 +181,13 @@ public class AnthropicWireFormatTests
     public async Task EventThatIsNotUtf8_IsAnInvalidResponse_NeverTextWithReplacementCharacters()
     {
         // The same as a non-streamed answer: bytes that are not UTF-8 are a broken answer, not text to guess at.
-        var start = Encoding.UTF8.GetBytes(
-            """
-            event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}
-
-            event: content_block_start
-            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-            event: content_block_delta
-            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
-
+        var start = Encoding.UTF8.GetBytes(StreamUpToHel + "\n\n" + """
             event: content_block_delta
             data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"l
             """);
         byte[] body = [.. start, 0xC3, 0x28, .. Encoding.UTF8.GetBytes("o\"}}\n\n")];
-        var backend = (IStreamingLlmBackend)WireFormat.CreateBuiltIn(Config, new CannedHttpHandler(body, "text/event-stream"));
-        var received = new List<string?>();
 
-        var error = await Assert.ThrowsAsync<LlmBackendException>(async () =>
-        {
-            await foreach (var update in backend.StreamChatAsync(Hi()))
-            {
-                received.Add(update.ContentDelta);
-            }
-        });
+        var (received, error) = await StreamUntilItFailsAsync(new CannedHttpHandler(body, "text/event-stream"));
 
         Assert.Equal(new[] { "Hel" }, received);
         Assert.Equal(LlmErrorKind.InvalidResponse, error.Error.Kind);
