@@ -1,85 +1,113 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
 
 namespace Mostlyucid.LlmBackend.Caching;
 
 /// <summary>
-/// The in-memory store of the response cache: an <see cref="IDistributedCache"/> bounded by size
-/// (<c>Caching:MaxCacheSizeMb</c>) that evicts the least recently used entry, one at a time, as each new one arrives.
-/// The bound counts what an entry really holds — its bytes, its key's characters and the store's own objects for it — not
-/// only the bytes, as <see cref="MemoryDistributedCache"/> does (cached answers are a few hundred bytes, so counting only
-/// those let a "32 MB" cache hold several times that).
+/// The in-memory store of the response cache: an <see cref="IDistributedCache"/> whose answers live in a
+/// <see cref="RecordRing"/> of <c>Caching:MaxCacheSizeMb</c> bytes — each answer's bytes, its key and a 48-byte header —
+/// found through an index of key hashes. A full store drops its oldest answers to take a new one, but one read since it
+/// was stored gets a second chance: it moves to the newest end instead (the "clock" approximation of least recently
+/// used), so answers in use stay. A read never drops anything.
 /// </summary>
 /// <remarks>
-/// A <c>MemoryCache</c> with a size limit refuses entries once full and then compacts on the thread pool: it lists and
-/// sorts every entry to evict a share of them. On a gateway taking only cache misses that sort, over tens of thousands of
-/// entries, ran every few seconds and was its slowest request's latency; here every operation is a dictionary lookup and
-/// a few pointer moves under one lock, and a full cache still takes every new answer.
+/// <para>
+/// Why a ring and not an object an answer: on a gateway taking cache misses, every answer stored lives for seconds to
+/// minutes — long enough to be promoted to the collector's oldest generation, where it then dies. A store of objects
+/// (the previous one: an entry, a key string and a byte array per answer, in a least-recently-used list) made the
+/// collector trace tens of thousands of them and left its oldest generation fragmented: side by side, a "32 MB" cache
+/// took ~48 MB and most of the gateway's slowest requests were collections. Here the collector sees the ring's segments
+/// and the index's two arrays, which hold no references, whatever the store holds; the bytes given to
+/// <see cref="Set"/> die young, and <see cref="Get"/> returns a copy.
+/// </para>
+/// <para>
+/// A key is found by its 64-bit XxHash3 and then compared byte for byte with the key stored beside the answer, so two
+/// keys with the same hash never share an answer: the later one takes the index's slot and the earlier one is a miss.
+/// Every operation is one lookup and a copy under one lock; nothing runs in the background.
+/// </para>
 /// </remarks>
 internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
 {
-    /// <summary>
-    /// What the store keeps for an entry besides its bytes and key's characters: the entry object, the dictionary's slot
-    /// and the byte array's and key string's headers — under 200 bytes on x64 — counted as 400 to leave room for the
-    /// heap's slack between collections.
-    /// </summary>
-    internal const int EntryOverheadBytes = 400;
+    /// <summary>The bytes an answer takes in the index, outside the bound: a slot (24 bytes) and a bucket (4), up to twice over between the dictionary's resizes.</summary>
+    internal const int IndexBytesPerEntry = 56;
 
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private const int StackKeyBytes = 256;
+
+    /// <summary>The hash's seed, new in each process, so which keys share an index slot cannot be worked out from outside.</summary>
+    private static readonly long Seed = Random.Shared.NextInt64();
+
+    private readonly Dictionary<ulong, long> _index = [];
+    private readonly RecordRing _ring;
+    private readonly KeyHasher _hash;
     private readonly object _lock = new();
-    private readonly long _limit;
     private readonly TimeProvider _time;
+    private long _liveBytes;
 
-    // The recency list: _newest is the most recently stored or read entry, _oldest the next to be evicted.
-    private Entry? _newest;
-    private Entry? _oldest;
-    private long _size;
-
-    /// <summary>Creates a store holding at most <paramref name="sizeLimitBytes"/>, as <see cref="SizeOf"/> counts.</summary>
+    /// <summary>Creates a store of <paramref name="sizeLimitBytes"/> bytes of answers, keys and headers.</summary>
     /// <param name="sizeLimitBytes">The bound, in bytes.</param>
     /// <param name="time">The clock entries expire on.</param>
     public BoundedMemoryCache(long sizeLimitBytes, TimeProvider time)
+        : this(sizeLimitBytes, time, static key => XxHash3.HashToUInt64(key, Seed), RecordRing.MaxSegmentBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeLimitBytes);
-        _limit = sizeLimitBytes;
+    }
+
+    /// <summary>Creates a store with another key hash (tests make keys collide) and segment size.</summary>
+    internal BoundedMemoryCache(long sizeLimitBytes, TimeProvider time, KeyHasher hash, int maxSegmentBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeLimitBytes, RecordHeader.Size);
+        _ring = new RecordRing(sizeLimitBytes, maxSegmentBytes);
+        _hash = hash;
         _time = time;
     }
 
-    /// <summary>Gets how many entries the cache holds (for tests).</summary>
+    /// <summary>Hashes a key's UTF-8 bytes.</summary>
+    internal delegate ulong KeyHasher(ReadOnlySpan<byte> key);
+
+    /// <summary>Gets how many answers the store holds (for tests).</summary>
     internal int Count
     {
         get
         {
             lock (_lock)
             {
-                return _entries.Count;
+                return _index.Count;
             }
         }
     }
 
-    /// <summary>Gets what the entries count against the bound, in bytes (for tests).</summary>
+    /// <summary>Gets the bytes the live answers take in the ring, <see cref="SizeOf"/> each (for tests).</summary>
     internal long Size
     {
         get
         {
             lock (_lock)
             {
-                return _size;
+                return _liveBytes;
             }
         }
     }
 
-    /// <summary>Gets what an entry of <paramref name="key"/> holding <paramref name="value"/> counts against the bound, in bytes.</summary>
-    internal static long SizeOf(string key, byte[] value) => value.Length + (2L * key.Length) + EntryOverheadBytes;
-
-    public byte[]? Get(string key)
+    /// <summary>Gets the bytes in use in the ring: live answers, dropped ones not yet reclaimed and padding (for tests).</summary>
+    internal long Used
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var now = _time.GetUtcNow().UtcTicks;
-        lock (_lock)
+        get
         {
-            return Touch(key, now)?.Value;
+            lock (_lock)
+            {
+                return _ring.Used;
+            }
         }
     }
+
+    /// <summary>Gets the ring's size: the most the answers take, however many there are.</summary>
+    internal long Capacity => _ring.Capacity;
+
+    /// <summary>Gets what an answer of <paramref name="key"/> holding <paramref name="value"/> takes in the ring, in bytes.</summary>
+    internal static long SizeOf(string key, byte[] value) => RecordRing.RecordSize(Encoding.UTF8.GetByteCount(key), value.Length);
+
+    public byte[]? Get(string key) => Read(key, copy: true);
 
     public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Task.FromResult(Get(key));
 
@@ -93,29 +121,23 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
         var sliding = options.SlidingExpiration is { } window
             ? window > TimeSpan.Zero ? window.Ticks : throw new ArgumentOutOfRangeException(nameof(options), window, "The sliding expiration must be positive.")
             : 0;
-        var size = SizeOf(key, value);
+        var header = new RecordHeader
+        {
+            Absolute = absolute,
+            Sliding = sliding,
+            ExpiresAt = sliding > 0 ? Math.Min(absolute, now.UtcTicks + sliding) : absolute,
+        };
+
+        using var encoded = new EncodedKey(key, stackalloc byte[StackKeyBytes]);
+        var hash = _hash(encoded.Bytes);
         lock (_lock)
         {
-            if (_entries.Remove(key, out var previous))
+            // The slot is this key's from now on, whichever key held it: the older answer is gone even if the new one
+            // is not kept.
+            Forget(hash);
+            if (header.ExpiresAt > now.UtcTicks)
             {
-                Unlink(previous);
-            }
-
-            if (absolute <= now.UtcTicks || size > _limit)
-            {
-                // Already expired, or larger than the whole cache: nothing to keep (and the older answer is gone too).
-                return;
-            }
-
-            var entry = new Entry(key, value, size, absolute, sliding);
-            entry.ExpiresAt = sliding > 0 ? Math.Min(absolute, now.UtcTicks + sliding) : absolute;
-            _entries.Add(key, entry);
-            LinkNewest(entry);
-            _size += size;
-            while (_size > _limit && _oldest is { } oldest)
-            {
-                _entries.Remove(oldest.Key);
-                Unlink(oldest);
+                Store(encoded.Bytes, hash, value, header);
             }
         }
     }
@@ -126,7 +148,7 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Refresh(string key) => Get(key);
+    public void Refresh(string key) => Read(key, copy: false);
 
     public Task RefreshAsync(string key, CancellationToken token = default)
     {
@@ -137,11 +159,13 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
     public void Remove(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using var encoded = new EncodedKey(key, stackalloc byte[StackKeyBytes]);
+        var hash = _hash(encoded.Bytes);
         lock (_lock)
         {
-            if (_entries.Remove(key, out var entry))
+            if (Find(encoded.Bytes, hash) >= 0)
             {
-                Unlink(entry);
+                Forget(hash);
             }
         }
     }
@@ -156,9 +180,9 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
     {
         lock (_lock)
         {
-            _entries.Clear();
-            _newest = _oldest = null;
-            _size = 0;
+            _index.Clear();
+            _ring.Clear();
+            _liveBytes = 0;
         }
     }
 
@@ -180,93 +204,143 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
         return absolute;
     }
 
-    /// <summary>Finds a live entry, renewing its sliding window and making it the newest; drops it when it has expired.</summary>
-    private Entry? Touch(string key, long now)
+    /// <summary>
+    /// Finds a live answer, renews its sliding window and marks it read (its second chance); returns a copy of its bytes
+    /// when asked (the ring's bytes are reused once the answer is dropped).
+    /// </summary>
+    private byte[]? Read(string key, bool copy)
     {
-        if (!_entries.TryGetValue(key, out var entry))
+        ArgumentNullException.ThrowIfNull(key);
+        using var encoded = new EncodedKey(key, stackalloc byte[StackKeyBytes]);
+        var hash = _hash(encoded.Bytes);
+        var now = _time.GetUtcNow().UtcTicks;
+        lock (_lock)
         {
-            return null;
-        }
+            var position = Find(encoded.Bytes, hash);
+            if (position < 0)
+            {
+                return null;
+            }
 
-        if (entry.ExpiresAt <= now)
-        {
-            _entries.Remove(key);
-            Unlink(entry);
-            return null;
-        }
+            ref var stored = ref _ring.HeaderAt(position);
+            if (stored.ExpiresAt <= now)
+            {
+                Forget(hash);
+                return null;
+            }
 
-        if (entry.Sliding > 0)
-        {
-            entry.ExpiresAt = Math.Min(entry.Absolute, now + entry.Sliding);
-        }
+            if (stored.Sliding > 0)
+            {
+                stored.ExpiresAt = Math.Min(stored.Absolute, now + stored.Sliding);
+            }
 
-        if (!ReferenceEquals(entry, _newest))
-        {
-            Unlink(entry);
-            LinkNewest(entry);
-            _size += entry.Size;
+            stored.Flags |= RecordHeader.ReadSinceStored;
+            return copy ? _ring.ValueAt(position).ToArray() : null;
         }
-
-        return entry;
     }
 
-    private void LinkNewest(Entry entry)
-    {
-        entry.Older = _newest;
-        entry.Newer = null;
-        if (_newest is not null)
-        {
-            _newest.Newer = entry;
-        }
+    /// <summary>Where the live answer of this key is in the ring, or -1 (none, or another key with the same hash).</summary>
+    private long Find(ReadOnlySpan<byte> key, ulong hash) =>
+        _index.TryGetValue(hash, out var position) && _ring.KeyAt(position).SequenceEqual(key) ? position : -1;
 
-        _newest = entry;
-        _oldest ??= entry;
+    /// <summary>Takes the answer in <paramref name="hash"/>'s slot out of the index; its bytes are reclaimed when the ring's head passes them.</summary>
+    private void Forget(ulong hash)
+    {
+        if (_index.Remove(hash, out var position))
+        {
+            _liveBytes -= _ring.LengthAt(position);
+        }
     }
 
-    private void Unlink(Entry entry)
+    /// <summary>Appends an answer, dropping the oldest ones until it fits; an answer larger than a segment is not kept.</summary>
+    private void Store(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, RecordHeader header)
     {
-        if (entry.Newer is null)
+        var size = RecordRing.RecordSize(key.Length, value.Length);
+        if (size > _ring.SegmentBytes)
         {
-            _newest = entry.Older;
-        }
-        else
-        {
-            entry.Newer.Older = entry.Older;
+            return;
         }
 
-        if (entry.Older is null)
+        while (!_ring.Fits(size))
         {
-            _oldest = entry.Newer;
-        }
-        else
-        {
-            entry.Older.Newer = entry.Newer;
+            DropOldest();
         }
 
-        entry.Newer = entry.Older = null;
-        _size -= entry.Size;
+        header.KeyHash = hash;
+        _index[hash] = _ring.Append(key, value, header);
+        _liveBytes += size;
     }
 
-    /// <summary>One stored answer, and its place in the recency list.</summary>
-    private sealed class Entry(string key, byte[] value, long size, long absolute, long sliding)
+    /// <summary>
+    /// Passes the ring's oldest record. A live answer read since it was stored (or last moved) gets a second chance: it
+    /// moves to the newest end, unmarked, instead of being dropped; any other is taken out of the index and dropped.
+    /// </summary>
+    private void DropOldest()
     {
-        public string Key { get; } = key;
+        var oldest = _ring.Oldest;
+        if (_ring.IsPaddingAt(oldest))
+        {
+            _ring.DropOldest();
+            return;
+        }
 
-        public byte[] Value { get; } = value;
+        var header = _ring.HeaderAt(oldest);
+        if (!_index.TryGetValue(header.KeyHash, out var position) || position != oldest)
+        {
+            _ring.DropOldest(); // removed, replaced or moved already
+            return;
+        }
 
-        public long Size { get; } = size;
+        if ((header.Flags & RecordHeader.ReadSinceStored) == 0)
+        {
+            Forget(header.KeyHash);
+            _ring.DropOldest();
+            return;
+        }
 
-        /// <summary>Gets when the entry expires at the latest, in UTC ticks.</summary>
-        public long Absolute { get; } = absolute;
+        // The record's own bytes may be where it is written again, so it goes through a copy.
+        var key = _ring.KeyAt(oldest);
+        var value = _ring.ValueAt(oldest);
+        var copy = ArrayPool<byte>.Shared.Rent(key.Length + value.Length);
+        key.CopyTo(copy);
+        value.CopyTo(copy.AsSpan(key.Length));
+        Forget(header.KeyHash);
+        _ring.DropOldest();
+        header.Flags &= ~RecordHeader.ReadSinceStored;
+        var size = RecordRing.RecordSize(header.KeyLength, header.ValueLength);
+        if (_ring.Fits(size))
+        {
+            // Else the room freed lies across a segment's end: the answer is dropped after all.
+            _index[header.KeyHash] = _ring.Append(copy.AsSpan(0, header.KeyLength), copy.AsSpan(header.KeyLength, header.ValueLength), header);
+            _liveBytes += size;
+        }
 
-        /// <summary>Gets the sliding window in ticks, or 0 for none.</summary>
-        public long Sliding { get; } = sliding;
+        ArrayPool<byte>.Shared.Return(copy);
+    }
 
-        /// <summary>Gets or sets when the entry expires unless read again, in UTC ticks.</summary>
-        public long ExpiresAt { get; set; }
+    /// <summary>A key's UTF-8 bytes, in the caller's stack buffer when they fit, else in a pooled array returned on dispose.</summary>
+    private readonly ref struct EncodedKey
+    {
+        private readonly byte[]? _rented;
 
-        public Entry? Newer { get; set; }
+        public EncodedKey(string key, Span<byte> buffer)
+        {
+            if (Encoding.UTF8.GetMaxByteCount(key.Length) > buffer.Length && Encoding.UTF8.GetByteCount(key) is var length && length > buffer.Length)
+            {
+                buffer = _rented = ArrayPool<byte>.Shared.Rent(length);
+            }
 
-        public Entry? Older { get; set; }
+            Bytes = buffer[..Encoding.UTF8.GetBytes(key, buffer)];
+        }
+
+        public ReadOnlySpan<byte> Bytes { get; }
+
+        public void Dispose()
+        {
+            if (_rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_rented);
+            }
+        }
     }
 }

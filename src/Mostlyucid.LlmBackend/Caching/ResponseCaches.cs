@@ -12,9 +12,9 @@ internal static class ResponseCaches
     private const long Megabyte = 1024 * 1024;
 
     /// <summary>
-    /// Memory: a <see cref="BoundedMemoryCache"/> whose size limit is <c>MaxCacheSizeMb</c> (each answer counts its bytes,
-    /// its key and the store's own objects for it; past the limit the least recently used entries are evicted). Redis: the
-    /// shared state's distributed cache.
+    /// Memory: a <see cref="BoundedMemoryCache"/> of <c>MaxCacheSizeMb</c> (each answer counts its bytes, its key and a
+    /// header; past the bound the oldest answers not read since they were stored are dropped). Redis: the shared state's
+    /// distributed cache.
     /// </summary>
     public static ResponseCache Create(CachingSettings settings, SharedStateHolder shared, SecretRedactor redactor, ILoggerFactory loggers, TimeProvider time)
     {
