@@ -30,9 +30,6 @@ namespace Mostlyucid.LlmBackend.Caching;
 /// </remarks>
 internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
 {
-    /// <summary>The bytes an answer takes in the index, outside the bound: a slot (24 bytes) and a bucket (4), up to twice over between the dictionary's resizes.</summary>
-    internal const int IndexBytesPerEntry = 56;
-
     private const int StackKeyBytes = 256;
 
     /// <summary>The hash's seed, new in each process, so which keys share an index slot cannot be worked out from outside.</summary>
@@ -267,8 +264,15 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
         }
 
         header.KeyHash = hash;
-        _index[hash] = _ring.Append(key, value, header);
-        _liveBytes += size;
+        Append(key, value, header);
+    }
+
+    /// <summary>Appends a record the ring has room for and points its key's slot at it.</summary>
+    private void Append(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RecordHeader header)
+    {
+        var position = _ring.Append(key, value, header);
+        _index[header.KeyHash] = position;
+        _liveBytes += _ring.LengthAt(position);
     }
 
     /// <summary>
@@ -307,12 +311,10 @@ internal sealed class BoundedMemoryCache : IDistributedCache, IDisposable
         Forget(header.KeyHash);
         _ring.DropOldest();
         header.Flags &= ~RecordHeader.ReadSinceStored;
-        var size = RecordRing.RecordSize(header.KeyLength, header.ValueLength);
-        if (_ring.Fits(size))
+        if (_ring.Fits(header.RecordLength))
         {
             // Else the room freed lies across a segment's end: the answer is dropped after all.
-            _index[header.KeyHash] = _ring.Append(copy.AsSpan(0, header.KeyLength), copy.AsSpan(header.KeyLength, header.ValueLength), header);
-            _liveBytes += size;
+            Append(copy.AsSpan(0, header.KeyLength), copy.AsSpan(header.KeyLength, header.ValueLength), header);
         }
 
         ArrayPool<byte>.Shared.Return(copy);
